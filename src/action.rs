@@ -1,0 +1,61 @@
+//! Everything the user can ask of the app, as values: keys and mouse events become `Action`s.
+
+/// A request to change the app's state. Produced by the keymap (keys), the mouse handling and the
+/// event loop (resizes); consumed by [`crate::app::App::update`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Previous headline, or scroll the story up a line when it has focus.
+    Up,
+    /// Next headline, or scroll the story down a line when it has focus.
+    Down,
+    /// A page up in the focused pane.
+    PageUp,
+    /// A page down in the focused pane.
+    PageDown,
+    /// First headline, or the top of the story.
+    Top,
+    /// Last headline, or the end of the story.
+    Bottom,
+    /// Scroll the story a page down, whichever pane has focus (Space).
+    ReadOn,
+    /// Move focus to the other pane.
+    FocusNext,
+    /// Focus the headline list.
+    FocusList,
+    /// Focus the story.
+    FocusStory,
+    /// Toggle the full-width reading view of the selected story.
+    ToggleFullView,
+    /// Start typing a filter.
+    StartFilter,
+    /// Toggle the help overlay.
+    Help,
+    /// Close whatever is open: help, filter, full view.
+    Close,
+    /// Quit the program.
+    Quit,
+    /// Add a character to the filter being typed.
+    FilterInput(char),
+    /// Delete the filter's last character.
+    FilterBackspace,
+    /// Delete the filter's last word.
+    FilterDeleteWord,
+    /// Clear the filter text, staying in the filter.
+    FilterClear,
+    /// Keep the filter and return to browsing.
+    FilterAccept,
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+    /// A mouse click at a column and row.
+    Click(u16, u16),
+    /// Mouse wheel at a column and row: negative up, positive down.
+    Wheel(u16, u16, i8),
+}
+
+/// What the event loop must do after an update: side effects are values, carried out outside the
+/// state code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Leave the program.
+    Quit,
+}

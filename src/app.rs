@@ -1,0 +1,324 @@
+//! The app state: stories, the filtered headline list, selection, focus and scrolling, changed only
+//! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
+
+use ratatui::layout::{Position, Rect};
+
+use crate::action::{Action, Effect};
+use crate::config::Config;
+use crate::filter::Query;
+use crate::layout::Panes;
+use crate::news::Story;
+use crate::reader::{layout_story, line_at, StoryLine};
+use crate::source::{Edition, Library};
+use crate::ui::theme::Theme;
+
+/// Which pane receives navigation keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The headline list.
+    List,
+    /// The story text.
+    Story,
+}
+
+/// Lines the mouse wheel scrolls a story per notch.
+const WHEEL_LINES: usize = 3;
+
+/// The whole state of the reader.
+#[derive(Debug)]
+pub struct App {
+    /// The editions the stories came from.
+    pub editions: Vec<Edition>,
+    /// Every story, in source order.
+    pub stories: Vec<Story>,
+    /// Indices into `stories` of the headlines that pass the filter, in order.
+    pub visible: Vec<usize>,
+    /// Index into `visible` of the selected headline.
+    pub selected: usize,
+    /// First row of `visible` shown in the list.
+    pub list_offset: usize,
+    /// The focused pane.
+    pub focus: Focus,
+    /// True while the user is typing the filter.
+    pub filtering: bool,
+    /// The filter as typed.
+    pub query: String,
+    /// The filter, parsed.
+    pub parsed_query: Query,
+    /// True in the full-width reading view.
+    pub full_view: bool,
+    /// True while the help overlay is open.
+    pub show_help: bool,
+    /// The selected story laid out at the current text width.
+    pub story_lines: Vec<StoryLine>,
+    /// First story line shown.
+    pub story_scroll: usize,
+    /// The terminal size, columns and rows.
+    pub size: (u16, u16),
+    /// A message for the status bar, cleared by the next key.
+    pub message: Option<String>,
+    /// The configuration (layout, colours, keys).
+    pub config: Config,
+    /// The styles the view draws with (colourless under `NO_COLOR`: see [`Theme::from_env`]).
+    pub theme: Theme,
+    /// Which story and width `story_lines` were laid out for.
+    laid_out_for: Option<(usize, u16)>,
+}
+
+impl App {
+    /// A new app over a library's stories, with its notes shown in the status bar.
+    pub fn new(library: Library, config: Config) -> App {
+        let visible = (0..library.stories.len()).collect();
+        let message = (!library.notes.is_empty()).then(|| library.notes.join("; "));
+        let mut app = App {
+            editions: library.editions,
+            stories: library.stories,
+            visible,
+            selected: 0,
+            list_offset: 0,
+            focus: Focus::List,
+            filtering: false,
+            query: String::new(),
+            parsed_query: Query::new(""),
+            full_view: false,
+            show_help: false,
+            story_lines: Vec::new(),
+            story_scroll: 0,
+            size: (80, 24),
+            message,
+            theme: Theme::new(&config.colors, false),
+            config,
+            laid_out_for: None,
+        };
+        app.relayout();
+        app
+    }
+
+    /// The screen geometry for the current size and view, `None` when the terminal is too small.
+    pub fn panes(&self) -> Option<Panes> {
+        let layout = self.config.layout;
+        Panes::new(Rect::new(0, 0, self.size.0, self.size.1), layout.list_width, layout.reading_width, self.full_view)
+    }
+
+    /// The index in `stories` of the selected story, if any headline is listed.
+    pub fn selected_story(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    /// The edition name of a story.
+    pub fn edition_name(&self, story: usize) -> &str {
+        &self.editions[self.stories[story].edition].name
+    }
+
+    /// Rows of the headline list on screen.
+    pub fn list_height(&self) -> usize {
+        self.panes().and_then(|p| p.list_inner()).map_or(1, |r| usize::from(r.height).max(1))
+    }
+
+    /// Rows of story text on screen.
+    pub fn story_height(&self) -> usize {
+        self.panes().map_or(1, |p| usize::from(p.text.height).max(1))
+    }
+
+    /// The largest useful story scroll: the last line at the bottom of the pane.
+    pub fn max_story_scroll(&self) -> usize {
+        self.story_lines.len().saturating_sub(self.story_height())
+    }
+
+    /// Applies one action. Returns an effect the event loop must carry out, if any.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        if !matches!(action, Action::Resize(..)) {
+            self.message = None;
+        }
+        if self.show_help && !matches!(action, Action::Quit | Action::Resize(..)) {
+            // The overlay is modal: it only closes.
+            if matches!(action, Action::Help | Action::Close) {
+                self.show_help = false;
+            }
+            return None;
+        }
+        let story_keys = self.focus == Focus::Story && !self.filtering;
+        let page = self.list_height().saturating_sub(1).max(1);
+        let story_page = self.story_height().saturating_sub(1).max(1);
+        match action {
+            Action::Quit => return Some(Effect::Quit),
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.relayout();
+            }
+            Action::Help => self.show_help = true,
+            Action::Close => self.close(),
+            Action::Up if story_keys => self.scroll_by(-1),
+            Action::Down if story_keys => self.scroll_by(1),
+            Action::PageUp if story_keys => self.scroll_by(-(story_page as isize)),
+            Action::PageDown if story_keys => self.scroll_by(story_page as isize),
+            Action::Top if story_keys => self.story_scroll = 0,
+            Action::Bottom if story_keys => self.story_scroll = self.max_story_scroll(),
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(page as isize)),
+            Action::PageDown => self.move_selection(page as isize),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(self.visible.len().saturating_sub(1)),
+            Action::ReadOn => self.scroll_by(story_page as isize),
+            Action::FocusNext if !self.full_view => {
+                self.focus = if self.focus == Focus::List { Focus::Story } else { Focus::List };
+            }
+            Action::FocusList if !self.full_view => self.focus = Focus::List,
+            Action::FocusStory => self.focus = Focus::Story,
+            Action::FocusNext | Action::FocusList => {}
+            Action::ToggleFullView => {
+                self.full_view = !self.full_view;
+                self.focus = if self.full_view { Focus::Story } else { Focus::List };
+                self.filtering = false;
+                self.relayout();
+            }
+            Action::StartFilter => {
+                self.filtering = true;
+                self.focus = Focus::List;
+                if self.full_view {
+                    self.full_view = false;
+                    self.relayout();
+                }
+            }
+            Action::FilterInput(c) => {
+                self.query.push(c);
+                self.refilter(true);
+            }
+            Action::FilterBackspace => {
+                self.query.pop();
+                self.refilter(false);
+            }
+            Action::FilterDeleteWord => {
+                let kept = self.query.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                self.query.truncate(kept);
+                self.refilter(false);
+            }
+            Action::FilterClear => {
+                self.query.clear();
+                self.refilter(false);
+            }
+            Action::FilterAccept => self.filtering = false,
+            Action::Click(x, y) => self.click(Position::new(x, y)),
+            Action::Wheel(x, y, delta) => self.wheel(Position::new(x, y), delta),
+        }
+        None
+    }
+
+    /// Esc: closes the innermost open thing: the filter being typed (clearing it), the full view,
+    /// then an applied filter.
+    fn close(&mut self) {
+        if self.filtering {
+            self.filtering = false;
+            self.clear_filter();
+        } else if self.full_view {
+            self.full_view = false;
+            self.focus = Focus::List;
+            self.relayout();
+        } else if !self.query.is_empty() {
+            self.clear_filter();
+        } else {
+            self.focus = Focus::List;
+        }
+    }
+
+    fn clear_filter(&mut self) {
+        self.query.clear();
+        self.refilter(false);
+    }
+
+    /// Recomputes the visible headlines for the query, keeping the selected story when it still
+    /// matches. `narrowing` says the query only grew, so the current matches are a superset.
+    fn refilter(&mut self, narrowing: bool) {
+        let previous = self.selected_story();
+        let query = Query::new(&self.query);
+        let candidates: Vec<usize> = if narrowing && !self.parsed_query.is_empty() {
+            std::mem::take(&mut self.visible)
+        } else {
+            (0..self.stories.len()).collect()
+        };
+        self.visible = candidates.into_iter().filter(|&i| query.matches(&self.stories[i].title)).collect();
+        self.parsed_query = query;
+        let index = previous.and_then(|p| self.visible.iter().position(|&i| i == p)).unwrap_or(0);
+        self.select_keeping(index, previous);
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        let target = self.selected.saturating_add_signed(delta).min(last);
+        self.select(target);
+    }
+
+    /// Selects row `index` of the visible list (clamped), keeping it on screen.
+    pub fn select(&mut self, index: usize) {
+        let previous = self.selected_story();
+        self.select_keeping(index, previous);
+    }
+
+    fn select_keeping(&mut self, index: usize, previous: Option<usize>) {
+        self.selected = index.min(self.visible.len().saturating_sub(1));
+        if self.selected_story() != previous {
+            self.story_scroll = 0;
+        }
+        self.relayout();
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        self.story_scroll = self.story_scroll.saturating_add_signed(delta).min(self.max_story_scroll());
+    }
+
+    fn click(&mut self, at: Position) {
+        let Some(panes) = self.panes() else { return };
+        if let Some(list) = panes.list_inner().filter(|r| r.contains(at)) {
+            let row = self.list_offset + usize::from(at.y - list.y);
+            if row < self.visible.len() {
+                self.select(row);
+            }
+            self.focus = Focus::List;
+        } else if panes.story.contains(at) {
+            self.focus = Focus::Story;
+        }
+    }
+
+    fn wheel(&mut self, at: Position, delta: i8) {
+        let Some(panes) = self.panes() else { return };
+        if panes.list.is_some_and(|r| r.contains(at)) {
+            self.move_selection(isize::from(delta));
+        } else if panes.story.contains(at) {
+            self.scroll_by(isize::from(delta) * WHEEL_LINES as isize);
+        }
+    }
+
+    /// Brings derived layout state up to date after a change of size, view or selection: the story
+    /// is re-wrapped only when the story or the width changed, keeping the reading place, and the
+    /// selected row is kept on screen.
+    fn relayout(&mut self) {
+        let width = self.panes().map_or(1, |p| p.text.width);
+        match self.selected_story() {
+            Some(story) if self.laid_out_for != Some((story, width)) => {
+                let same_story = self.laid_out_for.is_some_and(|(s, _)| s == story);
+                let place = self.story_lines.get(self.story_scroll).map(|l| (l.block, l.offset));
+                self.story_lines = layout_story(&self.stories[story], self.edition_name(story), width);
+                self.story_scroll = match place {
+                    Some((block, offset)) if same_story => line_at(&self.story_lines, block, offset),
+                    _ => 0,
+                };
+                self.laid_out_for = Some((story, width));
+            }
+            Some(_) => {}
+            None => {
+                self.story_lines.clear();
+                self.story_scroll = 0;
+                self.laid_out_for = None;
+            }
+        }
+        self.story_scroll = self.story_scroll.min(self.max_story_scroll());
+        let height = self.list_height();
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + height {
+            self.list_offset = self.selected + 1 - height;
+        }
+        self.list_offset = self.list_offset.min(self.visible.len().saturating_sub(height));
+    }
+}

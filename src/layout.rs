@@ -1,0 +1,105 @@
+//! Screen geometry: where each pane goes for a terminal size. Pure, shared by the view (to draw)
+//! and the app state (to size pages, wrap text and map mouse clicks).
+
+use ratatui::layout::Rect;
+
+/// Below this many columns the panes are not drawn; the screen says it is too small.
+pub const MIN_WIDTH: u16 = 20;
+/// Below this many rows the panes are not drawn.
+pub const MIN_HEIGHT: u16 = 5;
+
+/// The areas of one screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    /// The headline list with its border; `None` in the full-width reading view.
+    pub list: Option<Rect>,
+    /// The story pane with its border.
+    pub story: Rect,
+    /// Where the story's wrapped lines go, inside the border, at the reading measure.
+    pub text: Rect,
+    /// The status bar.
+    pub status: Rect,
+}
+
+impl Panes {
+    /// Computes the panes, or `None` when the terminal is too small to use.
+    pub fn new(area: Rect, list_percent: u16, reading_width: u16, full_view: bool) -> Option<Panes> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let main = Rect { height: area.height - 1, ..area };
+        let status = Rect { y: area.y + area.height - 1, height: 1, ..area };
+        let (list, story) = if full_view {
+            (None, main)
+        } else {
+            let list_width = (u32::from(main.width) * u32::from(list_percent) / 100) as u16;
+            let list_width = list_width.clamp(8, main.width - 8);
+            let list = Rect { width: list_width, ..main };
+            let story = Rect { x: main.x + list_width, width: main.width - list_width, ..main };
+            (Some(list), story)
+        };
+        let inner = inner(story);
+        // One column of padding each side of the text, then the reading measure.
+        let available = inner.width.saturating_sub(2).max(1);
+        let text_width = available.min(reading_width);
+        let left = if full_view { (available - text_width) / 2 } else { 0 };
+        let text = Rect {
+            x: inner.x + (1 + left).min(inner.width.saturating_sub(1)),
+            width: text_width.min(inner.width),
+            ..inner
+        };
+        Some(Panes { list, story, text, status })
+    }
+
+    /// The rows inside the list's border.
+    pub fn list_inner(&self) -> Option<Rect> {
+        self.list.map(inner)
+    }
+}
+
+/// The area inside a one-cell border.
+pub fn inner(area: Rect) -> Rect {
+    Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_pane_respects_percent_and_measure() {
+        let p = Panes::new(Rect::new(0, 0, 100, 30), 40, 80, false).unwrap();
+        assert_eq!(p.list, Some(Rect::new(0, 0, 40, 29)));
+        assert_eq!(p.story, Rect::new(40, 0, 60, 29));
+        assert_eq!(p.text, Rect::new(42, 1, 56, 27));
+        assert_eq!(p.status, Rect::new(0, 29, 100, 1));
+    }
+
+    #[test]
+    fn full_view_centres_the_measure() {
+        let p = Panes::new(Rect::new(0, 0, 120, 40), 40, 80, true).unwrap();
+        assert_eq!(p.list, None);
+        assert_eq!(p.text.width, 80);
+        assert_eq!(p.text.x, 1 + 1 + (116 - 80) / 2);
+    }
+
+    #[test]
+    fn too_small_is_none_and_every_size_is_safe() {
+        assert_eq!(Panes::new(Rect::new(0, 0, 19, 30), 40, 80, false), None);
+        assert_eq!(Panes::new(Rect::new(0, 0, 100, 4), 40, 80, false), None);
+        for w in MIN_WIDTH..60 {
+            for h in MIN_HEIGHT..12 {
+                for full in [false, true] {
+                    let area = Rect::new(0, 0, w, h);
+                    let p = Panes::new(area, 90, 20, full).unwrap();
+                    assert!(area.contains(p.text.as_position()) && p.text.right() <= area.right());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! gazette: a terminal news reader. The library holds everything; `main.rs` only wires it up.
+
+pub mod action;
+pub mod app;
+pub mod config;
+pub mod filter;
+pub mod keymap;
+pub mod layout;
+pub mod news;
+pub mod reader;
+pub mod sanitize;
+pub mod source;
+pub mod terminal;
+pub mod text;
+pub mod ui;

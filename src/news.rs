@@ -1,0 +1,211 @@
+//! The news model (stories) and the parser for plain-text news documents.
+//!
+//! # The format
+//!
+//! A news document is UTF-8 text. After a byte-order mark is dropped, line endings are normalised
+//! (CRLF, lone CR) and every line is cleaned ([`crate::sanitize`]) and trimmed, the text is read as
+//! *blocks*: runs of non-blank lines separated by one or more blank lines.
+//!
+//! - A line is **prose** when it ends a sentence (`.`, `!`, `…`, optionally followed by closing quotes
+//!   or brackets; a final abbreviation such as `U.S.` does not count), when it ends with `?` and is
+//!   longer than a headline, or when it is longer than any headline ([`HEADLINE_MAX_WIDTH`]).
+//! - A block holding any prose line is a **story block**: one paragraph per line. If its first line
+//!   is not prose and more lines follow, that line is the story's title.
+//! - A story block without a title continues the story before it when the block before was part
+//!   of that story (paragraphs separated by blank lines); otherwise it starts a new story whose title
+//!   is derived from its first sentence.
+//! - A block with no prose is a **headline list**: one headline-only story per line. Exception: a
+//!   single-line block right before an untitled story block is that story's title.
+//!
+//! Stories come out in file order.
+
+use crate::sanitize::clean_line;
+use crate::text::{truncate_words, width};
+
+/// A derived title longer than this many columns is cut at a word boundary with "…".
+pub const DERIVED_TITLE_MAX_WIDTH: usize = 80;
+/// A line wider than this is prose even without a sentence end: no headline is this long.
+pub const HEADLINE_MAX_WIDTH: usize = 160;
+/// A line ending in `?` is prose only when it is at least this wide (headlines ask questions too).
+const QUESTION_PROSE_WIDTH: usize = 100;
+
+/// One story: a title and, when the source has it, the full text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    /// The headline, cleaned of control characters.
+    pub title: String,
+    /// The text, one paragraph per entry; empty for a headline-only story.
+    pub paragraphs: Vec<String>,
+    /// Index of the edition (source) this story belongs to.
+    pub edition: usize,
+}
+
+impl Story {
+    /// True when the source has the story's text, not just its headline.
+    pub fn has_text(&self) -> bool {
+        !self.paragraphs.is_empty()
+    }
+}
+
+/// Parses a news document (already decoded to text) into stories, all tagged with `edition`.
+pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<String> = text.lines().map(|l| clean_line(l).trim().to_string()).collect();
+    let blocks: Vec<&[String]> = lines
+        .split(|l| l.is_empty())
+        .filter(|b| !b.is_empty())
+        .collect();
+
+    let mut stories: Vec<Story> = Vec::new();
+    // True while the last block added paragraphs to the last story, so an untitled block continues it.
+    let mut in_story = false;
+    let mut pending_title: Option<String> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        if block.iter().any(|l| is_prose(l)) {
+            let titled = block.len() > 1 && !is_prose(&block[0]);
+            let (title, paragraphs) = if titled {
+                (Some(block[0].clone()), &block[1..])
+            } else {
+                (pending_title.take(), &block[..])
+            };
+            match (title, in_story, stories.last_mut()) {
+                (None, true, Some(last)) => last.paragraphs.extend(paragraphs.iter().cloned()),
+                (title, _, _) => stories.push(Story {
+                    title: title.unwrap_or_else(|| derive_title(&paragraphs[0])),
+                    paragraphs: paragraphs.to_vec(),
+                    edition,
+                }),
+            }
+            in_story = true;
+        } else {
+            in_story = false;
+            let next_is_untitled_story = blocks.get(i + 1).is_some_and(|next| {
+                next.iter().any(|l| is_prose(l)) && (next.len() == 1 || is_prose(&next[0]))
+            });
+            if block.len() == 1 && next_is_untitled_story {
+                pending_title = Some(block[0].clone());
+            } else {
+                stories.extend(block.iter().map(|title| Story {
+                    title: title.clone(),
+                    paragraphs: Vec::new(),
+                    edition,
+                }));
+            }
+        }
+    }
+    stories
+}
+
+/// Derives a title from a paragraph: its first sentence, without the final period, cut at a word
+/// boundary with "…" beyond [`DERIVED_TITLE_MAX_WIDTH`] columns.
+pub fn derive_title(paragraph: &str) -> String {
+    let sentence = first_sentence(paragraph);
+    let sentence = sentence.strip_suffix('.').unwrap_or(sentence);
+    truncate_words(sentence, DERIVED_TITLE_MAX_WIDTH)
+}
+
+/// The first sentence of `text`: up to a `.`, `!`, `?` or `…` (and any closing quotes) that is
+/// followed by a space and a word that does not start in lower case, skipping abbreviations.
+pub fn first_sentence(text: &str) -> &str {
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, q)) = iter.peek() {
+            if !is_closer(q) {
+                break;
+            }
+            end = j + q.len_utf8();
+            iter.next();
+        }
+        let rest = &text[end..];
+        if !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let next_word_lower = rest.trim_start().starts_with(char::is_lowercase);
+        if next_word_lower || (c == '.' && ends_with_abbreviation(&text[..=i])) {
+            continue;
+        }
+        return &text[..end];
+    }
+    text
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+}
+
+/// True when the word ending `text` (which ends with '.') is an abbreviation, not a sentence end:
+/// initials and dotted forms ("U.S.", "a.m.", "J.") and common titles ("Mr.", "Gen.").
+fn ends_with_abbreviation(text: &str) -> bool {
+    const TITLES: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "gov", "sen", "rep", "lt", "col",
+        "capt", "sgt", "maj", "adm", "pres", "inc", "corp", "co", "ltd", "vs", "no", "fig", "approx",
+    ];
+    let word = text.rsplit(char::is_whitespace).next().unwrap_or(text);
+    let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let stem = word.trim_end_matches('.');
+    if stem.is_empty() {
+        return false;
+    }
+    let single_letter = stem.chars().count() == 1 && stem.chars().all(char::is_alphabetic);
+    single_letter || stem.contains('.') || TITLES.contains(&stem.to_lowercase().as_str())
+}
+
+/// True when a (cleaned, trimmed) line reads as running text rather than a headline.
+fn is_prose(line: &str) -> bool {
+    let w = width(line);
+    if w > HEADLINE_MAX_WIDTH {
+        return true;
+    }
+    let core = line.trim_end_matches(is_closer);
+    match core.chars().last() {
+        Some('!' | '…') => true,
+        Some('?') => w >= QUESTION_PROSE_WIDTH,
+        Some('.') => !ends_with_abbreviation(core),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentence_skips_abbreviations() {
+        assert_eq!(
+            first_sentence("The U.S. Army moved. Then it stopped."),
+            "The U.S. Army moved."
+        );
+        assert_eq!(
+            first_sentence("Mr. Smith met Dr. Jones at 9 a.m. on Monday. Later, more."),
+            "Mr. Smith met Dr. Jones at 9 a.m. on Monday."
+        );
+        assert_eq!(first_sentence("“Go now!” She left."), "“Go now!”");
+        assert_eq!(first_sentence("No end here"), "No end here");
+        assert_eq!(first_sentence("It costs $3.50 today. Yes."), "It costs $3.50 today.");
+    }
+
+    #[test]
+    fn derived_title_drops_the_period_and_cuts_long_sentences() {
+        assert_eq!(derive_title("Short one. Second."), "Short one");
+        let long = "word ".repeat(40) + "end.";
+        let title = derive_title(&long);
+        assert!(title.ends_with('…'));
+        assert!(width(&title) <= DERIVED_TITLE_MAX_WIDTH);
+        assert!(title.trim_end_matches('…').ends_with("word"));
+    }
+
+    #[test]
+    fn prose_versus_headline_lines() {
+        assert!(is_prose("He said so."));
+        assert!(is_prose("“It is over,” she said.”"));
+        assert!(!is_prose("Sanctions Lifted by U.S."));
+        assert!(!is_prose("Will the Fed Cut Rates?"));
+        assert!(!is_prose("Belarus Frees 123 Political Prisoners"));
+        assert!(is_prose(&"x".repeat(HEADLINE_MAX_WIDTH + 1)));
+    }
+}

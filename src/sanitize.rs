@@ -1,0 +1,170 @@
+//! Sanitising untrusted text: nothing from a document may drive the terminal.
+//!
+//! Every string that comes from a source passes through [`clean_line`] before it enters the model, so
+//! rendering can trust what it draws. Written by hand on purpose: no crate found keeps tabs, strips C1
+//! controls *and* removes bidirectional overrides, and unicode-width counts ESC as one column, so
+//! unsanitised text would also break wrapping.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Columns between tab stops when a tab is expanded to spaces.
+pub const TAB_WIDTH: usize = 4;
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{07}';
+/// The 8-bit String Terminator (C1 `ST`).
+const ST_C1: char = '\u{9c}';
+
+/// Cleans one line of untrusted text.
+///
+/// - ESC-introduced sequences (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes) and their C1
+///   equivalents are removed whole, parameters and payload included;
+/// - every other C0 or C1 control character and DEL is removed;
+/// - bidirectional embeddings, overrides, isolates and marks are removed (they can reorder what the
+///   user sees, e.g. to disguise a link);
+/// - tabs are expanded to spaces at [`TAB_WIDTH`]-column stops.
+///
+/// Text is otherwise kept exactly, including zero-width joiners and combining marks.
+pub fn clean_line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut column = 0usize;
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' => {
+                let spaces = TAB_WIDTH - column % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', spaces));
+                column += spaces;
+            }
+            ESC => match chars.next() {
+                Some('[') => skip_csi(&mut chars),
+                Some(']' | 'P' | '_' | '^' | 'X') => skip_string(&mut chars),
+                // nF escapes: intermediate bytes, then one final byte.
+                Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+                    while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+                    chars.next();
+                }
+                // Two-byte escapes (ESC 7, ESC c, ...): the second byte is dropped with the ESC.
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            c if is_removed(c) => {}
+            c => {
+                out.push(c);
+                column += c.width().unwrap_or(0);
+            }
+        }
+    }
+    out
+}
+
+/// True for characters that are dropped on their own: controls and bidi formatting characters.
+fn is_removed(c: char) -> bool {
+    c.is_control() // C0, DEL and C1
+        || matches!(c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' // LRM, RLM, ALM
+            | '\u{202a}'..='\u{202e}'             // LRE, RLE, PDF, LRO, RLO
+            | '\u{2066}'..='\u{2069}'             // LRI, RLI, FSI, PDI
+        )
+}
+
+/// Skips a CSI sequence's parameter and intermediate bytes and its final byte.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        // A stray non-CSI character ends the sequence too, so a broken sequence cannot eat a line.
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// Skips an OSC/DCS/APC/PM/SOS payload up to and including its terminator (BEL, ESC \ or C1 ST).
+/// An unterminated string runs to the end of the line.
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            BEL | ST_C1 => return,
+            ESC => {
+                chars.next_if_eq(&'\\');
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_kept_exactly() {
+        let s = "Trump’s “sovereignty” — $300 Million, 東京 👩‍👩‍👧 e\u{301}";
+        assert_eq!(clean_line(s), s);
+    }
+
+    #[test]
+    fn csi_sequences_are_removed_whole() {
+        assert_eq!(clean_line("a\u{1b}[31;1mred\u{1b}[0m b"), "ared b");
+        assert_eq!(clean_line("x\u{1b}[2J\u{1b}[Hy"), "xy");
+        assert_eq!(clean_line("c1\u{9b}31mcsi"), "c1csi");
+    }
+
+    #[test]
+    fn osc_title_and_clipboard_payloads_are_removed() {
+        assert_eq!(clean_line("a\u{1b}]0;pwned\u{07}b"), "ab");
+        assert_eq!(clean_line("a\u{1b}]52;c;ZXZpbA==\u{1b}\\b"), "ab");
+        assert_eq!(
+            clean_line("\u{1b}]8;;http://evil\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "link"
+        );
+        assert_eq!(clean_line("a\u{9d}0;t\u{9c}b"), "ab");
+        // Unterminated: the rest of the line is payload.
+        assert_eq!(clean_line("safe\u{1b}]0;never ends"), "safe");
+    }
+
+    #[test]
+    fn dcs_apc_pm_sos_are_removed() {
+        for intro in ['P', '_', '^', 'X'] {
+            assert_eq!(clean_line(&format!("a\u{1b}{intro}payload\u{1b}\\b")), "ab");
+        }
+    }
+
+    #[test]
+    fn lone_controls_del_and_c1_are_removed() {
+        assert_eq!(clean_line("a\u{7}b\u{8}c\u{7f}d\u{85}e\u{0}f\rg"), "abcdefg");
+        assert_eq!(clean_line("a\u{1b}7b\u{1b}(Bc"), "abc");
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_removed() {
+        assert_eq!(clean_line("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(clean_line("\u{2067}x\u{2069}\u{200f}"), "x");
+    }
+
+    #[test]
+    fn tabs_expand_to_stops() {
+        assert_eq!(clean_line("a\tb"), "a   b");
+        assert_eq!(clean_line("\tx"), "    x");
+        assert_eq!(clean_line("abcd\te"), "abcd    e");
+        assert_eq!(clean_line("東\tx"), "東  x");
+    }
+
+    #[test]
+    fn output_never_contains_a_control_character() {
+        let nasty: String = (0u32..0x250)
+            .filter_map(char::from_u32)
+            .chain("\u{202e}\u{2066}".chars())
+            .collect();
+        let cleaned = clean_line(&nasty);
+        assert!(cleaned.chars().all(|c| !is_removed(c)), "{cleaned:?}");
+        // The tab becomes a stop's worth of spaces and printable ASCII survives; the C1 DCS/OSC
+        // introducers swallow the rest as payload.
+        let printable: String = "    ".chars().chain((0x20u8..0x7f).map(char::from)).collect();
+        assert_eq!(cleaned, printable);
+    }
+}

@@ -1,0 +1,51 @@
+//! The view: draws an [`App`] into a frame. Reads state, never changes it; one `render_*` per pane.
+
+mod help;
+mod list;
+mod status;
+mod story;
+pub mod theme;
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::text::truncate;
+
+pub use help::render_help;
+pub use list::render_list;
+pub use status::render_status;
+pub use story::render_story;
+
+/// The message shown when the terminal is below the usable minimum.
+pub const TOO_SMALL: &str = "Terminal too small";
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    // The app lays out for its own idea of the size; the frame is the truth when they differ.
+    let layout = app.config.layout;
+    let Some(panes) = crate::layout::Panes::new(area, layout.list_width, layout.reading_width, app.full_view) else {
+        render_too_small(frame, area);
+        return;
+    };
+    if let Some(list) = panes.list {
+        render_list(frame, app, list);
+    }
+    render_story(frame, app, panes.story, panes.text);
+    render_status(frame, app, panes.status);
+    if app.show_help {
+        render_help(frame, app, area);
+    }
+}
+
+/// Says the terminal is too small, as much of it as fits.
+pub fn render_too_small(frame: &mut Frame, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let text = truncate(TOO_SMALL, usize::from(area.width));
+    let row = Rect { y: area.y + area.height / 2, height: 1, ..area };
+    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), row);
+}

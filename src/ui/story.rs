@@ -1,0 +1,49 @@
+//! The story pane: the selected story's pre-wrapped lines, scrolled.
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+use crate::app::{App, Focus};
+use crate::reader::LineKind;
+
+/// Draws the story pane: border, the visible slice of the laid-out story, and the scroll position.
+pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
+    let theme = &app.theme;
+    let focused = app.focus == Focus::Story || app.full_view;
+    let mut block = Block::bordered()
+        .title(if app.full_view { " Story (full view) " } else { " Story " })
+        .border_style(if focused { theme.focused } else { theme.border });
+    let total = app.story_lines.len();
+    let height = usize::from(text.height);
+    let scroll = app.story_scroll.min(total.saturating_sub(height));
+    if total > height && height > 0 {
+        let last = (scroll + height).min(total);
+        let percent = last * 100 / total;
+        block = block.title_bottom(Line::from(format!(" {}-{last}/{total} {percent}% ", scroll + 1)).alignment(Alignment::Right));
+    }
+    frame.render_widget(block, area);
+
+    if app.selected_story().is_none() {
+        let note = if app.stories.is_empty() { "No stories." } else { "No headlines match the filter." };
+        frame.render_widget(Paragraph::new(Line::styled(note, theme.dim)), text);
+        return;
+    }
+    let lines: Vec<Line> = app.story_lines[scroll.min(total)..]
+        .iter()
+        .take(height)
+        .map(|line| {
+            let style = match line.kind {
+                LineKind::Title => theme.title,
+                LineKind::Meta => theme.dim,
+                LineKind::Note => theme.dim.add_modifier(Modifier::ITALIC),
+                LineKind::Body | LineKind::Blank => Style::new(),
+            };
+            Line::styled(line.text.as_str(), style)
+        })
+        .collect();
+    // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679).
+    frame.render_widget(Paragraph::new(lines), text);
+}
