@@ -97,7 +97,12 @@ impl App {
     /// The screen geometry for the current size and view, `None` when the terminal is too small.
     pub fn panes(&self) -> Option<Panes> {
         let layout = self.config.layout;
-        Panes::new(Rect::new(0, 0, self.size.0, self.size.1), layout.list_width, layout.reading_width, self.full_view)
+        Panes::new(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            layout.list_width,
+            layout.reading_width,
+            self.full_view,
+        )
     }
 
     /// The index in `stories` of the selected story, if any headline is listed.
@@ -112,12 +117,15 @@ impl App {
 
     /// Rows of the headline list on screen.
     pub fn list_height(&self) -> usize {
-        self.panes().and_then(|p| p.list_inner()).map_or(1, |r| usize::from(r.height).max(1))
+        self.panes()
+            .and_then(|p| p.list_inner())
+            .map_or(1, |r| usize::from(r.height).max(1))
     }
 
     /// Rows of story text on screen.
     pub fn story_height(&self) -> usize {
-        self.panes().map_or(1, |p| usize::from(p.text.height).max(1))
+        self.panes()
+            .map_or(1, |p| usize::from(p.text.height).max(1))
     }
 
     /// The largest useful story scroll: the last line at the bottom of the pane.
@@ -162,14 +170,22 @@ impl App {
             Action::Bottom => self.select(self.visible.len().saturating_sub(1)),
             Action::ReadOn => self.scroll_by(story_page as isize),
             Action::FocusNext if !self.full_view => {
-                self.focus = if self.focus == Focus::List { Focus::Story } else { Focus::List };
+                self.focus = if self.focus == Focus::List {
+                    Focus::Story
+                } else {
+                    Focus::List
+                };
             }
             Action::FocusList if !self.full_view => self.focus = Focus::List,
             Action::FocusStory => self.focus = Focus::Story,
             Action::FocusNext | Action::FocusList => {}
             Action::ToggleFullView => {
                 self.full_view = !self.full_view;
-                self.focus = if self.full_view { Focus::Story } else { Focus::List };
+                self.focus = if self.full_view {
+                    Focus::Story
+                } else {
+                    Focus::List
+                };
                 self.filtering = false;
                 self.relayout();
             }
@@ -190,7 +206,11 @@ impl App {
                 self.refilter(false);
             }
             Action::FilterDeleteWord => {
-                let kept = self.query.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                let kept = self
+                    .query
+                    .trim_end()
+                    .rfind(char::is_whitespace)
+                    .map_or(0, |i| i + 1);
                 self.query.truncate(kept);
                 self.refilter(false);
             }
@@ -237,9 +257,14 @@ impl App {
         } else {
             (0..self.stories.len()).collect()
         };
-        self.visible = candidates.into_iter().filter(|&i| query.matches(&self.stories[i].title)).collect();
+        self.visible = candidates
+            .into_iter()
+            .filter(|&i| query.matches(&self.stories[i].title))
+            .collect();
         self.parsed_query = query;
-        let index = previous.and_then(|p| self.visible.iter().position(|&i| i == p)).unwrap_or(0);
+        let index = previous
+            .and_then(|p| self.visible.iter().position(|&i| i == p))
+            .unwrap_or(0);
         self.select_keeping(index, previous);
     }
 
@@ -264,7 +289,10 @@ impl App {
     }
 
     fn scroll_by(&mut self, delta: isize) {
-        self.story_scroll = self.story_scroll.saturating_add_signed(delta).min(self.max_story_scroll());
+        self.story_scroll = self
+            .story_scroll
+            .saturating_add_signed(delta)
+            .min(self.max_story_scroll());
     }
 
     fn click(&mut self, at: Position) {
@@ -297,10 +325,16 @@ impl App {
         match self.selected_story() {
             Some(story) if self.laid_out_for != Some((story, width)) => {
                 let same_story = self.laid_out_for.is_some_and(|(s, _)| s == story);
-                let place = self.story_lines.get(self.story_scroll).map(|l| (l.block, l.offset));
-                self.story_lines = layout_story(&self.stories[story], self.edition_name(story), width);
+                let place = self
+                    .story_lines
+                    .get(self.story_scroll)
+                    .map(|l| (l.block, l.offset));
+                self.story_lines =
+                    layout_story(&self.stories[story], self.edition_name(story), width);
                 self.story_scroll = match place {
-                    Some((block, offset)) if same_story => line_at(&self.story_lines, block, offset),
+                    Some((block, offset)) if same_story => {
+                        line_at(&self.story_lines, block, offset)
+                    }
                     _ => 0,
                 };
                 self.laid_out_for = Some((story, width));
@@ -319,6 +353,8 @@ impl App {
         } else if self.selected >= self.list_offset + height {
             self.list_offset = self.selected + 1 - height;
         }
-        self.list_offset = self.list_offset.min(self.visible.len().saturating_sub(height));
+        self.list_offset = self
+            .list_offset
+            .min(self.visible.len().saturating_sub(height));
     }
 }

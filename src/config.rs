@@ -132,9 +132,15 @@ impl Config {
 
     /// Parses the defaults and then `user` (a file name and its text) on top of them.
     pub fn from_str_with_defaults(user: Option<(&str, &str)>) -> Result<Config, ConfigError> {
-        let defaults = Source { name: "built-in config".to_string(), text: DEFAULT_CONFIG };
+        let defaults = Source {
+            name: "built-in config".to_string(),
+            text: DEFAULT_CONFIG,
+        };
         let mut config = Config {
-            layout: Layout { list_width: 40, reading_width: 80 },
+            layout: Layout {
+                list_width: 40,
+                reading_width: 80,
+            },
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -145,30 +151,57 @@ impl Config {
             },
             keymap: Keymap::default(),
         };
-        let mut bindings: Vec<(Action, Vec<Key>)> = BINDABLE.iter().map(|(_, a, _)| (*a, Vec::new())).collect();
+        let mut bindings: Vec<(Action, Vec<Key>)> =
+            BINDABLE.iter().map(|(_, a, _)| (*a, Vec::new())).collect();
         config.overlay(&defaults, &mut bindings)?;
         if let Some((name, text)) = user {
-            config.overlay(&Source { name: name.to_string(), text }, &mut bindings)?;
+            config.overlay(
+                &Source {
+                    name: name.to_string(),
+                    text,
+                },
+                &mut bindings,
+            )?;
         }
         config.keymap = Keymap::new(bindings);
         Ok(config)
     }
 
-    fn overlay(&mut self, source: &Source<'_>, bindings: &mut [(Action, Vec<Key>)]) -> Result<(), ConfigError> {
+    fn overlay(
+        &mut self,
+        source: &Source<'_>,
+        bindings: &mut [(Action, Vec<Key>)],
+    ) -> Result<(), ConfigError> {
         let raw: RawConfig = toml::from_str(source.text)
             .map_err(|e| source.error(e.span().unwrap_or(0..0), e.message()))?;
 
-        let range = |value: &Option<Spanned<u16>>, name: &str, min: u16, max: u16, target: &mut u16| {
-            if let Some(v) = value {
-                if !(min..=max).contains(v.get_ref()) {
-                    return Err(source.error(v.span(), &format!("{name} must be from {min} to {max}, not {}", v.get_ref())));
+        let range =
+            |value: &Option<Spanned<u16>>, name: &str, min: u16, max: u16, target: &mut u16| {
+                if let Some(v) = value {
+                    if !(min..=max).contains(v.get_ref()) {
+                        return Err(source.error(
+                            v.span(),
+                            &format!("{name} must be from {min} to {max}, not {}", v.get_ref()),
+                        ));
+                    }
+                    *target = *v.get_ref();
                 }
-                *target = *v.get_ref();
-            }
-            Ok(())
-        };
-        range(&raw.layout.list_width, "list_width", 10, 90, &mut self.layout.list_width)?;
-        range(&raw.layout.reading_width, "reading_width", 20, 400, &mut self.layout.reading_width)?;
+                Ok(())
+            };
+        range(
+            &raw.layout.list_width,
+            "list_width",
+            10,
+            90,
+            &mut self.layout.list_width,
+        )?;
+        range(
+            &raw.layout.reading_width,
+            "reading_width",
+            20,
+            400,
+            &mut self.layout.reading_width,
+        )?;
 
         let c = &raw.colors;
         for (value, name, target) in [
@@ -193,17 +226,29 @@ impl Config {
         for (name, keys) in entries {
             let action = action_by_name(name.get_ref()).ok_or_else(|| {
                 let known: Vec<&str> = BINDABLE.iter().map(|(n, _, _)| *n).collect();
-                source.error(name.span(), &format!("keys.{}: unknown action (known: {})", name.get_ref(), known.join(", ")))
+                source.error(
+                    name.span(),
+                    &format!(
+                        "keys.{}: unknown action (known: {})",
+                        name.get_ref(),
+                        known.join(", ")
+                    ),
+                )
             })?;
             let mut parsed = Vec::new();
             for key in keys.get_ref() {
-                let k = Key::parse(key.get_ref())
-                    .map_err(|e| source.error(key.span(), &format!("keys.{}: {e}", name.get_ref())))?;
+                let k = Key::parse(key.get_ref()).map_err(|e| {
+                    source.error(key.span(), &format!("keys.{}: {e}", name.get_ref()))
+                })?;
                 if let Some(other) = seen.insert(k, name.get_ref()) {
                     if other != name.get_ref() {
                         return Err(source.error(
                             key.span(),
-                            &format!("key \"{}\" is bound to both {other} and {}", key.get_ref(), name.get_ref()),
+                            &format!(
+                                "key \"{}\" is bound to both {other} and {}",
+                                key.get_ref(),
+                                name.get_ref()
+                            ),
                         ));
                     }
                 }

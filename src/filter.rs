@@ -19,7 +19,10 @@ impl Query {
             .split_whitespace()
             .map(|t| t.chars().map(|c| fold(c, case_sensitive)).collect())
             .collect();
-        Query { terms, case_sensitive }
+        Query {
+            terms,
+            case_sensitive,
+        }
     }
 
     /// True when the query has no terms and so matches everything.
@@ -109,7 +112,10 @@ mod tests {
     #[test]
     fn positions_are_char_indices_of_each_term() {
         let q = Query::new("nato bid");
-        assert_eq!(q.positions("Drop NATO Bid"), Some(vec![5, 6, 7, 8, 10, 11, 12]));
+        assert_eq!(
+            q.positions("Drop NATO Bid"),
+            Some(vec![5, 6, 7, 8, 10, 11, 12])
+        );
         // Multi-byte chars before the match do not shift char positions.
         assert_eq!(Query::new("ok").positions("東京 OK"), Some(vec![3, 4]));
         assert_eq!(Query::new("zz").positions("abc"), None);

@@ -16,10 +16,18 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
     ("top", Action::Top, "first headline (story: top)"),
     ("bottom", Action::Bottom, "last headline (story: end)"),
     ("read_on", Action::ReadOn, "scroll the story a page down"),
-    ("focus_next", Action::FocusNext, "switch focus: list / story"),
+    (
+        "focus_next",
+        Action::FocusNext,
+        "switch focus: list / story",
+    ),
     ("focus_list", Action::FocusList, "focus the headline list"),
     ("focus_story", Action::FocusStory, "focus the story"),
-    ("full_view", Action::ToggleFullView, "full-width reading view"),
+    (
+        "full_view",
+        Action::ToggleFullView,
+        "full-width reading view",
+    ),
     ("filter", Action::StartFilter, "filter headlines"),
     ("help", Action::Help, "this help"),
     ("close", Action::Close, "close help, filter, full view"),
@@ -28,12 +36,18 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
 
 /// The config name of a bindable action.
 pub fn action_name(action: Action) -> Option<&'static str> {
-    BINDABLE.iter().find(|(_, a, _)| *a == action).map(|(n, _, _)| *n)
+    BINDABLE
+        .iter()
+        .find(|(_, a, _)| *a == action)
+        .map(|(n, _, _)| *n)
 }
 
 /// The bindable action with this config name.
 pub fn action_by_name(name: &str) -> Option<Action> {
-    BINDABLE.iter().find(|(n, _, _)| *n == name).map(|(_, a, _)| *a)
+    BINDABLE
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, a, _)| *a)
 }
 
 /// One key with its modifiers, normalised so that a config string and a terminal event compare
@@ -51,7 +65,11 @@ impl Key {
             KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
             _ => modifiers,
         };
-        Key { code, modifiers: modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT) }
+        Key {
+            code,
+            modifiers: modifiers
+                & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT),
+        }
     }
 
     /// Parses a key as written in the config: `k`, `G`, `?`, `pagedown`, `ctrl-d`, `alt-enter`.
@@ -168,7 +186,10 @@ impl Keymap {
             .iter()
             .flat_map(|(action, keys)| keys.iter().map(move |k| (*k, *action)))
             .collect();
-        Keymap { by_key, by_action: bindings }
+        Keymap {
+            by_key,
+            by_action: bindings,
+        }
     }
 
     /// Each action's keys, in help order.
@@ -181,13 +202,21 @@ impl Keymap {
         self.by_action
             .iter()
             .find(|(a, _)| *a == action)
-            .map(|(_, keys)| keys.iter().map(Key::to_string).collect::<Vec<_>>().join("/"))
+            .map(|(_, keys)| {
+                keys.iter()
+                    .map(Key::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
             .unwrap_or_default()
     }
 
     /// The first key bound to `action`, for short hints.
     pub fn first_key(&self, action: Action) -> Option<Key> {
-        self.by_action.iter().find(|(a, _)| *a == action).and_then(|(_, keys)| keys.first().copied())
+        self.by_action
+            .iter()
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, keys)| keys.first().copied())
     }
 
     /// Translates a key event. Only presses count (not repeats' releases); Ctrl-C always quits.
@@ -200,7 +229,9 @@ impl Keymap {
             return Some(Action::Quit);
         }
         if mode == InputMode::Filter {
-            let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            let plain = !event
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
             match (event.code, plain) {
                 (KeyCode::Char(c), true) => return Some(Action::FilterInput(c)),
                 (KeyCode::Char('w'), false) => return Some(Action::FilterDeleteWord),
@@ -211,7 +242,15 @@ impl Keymap {
                 _ => {}
             }
             return self.by_key.get(&key).copied().filter(|a| {
-                matches!(a, Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom)
+                matches!(
+                    a,
+                    Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top
+                        | Action::Bottom
+                )
             });
         }
         self.by_key.get(&key).copied()
@@ -228,13 +267,34 @@ mod tests {
 
     #[test]
     fn parses_names_chars_and_modifiers() {
-        assert_eq!(Key::parse("k").unwrap(), Key::new(KeyCode::Char('k'), KeyModifiers::NONE));
-        assert_eq!(Key::parse("G").unwrap(), Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
-        assert_eq!(Key::parse("PageDown").unwrap(), Key::new(KeyCode::PageDown, KeyModifiers::NONE));
-        assert_eq!(Key::parse("ctrl-d").unwrap(), Key::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
-        assert_eq!(Key::parse("space").unwrap(), Key::new(KeyCode::Char(' '), KeyModifiers::NONE));
-        assert_eq!(Key::parse("f5").unwrap(), Key::new(KeyCode::F(5), KeyModifiers::NONE));
-        assert_eq!(Key::parse("-").unwrap(), Key::new(KeyCode::Char('-'), KeyModifiers::NONE));
+        assert_eq!(
+            Key::parse("k").unwrap(),
+            Key::new(KeyCode::Char('k'), KeyModifiers::NONE)
+        );
+        assert_eq!(
+            Key::parse("G").unwrap(),
+            Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT)
+        );
+        assert_eq!(
+            Key::parse("PageDown").unwrap(),
+            Key::new(KeyCode::PageDown, KeyModifiers::NONE)
+        );
+        assert_eq!(
+            Key::parse("ctrl-d").unwrap(),
+            Key::new(KeyCode::Char('d'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(
+            Key::parse("space").unwrap(),
+            Key::new(KeyCode::Char(' '), KeyModifiers::NONE)
+        );
+        assert_eq!(
+            Key::parse("f5").unwrap(),
+            Key::new(KeyCode::F(5), KeyModifiers::NONE)
+        );
+        assert_eq!(
+            Key::parse("-").unwrap(),
+            Key::new(KeyCode::Char('-'), KeyModifiers::NONE)
+        );
         assert!(Key::parse("hyper-x").is_err());
         assert!(Key::parse("f13").is_err());
         assert!(Key::parse("ctrl-c").is_err());
@@ -245,7 +305,10 @@ mod tests {
     fn shifted_letters_match_their_config_spelling() {
         let map = Keymap::new(vec![(Action::Bottom, vec![Key::parse("G").unwrap()])]);
         let event = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(map.action_for(event, InputMode::Browse), Some(Action::Bottom));
+        assert_eq!(
+            map.action_for(event, InputMode::Browse),
+            Some(Action::Bottom)
+        );
     }
 
     #[test]
@@ -255,20 +318,35 @@ mod tests {
         release.kind = KeyEventKind::Release;
         assert_eq!(map.action_for(release, InputMode::Browse), None);
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(map.action_for(ctrl_c, InputMode::Browse), Some(Action::Quit));
-        assert_eq!(map.action_for(ctrl_c, InputMode::Filter), Some(Action::Quit));
+        assert_eq!(
+            map.action_for(ctrl_c, InputMode::Browse),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action_for(ctrl_c, InputMode::Filter),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
     fn filter_mode_types_characters_but_keeps_arrow_navigation() {
         let map = Keymap::new(vec![
-            (Action::Down, vec![Key::parse("down").unwrap(), Key::parse("j").unwrap()]),
+            (
+                Action::Down,
+                vec![Key::parse("down").unwrap(), Key::parse("j").unwrap()],
+            ),
             (Action::Quit, vec![Key::parse("q").unwrap()]),
         ]);
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(map.action_for(j, InputMode::Filter), Some(Action::FilterInput('j')));
+        assert_eq!(
+            map.action_for(j, InputMode::Filter),
+            Some(Action::FilterInput('j'))
+        );
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(map.action_for(q, InputMode::Filter), Some(Action::FilterInput('q')));
+        assert_eq!(
+            map.action_for(q, InputMode::Filter),
+            Some(Action::FilterInput('q'))
+        );
         let down = press(KeyCode::Down, KeyModifiers::NONE);
         assert_eq!(map.action_for(down, InputMode::Filter), Some(Action::Down));
         let esc = press(KeyCode::Esc, KeyModifiers::NONE);

@@ -23,32 +23,60 @@ pub struct Panes {
 
 impl Panes {
     /// Computes the panes, or `None` when the terminal is too small to use.
-    pub fn new(area: Rect, list_percent: u16, reading_width: u16, full_view: bool) -> Option<Panes> {
+    pub fn new(
+        area: Rect,
+        list_percent: u16,
+        reading_width: u16,
+        full_view: bool,
+    ) -> Option<Panes> {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
-        let main = Rect { height: area.height - 1, ..area };
-        let status = Rect { y: area.y + area.height - 1, height: 1, ..area };
+        let main = Rect {
+            height: area.height - 1,
+            ..area
+        };
+        let status = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
         let (list, story) = if full_view {
             (None, main)
         } else {
             let list_width = (u32::from(main.width) * u32::from(list_percent) / 100) as u16;
             let list_width = list_width.clamp(8, main.width - 8);
-            let list = Rect { width: list_width, ..main };
-            let story = Rect { x: main.x + list_width, width: main.width - list_width, ..main };
+            let list = Rect {
+                width: list_width,
+                ..main
+            };
+            let story = Rect {
+                x: main.x + list_width,
+                width: main.width - list_width,
+                ..main
+            };
             (Some(list), story)
         };
         let inner = inner(story);
         // One column of padding each side of the text, then the reading measure.
         let available = inner.width.saturating_sub(2).max(1);
         let text_width = available.min(reading_width);
-        let left = if full_view { (available - text_width) / 2 } else { 0 };
+        let left = if full_view {
+            (available - text_width) / 2
+        } else {
+            0
+        };
         let text = Rect {
             x: inner.x + (1 + left).min(inner.width.saturating_sub(1)),
             width: text_width.min(inner.width),
             ..inner
         };
-        Some(Panes { list, story, text, status })
+        Some(Panes {
+            list,
+            story,
+            text,
+            status,
+        })
     }
 
     /// The rows inside the list's border.

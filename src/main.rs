@@ -64,7 +64,11 @@ fn print_list(library: &Library) -> ExitCode {
     for story in &library.stories {
         if let Err(e) = writeln!(out, "{}", story.title) {
             // A closed pipe (`gazette --list | head`) is the reader's choice, not an error.
-            return if e.kind() == std::io::ErrorKind::BrokenPipe { ExitCode::SUCCESS } else { fail(&e.to_string(), 1) };
+            return if e.kind() == std::io::ErrorKind::BrokenPipe {
+                ExitCode::SUCCESS
+            } else {
+                fail(&e.to_string(), 1)
+            };
         }
     }
     match out.flush() {

@@ -51,7 +51,10 @@ impl Story {
 pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<String> = text.lines().map(|l| clean_line(l).trim().to_string()).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| clean_line(l).trim().to_string())
+        .collect();
     let blocks: Vec<&[String]> = lines
         .split(|l| l.is_empty())
         .filter(|b| !b.is_empty())
@@ -143,7 +146,8 @@ fn is_closer(c: char) -> bool {
 fn ends_with_abbreviation(text: &str) -> bool {
     const TITLES: &[&str] = &[
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "gov", "sen", "rep", "lt", "col",
-        "capt", "sgt", "maj", "adm", "pres", "inc", "corp", "co", "ltd", "vs", "no", "fig", "approx",
+        "capt", "sgt", "maj", "adm", "pres", "inc", "corp", "co", "ltd", "vs", "no", "fig",
+        "approx",
     ];
     let word = text.rsplit(char::is_whitespace).next().unwrap_or(text);
     let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -186,7 +190,10 @@ mod tests {
         );
         assert_eq!(first_sentence("“Go now!” She left."), "“Go now!”");
         assert_eq!(first_sentence("No end here"), "No end here");
-        assert_eq!(first_sentence("It costs $3.50 today. Yes."), "It costs $3.50 today.");
+        assert_eq!(
+            first_sentence("It costs $3.50 today. Yes."),
+            "It costs $3.50 today."
+        );
     }
 
     #[test]

@@ -41,7 +41,13 @@ pub fn layout_story(story: &Story, edition: &str, width: u16) -> Vec<StoryLine> 
     let width = usize::from(width.max(1));
     let mut lines = Vec::new();
     push_wrapped(&mut lines, &story.title, LineKind::Title, 0, width);
-    push_wrapped(&mut lines, &format!("Edition: {edition}"), LineKind::Meta, 1, width);
+    push_wrapped(
+        &mut lines,
+        &format!("Edition: {edition}"),
+        LineKind::Meta,
+        1,
+        width,
+    );
     if story.has_text() {
         for (i, paragraph) in story.paragraphs.iter().enumerate() {
             blank(&mut lines, i + 1);
@@ -55,21 +61,42 @@ pub fn layout_story(story: &Story, edition: &str, width: u16) -> Vec<StoryLine> 
 }
 
 fn blank(lines: &mut Vec<StoryLine>, block: usize) {
-    lines.push(StoryLine { text: String::new(), kind: LineKind::Blank, block, offset: usize::MAX });
+    lines.push(StoryLine {
+        text: String::new(),
+        kind: LineKind::Blank,
+        block,
+        offset: usize::MAX,
+    });
 }
 
-fn push_wrapped(lines: &mut Vec<StoryLine>, text: &str, kind: LineKind, block: usize, width: usize) {
+fn push_wrapped(
+    lines: &mut Vec<StoryLine>,
+    text: &str,
+    kind: LineKind,
+    block: usize,
+    width: usize,
+) {
     for piece in textwrap::wrap(text, textwrap::Options::new(width)) {
         // textwrap borrows from `text` here, so the slice's position is its offset in the block.
-        let offset = (piece.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-        lines.push(StoryLine { text: piece.into_owned(), kind, block, offset });
+        let offset = (piece.as_ptr() as usize)
+            .saturating_sub(text.as_ptr() as usize)
+            .min(text.len());
+        lines.push(StoryLine {
+            text: piece.into_owned(),
+            kind,
+            block,
+            offset,
+        });
     }
 }
 
 /// The index of the line showing the place (`block`, `offset`) in `lines`: the last line that
 /// starts at or before it.
 pub fn line_at(lines: &[StoryLine], block: usize, offset: usize) -> usize {
-    lines.iter().rposition(|l| (l.block, l.offset) <= (block, offset)).unwrap_or(0)
+    lines
+        .iter()
+        .rposition(|l| (l.block, l.offset) <= (block, offset))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -92,7 +119,18 @@ mod tests {
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["A Title", "Edition:", "ed", "", "one two", "three four", "five six", "", "seven", "eight"]
+            [
+                "A Title",
+                "Edition:",
+                "ed",
+                "",
+                "one two",
+                "three four",
+                "five six",
+                "",
+                "seven",
+                "eight"
+            ]
         );
         assert!(lines.iter().all(|l| width(&l.text) <= 10));
     }
@@ -119,7 +157,10 @@ mod tests {
         let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
         let s = story(&[text]);
         let narrow = layout_story(&s, "e", 12);
-        let top = narrow.iter().position(|l| l.text.starts_with("iota")).unwrap();
+        let top = narrow
+            .iter()
+            .position(|l| l.text.starts_with("iota"))
+            .unwrap();
         let wide = layout_story(&s, "e", 30);
         let again = line_at(&wide, narrow[top].block, narrow[top].offset);
         assert!(wide[again].text.contains("iota"), "{:?}", wide[again]);

@@ -41,7 +41,10 @@ pub fn clean_line(input: &str) -> String {
                 Some(']' | 'P' | '_' | '^' | 'X') => skip_string(&mut chars),
                 // nF escapes: intermediate bytes, then one final byte.
                 Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-                    while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+                    while chars
+                        .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
+                        .is_some()
+                    {}
                     chars.next();
                 }
                 // Two-byte escapes (ESC 7, ESC c, ...): the second byte is dropped with the ESC.
@@ -136,7 +139,10 @@ mod tests {
 
     #[test]
     fn lone_controls_del_and_c1_are_removed() {
-        assert_eq!(clean_line("a\u{7}b\u{8}c\u{7f}d\u{85}e\u{0}f\rg"), "abcdefg");
+        assert_eq!(
+            clean_line("a\u{7}b\u{8}c\u{7f}d\u{85}e\u{0}f\rg"),
+            "abcdefg"
+        );
         assert_eq!(clean_line("a\u{1b}7b\u{1b}(Bc"), "abc");
     }
 
@@ -164,7 +170,10 @@ mod tests {
         assert!(cleaned.chars().all(|c| !is_removed(c)), "{cleaned:?}");
         // The tab becomes a stop's worth of spaces and printable ASCII survives; the C1 DCS/OSC
         // introducers swallow the rest as payload.
-        let printable: String = "    ".chars().chain((0x20u8..0x7f).map(char::from)).collect();
+        let printable: String = "    "
+            .chars()
+            .chain((0x20u8..0x7f).map(char::from))
+            .collect();
         assert_eq!(cleaned, printable);
     }
 }

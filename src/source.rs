@@ -52,14 +52,17 @@ impl Library {
             } else {
                 let (text, note) = read_document(path)?;
                 library.notes.extend(note);
-                library.add(display_name(path), &text);
+                if library.add(display_name(path), &text) == 0 {
+                    bail!("{}: no headlines or text in this document", path.display());
+                }
             }
         }
         Ok(library)
     }
 
     fn load_dir(&mut self, dir: &Path) -> Result<()> {
-        let entries = fs::read_dir(dir).with_context(|| format!("{}: cannot read directory", dir.display()))?;
+        let entries = fs::read_dir(dir)
+            .with_context(|| format!("{}: cannot read directory", dir.display()))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && !display_name(p).starts_with('.'))
@@ -76,16 +79,21 @@ impl Library {
             }
         }
         if self.editions.len() == before {
-            bail!("{}: no readable news documents in this directory", dir.display());
+            bail!(
+                "{}: no readable news documents in this directory",
+                dir.display()
+            );
         }
         Ok(())
     }
 
-    /// Adds one edition parsed from `text`.
-    pub fn add(&mut self, name: String, text: &str) {
+    /// Adds one edition parsed from `text`; returns how many stories it had.
+    pub fn add(&mut self, name: String, text: &str) -> usize {
         let index = self.editions.len();
+        let before = self.stories.len();
         self.stories.extend(parse_document(text, index));
         self.editions.push(Edition { name });
+        self.stories.len() - before
     }
 }
 
@@ -101,7 +109,11 @@ pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
     let shown = path.display();
     let meta = fs::metadata(path).map_err(|e| anyhow::anyhow!("{shown}: {}", io_reason(&e)))?;
     if meta.len() > MAX_DOCUMENT_BYTES {
-        bail!("{shown}: too large ({} MiB; the limit is {} MiB)", meta.len() >> 20, MAX_DOCUMENT_BYTES >> 20);
+        bail!(
+            "{shown}: too large ({} MiB; the limit is {} MiB)",
+            meta.len() >> 20,
+            MAX_DOCUMENT_BYTES >> 20
+        );
     }
     let bytes = fs::read(path).map_err(|e| anyhow::anyhow!("{shown}: {}", io_reason(&e)))?;
     let (text, note) = decode(&bytes).map_err(|problem| anyhow::anyhow!("{shown}: {problem}"))?;
@@ -114,7 +126,8 @@ pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), String> {
     let (text, note) = if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
-        let note = (encoding != encoding_rs::UTF_8 || had_errors).then(|| format!("decoded as {}", encoding.name()));
+        let note = (encoding != encoding_rs::UTF_8 || had_errors)
+            .then(|| format!("decoded as {}", encoding.name()));
         (text.into_owned(), note)
     } else if bytes.contains(&0) {
         return Err("not a text document (it contains NUL bytes)".to_string());
@@ -123,7 +136,10 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), Str
             Ok(text) => (text.to_string(), None),
             Err(_) => {
                 let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                (text.into_owned(), Some("not UTF-8, decoded as Windows-1252".to_string()))
+                (
+                    text.into_owned(),
+                    Some("not UTF-8, decoded as Windows-1252".to_string()),
+                )
             }
         }
     };
@@ -131,7 +147,12 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), Str
         return Err("not a text document (it contains NUL characters)".to_string());
     }
     if text.trim().is_empty() {
-        return Err(if bytes.is_empty() { "empty file" } else { "blank file (no headlines or text)" }.to_string());
+        return Err(if bytes.is_empty() {
+            "empty file"
+        } else {
+            "blank file (no headlines or text)"
+        }
+        .to_string());
     }
     Ok((text, note))
 }

@@ -11,7 +11,9 @@ use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
 use ratatui::Terminal;
 
 use crate::action::{Action, Effect};
@@ -50,13 +52,19 @@ impl Drop for Restore {
 
 /// Puts the terminal back: mouse off, main screen, cursor shown, cooked mode. Safe to call twice.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
     let _ = disable_raw_mode();
 }
 
 fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
     enable_raw_mode().context("cannot put the terminal in raw mode")?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture).context("cannot set up the terminal")?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+        .context("cannot set up the terminal")?;
     Terminal::new(CrosstermBackend::new(stdout())).context("cannot start drawing")
 }
 
@@ -110,10 +118,16 @@ fn handle_pending(app: &mut App, rx: &Receiver<Message>) -> Result<Option<Exit>>
 pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
     match *event {
         Event::Key(key) => {
-            let mode = if app.filtering { InputMode::Filter } else { InputMode::Browse };
+            let mode = if app.filtering {
+                InputMode::Filter
+            } else {
+                InputMode::Browse
+            };
             app.config.keymap.action_for(key, mode)
         }
-        Event::Mouse(MouseEvent { kind, column, row, .. }) => match kind {
+        Event::Mouse(MouseEvent {
+            kind, column, row, ..
+        }) => match kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(column, row)),
             MouseEventKind::ScrollUp => Some(Action::Wheel(column, row, -1)),
             MouseEventKind::ScrollDown => Some(Action::Wheel(column, row, 1)),
@@ -139,7 +153,8 @@ fn spawn_input_reader(tx: Sender<Message>) {
 
 fn spawn_signal_listener(tx: Sender<Message>) -> Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]).context("cannot listen for signals")?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("cannot listen for signals")?;
     thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             let _ = tx.send(Message::Signal(signal));

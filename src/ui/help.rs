@@ -12,7 +12,10 @@ use crate::text::truncate;
 /// Lines about input that is not rebindable: typing a filter, the mouse, Ctrl-C.
 const FIXED_HELP: &[(&str, &str)] = &[
     ("Ctrl-C", "quit, always"),
-    ("filter: text", "narrows as you type (smart case, words AND)"),
+    (
+        "filter: text",
+        "narrows as you type (smart case, words AND)",
+    ),
     ("filter: Bksp", "widens; Ctrl-W word, Ctrl-U all"),
     ("filter: Enter", "keep the filter; Esc clears it"),
     ("mouse", "click selects; wheel scrolls the pane"),
@@ -27,25 +30,46 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
         .iter()
         .filter(|(_, keys)| !keys.is_empty())
         .map(|(action, keys)| {
-            let description = BINDABLE.iter().find(|(_, a, _)| a == action).map_or("", |(_, _, d)| *d);
-            let keys = keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let description = BINDABLE
+                .iter()
+                .find(|(_, a, _)| a == action)
+                .map_or("", |(_, _, d)| *d);
+            let keys = keys
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             (keys, description.to_string())
         })
         .collect();
-    lines.extend(FIXED_HELP.iter().map(|(k, d)| (k.to_string(), d.to_string())));
+    lines.extend(
+        FIXED_HELP
+            .iter()
+            .map(|(k, d)| (k.to_string(), d.to_string())),
+    );
     lines
 }
 
 /// Draws the help overlay centred over `area`.
 pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
     let entries = help_lines(app);
-    let key_width = entries.iter().map(|(k, _)| crate::text::width(k)).max().unwrap_or(0).min(18);
+    let key_width = entries
+        .iter()
+        .map(|(k, _)| crate::text::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(18);
     let width = area.width.saturating_sub(4).min(64);
     let height = area.height.saturating_sub(2).min(entries.len() as u16 + 2);
     if width < 10 || height < 3 {
         return;
     }
-    let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
     let room = usize::from(width - 2);
     let lines: Vec<Line> = entries
         .iter()
@@ -60,6 +84,8 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(" Keys (Esc closes) ").border_style(app.theme.focused);
+    let block = Block::bordered()
+        .title(" Keys (Esc closes) ")
+        .border_style(app.theme.focused);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

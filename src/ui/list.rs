@@ -25,9 +25,11 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" Headlines ({}/{}) ", app.visible.len(), app.stories.len())
     };
-    let block = Block::bordered()
-        .title(count)
-        .border_style(if focused { theme.focused } else { theme.border });
+    let block = Block::bordered().title(count).border_style(if focused {
+        theme.focused
+    } else {
+        theme.border
+    });
     frame.render_widget(block, area);
 
     let rows = inner(area);
@@ -41,7 +43,12 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         offset = app.selected + 1 - height;
     }
     let label_width = if app.editions.len() > 1 {
-        let widest = app.editions.iter().map(|e| width(&e.name)).max().unwrap_or(0);
+        let widest = app
+            .editions
+            .iter()
+            .map(|e| width(&e.name))
+            .max()
+            .unwrap_or(0);
         widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 3)
     } else {
         0
@@ -56,18 +63,29 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
             let story = &app.stories[index];
             let mut spans = Vec::new();
             let mut used = 0;
-            let mark = if story.has_text() { Span::styled(FULL_TEXT_MARK, theme.full_text) } else { Span::raw(NO_TEXT_MARK) };
+            let mark = if story.has_text() {
+                Span::styled(FULL_TEXT_MARK, theme.full_text)
+            } else {
+                Span::raw(NO_TEXT_MARK)
+            };
             spans.push(mark);
             used += 2;
             if label_width > 0 {
                 let label = truncate(&app.editions[story.edition].name, label_width);
                 let pad = label_width - width(&label) + 1;
-                spans.push(Span::styled(format!("{label}{}", " ".repeat(pad)), theme.dim));
+                spans.push(Span::styled(
+                    format!("{label}{}", " ".repeat(pad)),
+                    theme.dim,
+                ));
                 used += label_width + 1;
             }
             let room = usize::from(rows.width).saturating_sub(used);
             let title = truncate(&story.title, room);
-            let base = if story.has_text() { Style::new() } else { theme.dim };
+            let base = if story.has_text() {
+                Style::new()
+            } else {
+                theme.dim
+            };
             let positions = app.parsed_query.positions(&story.title).unwrap_or_default();
             spans.extend(highlight(&title, &positions, base, theme.matched));
             let line = Line::from(spans);
@@ -91,14 +109,25 @@ fn highlight(text: &str, positions: &[usize], base: Style, matched: Style) -> Ve
     for (i, c) in text.chars().enumerate() {
         let is_match = next.next_if(|&&p| p == i).is_some();
         if is_match != current_matched && !current.is_empty() {
-            let style = if current_matched { base.patch(matched) } else { base };
+            let style = if current_matched {
+                base.patch(matched)
+            } else {
+                base
+            };
             spans.push(Span::styled(std::mem::take(&mut current), style));
         }
         current_matched = is_match;
         current.push(c);
     }
     if !current.is_empty() {
-        spans.push(Span::styled(current, if current_matched { base.patch(matched) } else { base }));
+        spans.push(Span::styled(
+            current,
+            if current_matched {
+                base.patch(matched)
+            } else {
+                base
+            },
+        ));
     }
     spans
 }

@@ -26,7 +26,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     // The app lays out for its own idea of the size; the frame is the truth when they differ.
     let layout = app.config.layout;
-    let Some(panes) = crate::layout::Panes::new(area, layout.list_width, layout.reading_width, app.full_view) else {
+    let Some(panes) =
+        crate::layout::Panes::new(area, layout.list_width, layout.reading_width, app.full_view)
+    else {
         render_too_small(frame, area);
         return;
     };
@@ -46,6 +48,10 @@ pub fn render_too_small(frame: &mut Frame, area: Rect) {
         return;
     }
     let text = truncate(TOO_SMALL, usize::from(area.width));
-    let row = Rect { y: area.y + area.height / 2, height: 1, ..area };
+    let row = Rect {
+        y: area.y + area.height / 2,
+        height: 1,
+        ..area
+    };
     frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), row);
 }

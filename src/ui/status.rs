@@ -18,27 +18,46 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" {} of {total} match", app.visible.len())
     };
-    let filter = if app.filtering || !app.query.is_empty() { format!("  /{}", app.query) } else { String::new() };
+    let filter = if app.filtering || !app.query.is_empty() {
+        format!("  /{}", app.query)
+    } else {
+        String::new()
+    };
     let left = format!("{counts}{filter}");
 
     let keys = &app.config.keymap;
     let right = match &app.message {
         Some(message) => message.clone(),
         None if app.filtering => "Enter keep · Esc clear · ↑↓ move ".to_string(),
-        None => [(Action::StartFilter, "filter"), (Action::ToggleFullView, "read"), (Action::Help, "help"), (Action::Quit, "quit")]
+        None => {
+            [
+                (Action::StartFilter, "filter"),
+                (Action::ToggleFullView, "read"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ]
             .iter()
             .filter_map(|(action, label)| keys.first_key(*action).map(|k| format!("{k} {label}")))
             .collect::<Vec<_>>()
             .join(" · ")
-            + " ",
+                + " "
+        }
     };
     let room = usize::from(area.width);
     let left = truncate(&left, room);
     let right_room = room.saturating_sub(width(&left) + 2);
     let right = truncate(&right, right_room);
     let gap = room.saturating_sub(width(&left) + width(&right));
-    let right_style = if app.message.is_some() { theme.message } else { theme.dim };
-    let line = Line::from(vec![Span::raw(left.clone()), Span::raw(" ".repeat(gap)), Span::styled(right, right_style)]);
+    let right_style = if app.message.is_some() {
+        theme.message
+    } else {
+        theme.dim
+    };
+    let line = Line::from(vec![
+        Span::raw(left.clone()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, right_style),
+    ]);
     frame.render_widget(Paragraph::new(line), area);
     if app.filtering {
         let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));

@@ -14,7 +14,11 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let theme = &app.theme;
     let focused = app.focus == Focus::Story || app.full_view;
     let mut block = Block::bordered()
-        .title(if app.full_view { " Story (full view) " } else { " Story " })
+        .title(if app.full_view {
+            " Story (full view) "
+        } else {
+            " Story "
+        })
         .border_style(if focused { theme.focused } else { theme.border });
     let total = app.story_lines.len();
     let height = usize::from(text.height);
@@ -22,12 +26,19 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     if total > height && height > 0 {
         let last = (scroll + height).min(total);
         let percent = last * 100 / total;
-        block = block.title_bottom(Line::from(format!(" {}-{last}/{total} {percent}% ", scroll + 1)).alignment(Alignment::Right));
+        block = block.title_bottom(
+            Line::from(format!(" {}-{last}/{total} {percent}% ", scroll + 1))
+                .alignment(Alignment::Right),
+        );
     }
     frame.render_widget(block, area);
 
     if app.selected_story().is_none() {
-        let note = if app.stories.is_empty() { "No stories." } else { "No headlines match the filter." };
+        let note = if app.stories.is_empty() {
+            "No stories."
+        } else {
+            "No headlines match the filter."
+        };
         frame.render_widget(Paragraph::new(Line::styled(note, theme.dim)), text);
         return;
     }

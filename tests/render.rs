@@ -1,0 +1,276 @@
+//! Render tests: the view drawn into ratatui's `TestBackend`, read back cell by cell.
+
+use gazette::action::Action;
+use gazette::app::App;
+use gazette::config::Config;
+use gazette::source::Library;
+use gazette::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use unicode_width::UnicodeWidthStr;
+
+fn draw(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::render(frame, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn app_at(library: Library, width: u16, height: u16) -> App {
+    let mut app = App::new(library, Config::defaults());
+    app.update(Action::Resize(width, height));
+    app
+}
+
+/// Columns `from..to` of a screen row as the terminal would show them: a wide character's hidden
+/// second cell is skipped.
+fn cells(buffer: &Buffer, y: u16, from: u16, to: u16) -> String {
+    let mut text = String::new();
+    let mut skip = 0;
+    for x in from..to {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let symbol = buffer[(x, y)].symbol();
+        skip = symbol.width().saturating_sub(1);
+        text.push_str(symbol);
+    }
+    text
+}
+
+fn row(buffer: &Buffer, y: u16) -> String {
+    cells(buffer, y, 0, buffer.area.width)
+}
+
+fn screen(buffer: &Buffer) -> Vec<String> {
+    (0..buffer.area.height).map(|y| row(buffer, y)).collect()
+}
+
+/// The text between the list's borders on a row.
+fn list_row(buffer: &Buffer, y: u16, list_width: u16) -> String {
+    cells(buffer, y, 1, list_width - 1)
+}
+
+#[test]
+fn split_pane_at_100x30() {
+    let app = app_at(Library::bundled(), 100, 30);
+    let buffer = draw(&app, 100, 30);
+    let lines = screen(&buffer);
+    // Borders and titles: list of 40 columns, story of 60.
+    assert!(lines[0].starts_with("┌ Headlines (18) "), "{}", lines[0]);
+    assert_eq!(lines[0].chars().nth(39), Some('┐'));
+    assert!(lines[0][lines[0].char_indices().nth(40).unwrap().0..].starts_with("┌ Story "));
+    // First headline, marked as full text and cut with "…" at the pane width.
+    let first = list_row(&buffer, 1, 40);
+    assert!(
+        first.starts_with("▪ U.S. President Donald Trump"),
+        "{first}"
+    );
+    assert!(first.ends_with('…'));
+    assert_eq!(first.width(), 38);
+    // A headline-only story has no mark.
+    assert!(list_row(&buffer, 2, 40).starts_with("  U.S. Soldiers Killed"));
+    // The selected row is highlighted across its width.
+    let selected = app.theme.selected;
+    assert_eq!(buffer[(1, 1)].bg, selected.bg.unwrap());
+    assert_eq!(buffer[(37, 1)].bg, selected.bg.unwrap());
+    assert_ne!(buffer[(5, 2)].bg, selected.bg.unwrap());
+    // The story: bold title, the edition, then the first paragraph wrapped to 56 columns.
+    assert!(lines[1][lines[1].char_indices().nth(42).unwrap().0..]
+        .starts_with("U.S. President Donald Trump"));
+    assert!(buffer[(42, 1)].modifier.contains(Modifier::BOLD));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("Edition: 000_ee9c147485efd3c5.txt")));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("to deploy American troops to Mexico")));
+    // The text is longer than the pane, so the position shows.
+    assert!(lines[28].contains(" 1-27/"), "{}", lines[28]);
+    // The status bar.
+    assert!(lines[29].starts_with(" 18 stories"), "{}", lines[29]);
+    assert!(
+        lines[29].contains("/ filter")
+            && lines[29].contains("? help")
+            && lines[29].contains("q quit")
+    );
+}
+
+#[test]
+fn split_pane_at_40x10() {
+    let app = app_at(Library::bundled(), 40, 10);
+    let lines = screen(&draw(&app, 40, 10));
+    assert!(lines[0].starts_with("┌ Headlines"), "{lines:#?}");
+    assert!(lines[1].starts_with("│▪ U.S. Pre"), "{lines:#?}");
+    assert!(lines[1].contains('…'));
+    assert!(lines[9].starts_with(" 18 stories"));
+    for line in &lines {
+        assert_eq!(line.width(), 40, "{line}");
+    }
+    // The story column is narrow but wrapped, never cut mid-word.
+    assert!(lines[1].contains("│ U.S."), "{lines:#?}");
+}
+
+#[test]
+fn wide_character_headlines_are_cut_by_display_width() {
+    let mut library = Library::default();
+    library.add("cjk.txt".into(), "東京都の新しい庁舎が完成、来年から一般公開へ向けて準備が進む\n👩‍👩‍👧 Family 🌞 emoji headline that is long enough to be cut\n");
+    let app = app_at(library, 60, 12);
+    let buffer = draw(&app, 60, 12);
+    let list_width = 24; // 40% of 60
+    for y in [1, 2] {
+        let text = list_row(&buffer, y, list_width);
+        assert!(
+            text.ends_with('…') || text.trim_end().ends_with('…'),
+            "{text}"
+        );
+        assert!(text.width() <= usize::from(list_width) - 2, "{text}");
+        // The border after the list is intact: nothing spilled over it.
+        assert_eq!(buffer[(list_width - 1, y)].symbol(), "│");
+    }
+    assert!(list_row(&buffer, 1, list_width).starts_with("  東京都の新しい"));
+}
+
+#[test]
+fn filter_matches_are_highlighted_and_counted() {
+    let mut app = app_at(Library::bundled(), 100, 30);
+    app.update(Action::StartFilter);
+    for c in "nato".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    let buffer = draw(&app, 100, 30);
+    let lines = screen(&buffer);
+    assert!(list_row(&buffer, 1, 40).starts_with("  Zelenskiy Signals"));
+    assert!(list_row(&buffer, 2, 40).starts_with("  Ukraine’s NATO Concession"));
+    assert_eq!(list_row(&buffer, 3, 40).trim(), "");
+    assert!(lines[0].starts_with("┌ Headlines (2/18) "));
+    assert!(
+        lines[29].starts_with(" 2 of 18 match  /nato"),
+        "{}",
+        lines[29]
+    );
+    // "NATO" in "Ukraine’s NATO" sits at columns 1 + 2 + 10..14 of row 2, styled as matched.
+    let matched = app.theme.matched.fg.unwrap();
+    let row2 = list_row(&buffer, 2, 40);
+    let start = row2.chars().position(|c| c == 'N').unwrap() as u16 + 1;
+    for x in start..start + 4 {
+        assert_eq!(buffer[(x, 2)].fg, matched, "column {x}");
+    }
+    assert_ne!(buffer[(start + 5, 2)].fg, matched);
+}
+
+#[test]
+fn headline_only_story_says_there_is_no_text() {
+    let mut app = app_at(Library::bundled(), 100, 30);
+    app.update(Action::Down);
+    let lines = screen(&draw(&app, 100, 30));
+    let story: String = lines.join("\n");
+    assert!(story.contains("U.S. Soldiers Killed in ISIS Attack"));
+    assert!(story.contains("This source has only the headline of this story"));
+    assert!(!lines[28].contains('%'), "no scroll position when it fits");
+}
+
+#[test]
+fn several_editions_show_which_one_a_headline_is_from() {
+    let mut library = Library::default();
+    library.add("world.txt".into(), "World Headline\n");
+    library.add("local.txt".into(), "Local Headline\n");
+    let app = app_at(library, 100, 20);
+    let buffer = draw(&app, 100, 20);
+    assert!(
+        list_row(&buffer, 1, 40).starts_with("  world.txt World Headline"),
+        "{}",
+        list_row(&buffer, 1, 40)
+    );
+    assert!(list_row(&buffer, 2, 40).starts_with("  local.txt Local Headline"));
+}
+
+#[test]
+fn help_overlay_lists_the_active_keymap() {
+    let config =
+        Config::from_str_with_defaults(Some(("test.toml", "[keys]\nquit = [\"x\", \"ctrl-q\"]\n")))
+            .unwrap();
+    let mut app = App::new(Library::bundled(), config);
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Help);
+    let lines = screen(&draw(&app, 100, 30));
+    let text = lines.join("\n");
+    assert!(text.contains("Keys (Esc closes)"), "{text}");
+    assert!(text.contains("Up, k") && text.contains("previous headline"));
+    assert!(text.contains("x, Ctrl-q") && text.contains("quit"));
+    assert!(text.contains("filter headlines"));
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(" q ") && l.contains("quit (")),
+        "the old binding is gone"
+    );
+}
+
+#[test]
+fn too_small_screens_say_so_and_no_size_panics() {
+    let app = app_at(Library::bundled(), 19, 10);
+    let lines = screen(&draw(&app, 19, 10));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Terminal too smal") || l.contains("Terminal too small")),
+        "{lines:#?}"
+    );
+    let lines = screen(&draw(&app, 60, 4));
+    assert!(lines.iter().any(|l| l.contains("Terminal too small")));
+
+    let mut library = Library::bundled();
+    library.add("wide.txt".into(), "a🌞b東京👩‍👩‍👧\n");
+    for full in [false, true] {
+        let mut app = app_at(Library::bundled(), 80, 24);
+        if full {
+            app.update(Action::ToggleFullView);
+        }
+        app.update(Action::ReadOn);
+        for w in 1..=45 {
+            for h in 1..=12 {
+                app.update(Action::Resize(w, h));
+                draw(&app, w, h);
+                app.update(Action::Help);
+                draw(&app, w, h);
+                app.update(Action::Help);
+            }
+        }
+    }
+    let mut app = app_at(library, 1, 1);
+    app.update(Action::Bottom);
+    let lines = screen(&draw(&app, 1, 1));
+    assert_eq!(lines, ["…"]);
+}
+
+#[test]
+fn no_color_uses_no_colours() {
+    let mut app = app_at(Library::bundled(), 80, 20);
+    app.theme = Theme::new(&app.config.colors, true);
+    let buffer = draw(&app, 80, 20);
+    for cell in buffer.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    assert!(
+        buffer[(1, 1)].modifier.contains(Modifier::REVERSED),
+        "the selection still shows"
+    );
+}
+
+#[test]
+fn full_view_uses_the_width_at_the_reading_measure() {
+    let mut app = app_at(Library::bundled(), 120, 30);
+    app.update(Action::ToggleFullView);
+    let lines = screen(&draw(&app, 120, 30));
+    assert!(lines[0].starts_with("┌ Story (full view) "));
+    let longest = app
+        .story_lines
+        .iter()
+        .map(|l| l.text.width())
+        .max()
+        .unwrap();
+    assert!(longest <= 80 && longest > 70, "{longest}");
+}
