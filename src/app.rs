@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::action::{Action, Effect};
 use crate::config::Config;
-use crate::filter::Query;
+use crate::filter::{search_key, Query};
 use crate::layout::Panes;
 use crate::news::Story;
 use crate::reader::{layout_story, line_at, StoryLine};
@@ -31,6 +31,8 @@ pub struct App {
     pub editions: Vec<Edition>,
     /// Every story, in source order.
     pub stories: Vec<Story>,
+    /// Each story's title folded for case-insensitive matching, prepared once.
+    search_keys: Vec<String>,
     /// Indices into `stories` of the headlines that pass the filter, in order.
     pub visible: Vec<usize>,
     /// Index into `visible` of the selected headline.
@@ -70,7 +72,9 @@ impl App {
     pub fn new(library: Library, config: Config) -> App {
         let visible = (0..library.stories.len()).collect();
         let message = (!library.notes.is_empty()).then(|| library.notes.join("; "));
+        let search_keys = library.stories.iter().map(|s| search_key(&s.title)).collect();
         let mut app = App {
+            search_keys,
             editions: library.editions,
             stories: library.stories,
             visible,
@@ -259,7 +263,7 @@ impl App {
         };
         self.visible = candidates
             .into_iter()
-            .filter(|&i| query.matches(&self.stories[i].title))
+            .filter(|&i| query.matches_prepared(&self.stories[i].title, &self.search_keys[i]))
             .collect();
         self.parsed_query = query;
         let index = previous

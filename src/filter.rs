@@ -7,7 +7,8 @@
 /// A parsed query, ready to test titles against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
-    terms: Vec<Vec<char>>,
+    /// Each term, folded as the titles' search keys are.
+    terms: Vec<String>,
     case_sensitive: bool,
 }
 
@@ -32,30 +33,36 @@ impl Query {
 
     /// True when every term occurs in `title`.
     pub fn matches(&self, title: &str) -> bool {
-        if self.terms.is_empty() {
-            return true;
-        }
-        let folded = self.fold_text(title);
-        self.terms.iter().all(|t| find(&folded, t).is_some())
+        self.matches_prepared(title, &search_key(title))
+    }
+
+    /// True when every term occurs in `title`, whose [`search_key`] is `key`: the fast path, with
+    /// no allocation, for keys prepared once per story.
+    pub fn matches_prepared(&self, title: &str, key: &str) -> bool {
+        let haystack = if self.case_sensitive { title } else { key };
+        self.terms.iter().all(|t| haystack.contains(t.as_str()))
     }
 
     /// The char indices of `title` that the query matched (first occurrence of each term), sorted;
     /// `None` when it does not match.
     pub fn positions(&self, title: &str) -> Option<Vec<usize>> {
-        let folded = self.fold_text(title);
+        let folded: Vec<char> = title.chars().map(|c| fold(c, self.case_sensitive)).collect();
         let mut positions = Vec::new();
         for term in &self.terms {
-            let start = find(&folded, term)?;
+            let term: Vec<char> = term.chars().collect();
+            let start = find(&folded, &term)?;
             positions.extend(start..start + term.len());
         }
         positions.sort_unstable();
         positions.dedup();
         Some(positions)
     }
+}
 
-    fn fold_text(&self, text: &str) -> Vec<char> {
-        text.chars().map(|c| fold(c, self.case_sensitive)).collect()
-    }
+/// A title's case-insensitive search key: each char folded to one char, so a match in the key is a
+/// match at the same char positions in the title.
+pub fn search_key(title: &str) -> String {
+    title.chars().map(|c| fold(c, false)).collect()
 }
 
 /// Case-folds one char to one char, so positions in the folded text are positions in the original.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use gazette::app::App;
 use gazette::config::Config;
+use gazette::sanitize::clean_line;
 use gazette::source::Library;
 use gazette::terminal::{self, Exit};
 use gazette::ui::theme::Theme;
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
 
     if cli.list || !std::io::stdout().is_terminal() {
         for note in &library.notes {
-            eprintln!("gazette: {note}");
+            eprintln!("gazette: {}", clean_line(note));
         }
         return print_list(&library);
     }
@@ -78,6 +79,7 @@ fn print_list(library: &Library) -> ExitCode {
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("gazette: {}", message.replace('\n', " "));
+    // Messages quote paths and file names: clean them like any untrusted text.
+    eprintln!("gazette: {}", clean_line(&message.replace('\n', " ")));
     ExitCode::from(code)
 }

@@ -6,15 +6,17 @@
 //! (CRLF, lone CR) and every line is cleaned ([`crate::sanitize`]) and trimmed, the text is read as
 //! *blocks*: runs of non-blank lines separated by one or more blank lines.
 //!
-//! - A line is **prose** when it ends a sentence (`.`, `!`, `…`, optionally followed by closing quotes
-//!   or brackets; a final abbreviation such as `U.S.` does not count), when it ends with `?` and is
-//!   longer than a headline, or when it is longer than any headline ([`HEADLINE_MAX_WIDTH`]).
-//! - A block holding any prose line is a **story block**: one paragraph per line. If its first line
-//!   is not prose and more lines follow, that line is the story's title.
+//! - A line is **prose** when it ends a sentence (`.`, `…`, `。`, optionally followed by closing
+//!   quotes or brackets; a final abbreviation such as `U.S.` does not count), when it ends with `?`
+//!   or `!` and is wider than a headline usually is (100 columns), or when it is wider than any
+//!   headline ([`HEADLINE_MAX_WIDTH`]).
+//! - A block is a **story block** when most of its lines are prose, not counting a first line
+//!   that is not prose and has more lines after it: that line is the story's title. Each further
+//!   line is a paragraph.
 //! - A story block without a title continues the story before it when the block before was part
 //!   of that story (paragraphs separated by blank lines); otherwise it starts a new story whose title
 //!   is derived from its first sentence.
-//! - A block with no prose is a **headline list**: one headline-only story per line. Exception: a
+//! - Any other block is a **headline list**: one headline-only story per line. Exception: a
 //!   single-line block right before an untitled story block is that story's title.
 //!
 //! Stories come out in file order.
@@ -26,7 +28,8 @@ use crate::text::{truncate_words, width};
 pub const DERIVED_TITLE_MAX_WIDTH: usize = 80;
 /// A line wider than this is prose even without a sentence end: no headline is this long.
 pub const HEADLINE_MAX_WIDTH: usize = 160;
-/// A line ending in `?` is prose only when it is at least this wide (headlines ask questions too).
+/// A line ending in `?` or `!` is prose only when it is at least this wide (headlines ask and
+/// exclaim too).
 const QUESTION_PROSE_WIDTH: usize = 100;
 
 /// One story: a title and, when the source has it, the full text.
@@ -65,9 +68,8 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
     let mut in_story = false;
     let mut pending_title: Option<String> = None;
     for (i, block) in blocks.iter().enumerate() {
-        if block.iter().any(|l| is_prose(l)) {
-            let titled = block.len() > 1 && !is_prose(&block[0]);
-            let (title, paragraphs) = if titled {
+        if is_story_block(block) {
+            let (title, paragraphs) = if has_title_line(block) {
                 (Some(block[0].clone()), &block[1..])
             } else {
                 (pending_title.take(), &block[..])
@@ -83,9 +85,9 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
             in_story = true;
         } else {
             in_story = false;
-            let next_is_untitled_story = blocks.get(i + 1).is_some_and(|next| {
-                next.iter().any(|l| is_prose(l)) && (next.len() == 1 || is_prose(&next[0]))
-            });
+            let next_is_untitled_story = blocks
+                .get(i + 1)
+                .is_some_and(|next| is_story_block(next) && !has_title_line(next));
             if block.len() == 1 && next_is_untitled_story {
                 pending_title = Some(block[0].clone());
             } else {
@@ -98,6 +100,20 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
         }
     }
     stories
+}
+
+/// True when a block is story text rather than a headline list: most of its lines (after a
+/// title line, if any) are prose. A majority, not any, so that a headline list with the odd
+/// "Rates Cut." or "Goal!" in it stays a list.
+fn is_story_block(block: &[String]) -> bool {
+    let body = if has_title_line(block) { &block[1..] } else { block };
+    let prose = body.iter().filter(|l| is_prose(l)).count();
+    prose * 2 > body.len()
+}
+
+/// True when a block's first line is a title over more lines.
+fn has_title_line(block: &[String]) -> bool {
+    block.len() > 1 && !is_prose(&block[0])
 }
 
 /// Derives a title from a paragraph: its first sentence, without the final period, cut at a word
@@ -113,7 +129,7 @@ pub fn derive_title(paragraph: &str) -> String {
 pub fn first_sentence(text: &str) -> &str {
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
-        if !matches!(c, '.' | '!' | '?' | '…') {
+        if !matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？') {
             continue;
         }
         let mut end = i + c.len_utf8();
@@ -125,6 +141,10 @@ pub fn first_sentence(text: &str) -> &str {
             iter.next();
         }
         let rest = &text[end..];
+        // CJK full stops end a sentence with no space after them.
+        if matches!(c, '。' | '！' | '？') {
+            return &text[..end];
+        }
         if !rest.starts_with(char::is_whitespace) {
             continue;
         }
@@ -167,8 +187,8 @@ fn is_prose(line: &str) -> bool {
     }
     let core = line.trim_end_matches(is_closer);
     match core.chars().last() {
-        Some('!' | '…') => true,
-        Some('?') => w >= QUESTION_PROSE_WIDTH,
+        Some('…' | '。') => true,
+        Some('!' | '?' | '！' | '？') => w >= QUESTION_PROSE_WIDTH,
         Some('.') => !ends_with_abbreviation(core),
         _ => false,
     }
@@ -190,6 +210,7 @@ mod tests {
         );
         assert_eq!(first_sentence("“Go now!” She left."), "“Go now!”");
         assert_eq!(first_sentence("No end here"), "No end here");
+        assert_eq!(first_sentence("訓練を実施した。参加者は多い。"), "訓練を実施した。");
         assert_eq!(
             first_sentence("It costs $3.50 today. Yes."),
             "It costs $3.50 today."
@@ -212,6 +233,8 @@ mod tests {
         assert!(is_prose("“It is over,” she said.”"));
         assert!(!is_prose("Sanctions Lifted by U.S."));
         assert!(!is_prose("Will the Fed Cut Rates?"));
+        assert!(!is_prose("Messi Scores Again!"));
+        assert!(is_prose("東京都は火曜日、訓練を実施した。"));
         assert!(!is_prose("Belarus Frees 123 Political Prisoners"));
         assert!(is_prose(&"x".repeat(HEADLINE_MAX_WIDTH + 1)));
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::news::{parse_document, Story};
+use crate::sanitize::clean_line;
 
 /// The bundled edition's file name under `seeds/`.
 pub const BUNDLED_NAME: &str = "000_ee9c147485efd3c5.txt";
@@ -53,7 +54,7 @@ impl Library {
                 let (text, note) = read_document(path)?;
                 library.notes.extend(note);
                 if library.add(display_name(path), &text) == 0 {
-                    bail!("{}: no headlines or text in this document", path.display());
+                    bail!("{}: no headlines or text in this document", shown(path));
                 }
             }
         }
@@ -62,7 +63,7 @@ impl Library {
 
     fn load_dir(&mut self, dir: &Path) -> Result<()> {
         let entries = fs::read_dir(dir)
-            .with_context(|| format!("{}: cannot read directory", dir.display()))?;
+            .with_context(|| format!("{}: cannot read directory", shown(dir)))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && !display_name(p).starts_with('.'))
@@ -81,7 +82,7 @@ impl Library {
         if self.editions.len() == before {
             bail!(
                 "{}: no readable news documents in this directory",
-                dir.display()
+                shown(dir)
             );
         }
         Ok(())
@@ -89,6 +90,7 @@ impl Library {
 
     /// Adds one edition parsed from `text`; returns how many stories it had.
     pub fn add(&mut self, name: String, text: &str) -> usize {
+        let name = clean_line(&name);
         let index = self.editions.len();
         let before = self.stories.len();
         self.stories.extend(parse_document(text, index));
@@ -97,16 +99,24 @@ impl Library {
     }
 }
 
+/// A path as it may be shown: file names are untrusted text too (a directory's files are named by
+/// whoever made them), so they are cleaned like content before reaching a terminal or stderr.
+pub fn shown(path: &Path) -> String {
+    clean_line(&path.display().to_string())
+}
+
+/// The edition name for a file: its cleaned file name.
 fn display_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    match path.file_name() {
+        Some(name) => clean_line(&name.to_string_lossy()),
+        None => shown(path),
+    }
 }
 
 /// Reads and decodes one document, returning its text and an optional note for the status bar.
 /// Errors name the file and say what is wrong with it, on one line.
 pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
-    let shown = path.display();
+    let shown = shown(path);
     let meta = fs::metadata(path).map_err(|e| anyhow::anyhow!("{shown}: {}", io_reason(&e)))?;
     if meta.len() > MAX_DOCUMENT_BYTES {
         bail!(

@@ -269,3 +269,48 @@ fn the_bundled_edition_is_embedded() {
     .unwrap();
     assert_eq!(on_disk, BUNDLED_TEXT);
 }
+
+#[test]
+fn a_headline_list_with_the_odd_sentence_stays_a_list() {
+    let text = "Lead Story Title\nThe lead paragraph is here.\nSecond paragraph.\n\n\
+                Oil Prices Slip\nFed cuts rates by a quarter point.\nGold Hits Record\n\
+                What Next for the Economy?\nMessi Scores Again!\n";
+    let stories = parse_document(text, 0);
+    assert_eq!(
+        titles(&stories),
+        [
+            "Lead Story Title",
+            "Oil Prices Slip",
+            "Fed cuts rates by a quarter point.",
+            "Gold Hits Record",
+            "What Next for the Economy?",
+            "Messi Scores Again!"
+        ]
+    );
+    assert_eq!(stories[0].paragraphs.len(), 2);
+    assert!(stories[1..].iter().all(|s| !s.has_text()));
+}
+
+#[test]
+fn cjk_stories_are_recognised_by_their_full_stops() {
+    let text = "東京で地震訓練\n東京都は火曜日、大規模な地震を想定した訓練を実施した。\n参加者は約一万人に上った。\n\n見出し一\n見出し二\n";
+    let stories = parse_document(text, 0);
+    assert_eq!(titles(&stories), ["東京で地震訓練", "見出し一", "見出し二"]);
+    assert_eq!(stories[0].paragraphs.len(), 2);
+    let untitled = parse_document("訓練を実施した。参加者は多い。\n", 0);
+    assert_eq!(untitled[0].title, "訓練を実施した。");
+}
+
+#[test]
+fn file_names_are_cleaned_like_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = write(dir.path(), "x\u{1b}[31mRED\u{1b}]0;PWN\u{7}.txt", b"Evil Name Headline\n");
+    let library = Library::load(&[evil.clone()]).unwrap();
+    assert_eq!(library.editions[0].name, "xRED.txt");
+    write(dir.path(), "z\u{1b}]0;PWNED\u{7}\u{1b}[2J.txt", b"");
+    let skipped = Library::load(&[dir.path().to_path_buf()]).unwrap();
+    assert!(skipped.notes.iter().all(|n| !n.contains('\u{1b}') && !n.contains('\u{7}')), "{:?}", skipped.notes);
+    let missing = dir.path().join("nope\u{1b}[2J");
+    let message = format!("{:#}", Library::load(&[missing]).unwrap_err());
+    assert!(!message.contains('\u{1b}'), "{message:?}");
+}

@@ -72,7 +72,7 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
             used += 2;
             if label_width > 0 {
                 let label = truncate(&app.editions[story.edition].name, label_width);
-                let pad = label_width - width(&label) + 1;
+                let pad = label_width.saturating_sub(width(&label)) + 1;
                 spans.push(Span::styled(
                     format!("{label}{}", " ".repeat(pad)),
                     theme.dim,
