@@ -16,18 +16,54 @@ use gazette::reader::layout_story;
 use gazette::source::Library;
 
 const WORDS: &[&str] = &[
-    "Talks", "Stall", "Markets", "Rally", "Minister", "Resigns", "Storm", "Floods", "Coast", "Court", "Rules",
-    "Election", "Results", "Delayed", "Central", "Bank", "Holds", "Rates", "Strike", "Ends", "Protest",
-    "Grows", "Capital", "Trade", "Deal", "Signed", "Summit", "Opens", "Harbour", "Fire", "Contained",
+    "Talks",
+    "Stall",
+    "Markets",
+    "Rally",
+    "Minister",
+    "Resigns",
+    "Storm",
+    "Floods",
+    "Coast",
+    "Court",
+    "Rules",
+    "Election",
+    "Results",
+    "Delayed",
+    "Central",
+    "Bank",
+    "Holds",
+    "Rates",
+    "Strike",
+    "Ends",
+    "Protest",
+    "Grows",
+    "Capital",
+    "Trade",
+    "Deal",
+    "Signed",
+    "Summit",
+    "Opens",
+    "Harbour",
+    "Fire",
+    "Contained",
 ];
 const FOREIGN: &[&str] = &["東京都庁", "Señora Peña", "서울 시장", "Αθήνα", "café 🌞"];
 
 fn headline(i: usize) -> String {
-    let mut state = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-    let mut title = if i % 50 == 0 { String::from("Ukraine:") } else { String::new() };
+    let mut state = (i as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut title = if i % 50 == 0 {
+        String::from("Ukraine:")
+    } else {
+        String::new()
+    };
     let target = 60 + (state % 31) as usize;
     while title.chars().count() < target {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let word = if i % 20 == 7 && state % 5 == 0 {
             FOREIGN[(state >> 33) as usize % FOREIGN.len()]
         } else {
@@ -55,18 +91,26 @@ fn filter_benches(c: &mut Criterion) {
     assert_eq!(app.stories.len(), 100_000);
 
     // The worst keystroke: the first letter, scanning every headline, then Backspace, scanning again.
-    c.bench_function("filter: type 'u' then Backspace, 100k headlines (2 keystrokes)", |b| {
-        app.update(Action::StartFilter);
-        b.iter(|| {
-            app.update(Action::FilterInput('u'));
-            app.update(Action::FilterBackspace);
-        })
-    });
+    c.bench_function(
+        "filter: type 'u' then Backspace, 100k headlines (2 keystrokes)",
+        |b| {
+            app.update(Action::StartFilter);
+            b.iter(|| {
+                app.update(Action::FilterInput('u'));
+                app.update(Action::FilterBackspace);
+            })
+        },
+    );
 
     let titles: Vec<&str> = app.stories.iter().map(|s| s.title.as_str()).collect();
     c.bench_function("filter: match 'ukraine' against 100k titles", |b| {
         let query = Query::new("ukraine");
-        b.iter(|| titles.iter().filter(|t| query.matches(black_box(t))).count())
+        b.iter(|| {
+            titles
+                .iter()
+                .filter(|t| query.matches(black_box(t)))
+                .count()
+        })
     });
 
     c.bench_function("selection: Down then Up, 100k headlines", |b| {
@@ -79,7 +123,9 @@ fn filter_benches(c: &mut Criterion) {
 
     let story = Story {
         title: "A long story".into(),
-        paragraphs: (0..200).map(|i| format!("{} {}.", headline(i), headline(i + 1))).collect(),
+        paragraphs: (0..200)
+            .map(|i| format!("{} {}.", headline(i), headline(i + 1)))
+            .collect(),
         edition: 0,
     };
     c.bench_function("layout: wrap a 200-paragraph story at 80 columns", |b| {

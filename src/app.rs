@@ -51,6 +51,8 @@ pub struct App {
     pub full_view: bool,
     /// True while the help overlay is open.
     pub show_help: bool,
+    /// First help entry shown.
+    pub help_scroll: usize,
     /// The selected story laid out at the current text width.
     pub story_lines: Vec<StoryLine>,
     /// First story line shown.
@@ -72,7 +74,11 @@ impl App {
     pub fn new(library: Library, config: Config) -> App {
         let visible = (0..library.stories.len()).collect();
         let message = (!library.notes.is_empty()).then(|| library.notes.join("; "));
-        let search_keys = library.stories.iter().map(|s| search_key(&s.title)).collect();
+        let search_keys = library
+            .stories
+            .iter()
+            .map(|s| search_key(&s.title))
+            .collect();
         let mut app = App {
             search_keys,
             editions: library.editions,
@@ -86,6 +92,7 @@ impl App {
             parsed_query: Query::new(""),
             full_view: false,
             show_help: false,
+            help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
             size: (80, 24),
@@ -143,10 +150,8 @@ impl App {
             self.message = None;
         }
         if self.show_help && !matches!(action, Action::Quit | Action::Resize(..)) {
-            // The overlay is modal: it only closes.
-            if matches!(action, Action::Help | Action::Close) {
-                self.show_help = false;
-            }
+            // The overlay is modal: it scrolls and closes.
+            self.help_action(action);
             return None;
         }
         let story_keys = self.focus == Focus::Story && !self.filtering;
@@ -183,6 +188,7 @@ impl App {
             Action::FocusList if !self.full_view => self.focus = Focus::List,
             Action::FocusStory => self.focus = Focus::Story,
             Action::FocusNext | Action::FocusList => {}
+            Action::ToggleFullView if self.selected_story().is_none() && !self.full_view => {}
             Action::ToggleFullView => {
                 self.full_view = !self.full_view;
                 self.focus = if self.full_view {
@@ -227,6 +233,25 @@ impl App {
             Action::Wheel(x, y, delta) => self.wheel(Position::new(x, y), delta),
         }
         None
+    }
+
+    fn help_action(&mut self, action: Action) {
+        let rows = usize::from(self.size.1.saturating_sub(4)).max(1);
+        let max = self.config.keymap.help_entries().len().saturating_sub(rows);
+        let scroll = self.help_scroll.min(max);
+        self.help_scroll = match action {
+            Action::Help | Action::Close => {
+                self.show_help = false;
+                0
+            }
+            Action::Up => scroll.saturating_sub(1),
+            Action::Down => (scroll + 1).min(max),
+            Action::PageUp => scroll.saturating_sub(rows),
+            Action::PageDown | Action::ReadOn => (scroll + rows).min(max),
+            Action::Top => 0,
+            Action::Bottom => max,
+            _ => scroll,
+        };
     }
 
     /// Esc: closes the innermost open thing: the filter being typed (clearing it), the full view,

@@ -99,13 +99,45 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
+    /// A one-line error at `span`: "file:line:column: section.key: message".
     fn error(&self, span: std::ops::Range<usize>, message: &str) -> ConfigError {
         let before = &self.text[..span.start.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let message = message.trim().replace('\n', " ");
-        ConfigError(format!("{}:{line}:{column}: {message}", self.name))
+        // serde speaks Rust; say what to write instead.
+        let message = message
+            .trim()
+            .replace('\n', " ")
+            .replace("expected u16", "expected a whole number")
+            .replace("expected a sequence", "expected a list, like [\"k\"]");
+        let key = match key_path(self.text, span.start) {
+            Some(key) if !message.starts_with(&key) => format!("{key}: "),
+            _ => String::new(),
+        };
+        ConfigError(format!("{}:{line}:{column}: {key}{message}", self.name))
     }
+}
+
+/// The dotted name ("layout.list_width") of the `key = value` line holding byte `offset`, if any.
+fn key_path(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty() || key.starts_with(['[', '#']) {
+        return None;
+    }
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    Some(match section {
+        Some(section) => format!("{section}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 impl Config {
@@ -175,29 +207,21 @@ impl Config {
         let raw: RawConfig = toml::from_str(source.text)
             .map_err(|e| source.error(e.span().unwrap_or(0..0), e.message()))?;
 
-        let range =
-            |value: &Option<Spanned<u16>>, name: &str, min: u16, max: u16, target: &mut u16| {
-                if let Some(v) = value {
-                    if !(min..=max).contains(v.get_ref()) {
-                        return Err(source.error(
-                            v.span(),
-                            &format!("{name} must be from {min} to {max}, not {}", v.get_ref()),
-                        ));
-                    }
-                    *target = *v.get_ref();
+        let range = |value: &Option<Spanned<u16>>, min: u16, max: u16, target: &mut u16| {
+            if let Some(v) = value {
+                if !(min..=max).contains(v.get_ref()) {
+                    return Err(source.error(
+                        v.span(),
+                        &format!("must be from {min} to {max}, not {}", v.get_ref()),
+                    ));
                 }
-                Ok(())
-            };
-        range(
-            &raw.layout.list_width,
-            "list_width",
-            10,
-            90,
-            &mut self.layout.list_width,
-        )?;
+                *target = *v.get_ref();
+            }
+            Ok(())
+        };
+        range(&raw.layout.list_width, 10, 90, &mut self.layout.list_width)?;
         range(
             &raw.layout.reading_width,
-            "reading_width",
             20,
             400,
             &mut self.layout.reading_width,

@@ -46,7 +46,10 @@ impl Query {
     /// The char indices of `title` that the query matched (first occurrence of each term), sorted;
     /// `None` when it does not match.
     pub fn positions(&self, title: &str) -> Option<Vec<usize>> {
-        let folded: Vec<char> = title.chars().map(|c| fold(c, self.case_sensitive)).collect();
+        let folded: Vec<char> = title
+            .chars()
+            .map(|c| fold(c, self.case_sensitive))
+            .collect();
         let mut positions = Vec::new();
         for term in &self.terms {
             let term: Vec<char> = term.chars().collect();

@@ -34,6 +34,19 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
     ("quit", Action::Quit, "quit (Ctrl-C always quits)"),
 ];
 
+/// Help for input that is not rebindable: Ctrl-C, typing a filter, the mouse.
+const FIXED_HELP: &[(&str, &str)] = &[
+    ("Ctrl-C", "quit, always"),
+    (
+        "filter: text",
+        "narrows as you type (smart case, words AND)",
+    ),
+    ("filter: Bksp", "widens; Ctrl-W word, Ctrl-U all"),
+    ("filter: Enter", "keep the filter; Esc clears it"),
+    ("help: ↑↓", "scroll this help"),
+    ("mouse", "click selects; wheel scrolls the pane"),
+];
+
 /// The config name of a bindable action.
 pub fn action_name(action: Action) -> Option<&'static str> {
     BINDABLE
@@ -119,6 +132,13 @@ impl Key {
                 },
                 _ => return Err(format!("unknown key \"{text}\"")),
             },
+        };
+        // "shift-k" means the key that types "K".
+        let code = match code {
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::SHIFT) => {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            }
+            other => other,
         };
         if code == KeyCode::Char('c') && modifiers == KeyModifiers::CONTROL {
             return Err("ctrl-c always quits and cannot be bound".to_string());
@@ -211,6 +231,30 @@ impl Keymap {
             .unwrap_or_default()
     }
 
+    /// The help text, generated from the bindings: one entry (keys, what they do) per bound
+    /// action, then the input that is not rebindable.
+    pub fn help_entries(&self) -> Vec<(String, String)> {
+        let mut entries: Vec<(String, String)> = self
+            .by_action
+            .iter()
+            .filter(|(_, keys)| !keys.is_empty())
+            .map(|(action, keys)| {
+                let description = BINDABLE
+                    .iter()
+                    .find(|(_, a, _)| a == action)
+                    .map_or("", |(_, _, d)| *d);
+                let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                (keys.join(", "), description.to_string())
+            })
+            .collect();
+        entries.extend(
+            FIXED_HELP
+                .iter()
+                .map(|(k, d)| (k.to_string(), d.to_string())),
+        );
+        entries
+    }
+
     /// The first key bound to `action`, for short hints.
     pub fn first_key(&self, action: Action) -> Option<Key> {
         self.by_action
@@ -295,6 +339,7 @@ mod tests {
             Key::parse("-").unwrap(),
             Key::new(KeyCode::Char('-'), KeyModifiers::NONE)
         );
+        assert_eq!(Key::parse("shift-k").unwrap(), Key::parse("K").unwrap());
         assert!(Key::parse("hyper-x").is_err());
         assert!(Key::parse("f13").is_err());
         assert!(Key::parse("ctrl-c").is_err());

@@ -106,7 +106,11 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
 /// title line, if any) are prose. A majority, not any, so that a headline list with the odd
 /// "Rates Cut." or "Goal!" in it stays a list.
 fn is_story_block(block: &[String]) -> bool {
-    let body = if has_title_line(block) { &block[1..] } else { block };
+    let body = if has_title_line(block) {
+        &block[1..]
+    } else {
+        block
+    };
     let prose = body.iter().filter(|l| is_prose(l)).count();
     prose * 2 > body.len()
 }
@@ -210,7 +214,10 @@ mod tests {
         );
         assert_eq!(first_sentence("“Go now!” She left."), "“Go now!”");
         assert_eq!(first_sentence("No end here"), "No end here");
-        assert_eq!(first_sentence("訓練を実施した。参加者は多い。"), "訓練を実施した。");
+        assert_eq!(
+            first_sentence("訓練を実施した。参加者は多い。"),
+            "訓練を実施した。"
+        );
         assert_eq!(
             first_sentence("It costs $3.50 today. Yes."),
             "It costs $3.50 today."

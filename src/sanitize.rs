@@ -29,7 +29,17 @@ pub fn clean_line(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut column = 0usize;
     let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
+    // Set when a string payload ended at an ESC that starts another sequence.
+    let mut pending_esc = false;
+    loop {
+        let c = if std::mem::take(&mut pending_esc) {
+            ESC
+        } else {
+            match chars.next() {
+                Some(c) => c,
+                None => break,
+            }
+        };
         match c {
             '\t' => {
                 let spaces = TAB_WIDTH - column % TAB_WIDTH;
@@ -38,7 +48,7 @@ pub fn clean_line(input: &str) -> String {
             }
             ESC => match chars.next() {
                 Some('[') => skip_csi(&mut chars),
-                Some(']' | 'P' | '_' | '^' | 'X') => skip_string(&mut chars),
+                Some(']' | 'P' | '_' | '^' | 'X') => pending_esc = skip_string(&mut chars),
                 // nF escapes: intermediate bytes, then one final byte.
                 Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
                     while chars
@@ -51,7 +61,9 @@ pub fn clean_line(input: &str) -> String {
                 _ => {}
             },
             '\u{9b}' => skip_csi(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => {
+                pending_esc = skip_string(&mut chars)
+            }
             c if is_removed(c) => {}
             c => {
                 out.push(c);
@@ -86,18 +98,17 @@ fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 }
 
 /// Skips an OSC/DCS/APC/PM/SOS payload up to and including its terminator (BEL, ESC \ or C1 ST).
-/// An unterminated string runs to the end of the line.
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+/// An unterminated string runs to the end of the line. Returns true when the payload ended at an
+/// ESC that is not part of ST: that ESC begins the next sequence and is handed back.
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool {
     while let Some(c) = chars.next() {
         match c {
-            BEL | ST_C1 => return,
-            ESC => {
-                chars.next_if_eq(&'\\');
-                return;
-            }
+            BEL | ST_C1 => return false,
+            ESC => return chars.next_if_eq(&'\\').is_none(),
             _ => {}
         }
     }
+    false
 }
 
 #[cfg(test)]
@@ -126,6 +137,11 @@ mod tests {
             "link"
         );
         assert_eq!(clean_line("a\u{9d}0;t\u{9c}b"), "ab");
+        // A payload cut short by the next sequence: both go, nothing of either shows.
+        assert_eq!(
+            clean_line("Headline \u{9d}0;x\u{1b}]8;;http://evil\u{1b}\\link"),
+            "Headline link"
+        );
         // Unterminated: the rest of the line is payload.
         assert_eq!(clean_line("safe\u{1b}]0;never ends"), "safe");
     }

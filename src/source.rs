@@ -62,8 +62,8 @@ impl Library {
     }
 
     fn load_dir(&mut self, dir: &Path) -> Result<()> {
-        let entries = fs::read_dir(dir)
-            .with_context(|| format!("{}: cannot read directory", shown(dir)))?;
+        let entries =
+            fs::read_dir(dir).with_context(|| format!("{}: cannot read directory", shown(dir)))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && !display_name(p).starts_with('.'))

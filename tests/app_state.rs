@@ -318,3 +318,30 @@ fn mouse_click_selects_and_wheel_scrolls_the_pane_under_the_pointer() {
     app.update(Action::Click(5, 27));
     assert_eq!(app.selected, 0);
 }
+
+#[test]
+fn help_scrolls_within_its_entries_and_reopens_at_the_top() {
+    let mut app = seed_app(60, 12); // 8 help rows for about 20 entries
+    let entries = app.config.keymap.help_entries().len();
+    app.update(Action::Help);
+    app.update(Action::Down);
+    assert_eq!(app.help_scroll, 1);
+    assert_eq!(app.selected, 0, "keys go to the help, not the list");
+    app.update(Action::Bottom);
+    assert_eq!(app.help_scroll, entries - 8);
+    app.update(Action::Down);
+    assert_eq!(app.help_scroll, entries - 8, "not past the last entry");
+    app.update(Action::Help);
+    assert!(!app.show_help);
+    app.update(Action::Help);
+    assert_eq!(app.help_scroll, 0);
+}
+
+#[test]
+fn enter_with_nothing_listed_does_not_open_an_empty_view() {
+    let mut app = seed_app(100, 30);
+    type_filter(&mut app, "zzzz");
+    app.update(Action::FilterAccept);
+    app.update(Action::ToggleFullView);
+    assert!(!app.full_view);
+}

@@ -88,17 +88,11 @@ fn a_key_taken_from_a_default_action_moves_to_the_new_one() {
 #[test]
 fn errors_name_the_file_line_and_key() {
     let cases = [
-        (
-            "[layout]\nlist_widht = 30\n",
-            "my.toml:2:1: unknown field `list_widht`",
-        ),
-        (
-            "[layout]\nlist_width = 95\n",
-            "my.toml:2:14: list_width must be from 10 to 90, not 95",
-        ),
+        ("[layout]\nlist_widht = 30\n", "my.toml:2:1: layout.list_widht: unknown field `list_widht`"),
+        ("[layout]\nlist_width = 95\n", "my.toml:2:14: layout.list_width: must be from 10 to 90, not 95"),
         (
             "[layout]\nreading_width = \"wide\"\n",
-            "my.toml:2:17: invalid type: string \"wide\"",
+            "my.toml:2:17: layout.reading_width: invalid type: string \"wide\", expected a whole number",
         ),
         (
             "[colors]\n\naccent = \"chartreuse-ish\"\n",
@@ -106,20 +100,14 @@ fn errors_name_the_file_line_and_key() {
         ),
         (
             "[keys]\nup = [\"k\"]\ndown = [\"j\", \"k\"]\n",
-            "my.toml:3:14: key \"k\" is bound to both up and down",
+            "my.toml:3:14: keys.down: key \"k\" is bound to both up and down",
         ),
-        (
-            "[keys]\njump = [\"J\"]\n",
-            "my.toml:2:1: keys.jump: unknown action",
-        ),
-        (
-            "[keys]\nup = [\"hyper-k\"]\n",
-            "my.toml:2:7: keys.up: unknown key \"hyper-k\"",
-        ),
-        (
-            "[keys]\nquit = [\"ctrl-c\"]\n",
-            "my.toml:2:9: keys.quit: ctrl-c always quits",
-        ),
+        ("[keys]\nup = [\"K\"]\ndown = [\"shift-k\"]\n", "my.toml:3:9: keys.down: key \"shift-k\" is bound to both up"),
+        ("[keys]\nfilter = \"/\"\n", "my.toml:2:10: keys.filter: invalid type: string \"/\", expected a list, like [\"k\"]"),
+        ("[keys]\nquit = [\"x\"]\nquit = [\"y\"]\n", "my.toml:3:1: keys.quit: duplicate key"),
+        ("[keys]\njump = [\"J\"]\n", "my.toml:2:1: keys.jump: unknown action"),
+        ("[keys]\nup = [\"hyper-k\"]\n", "my.toml:2:7: keys.up: unknown key \"hyper-k\""),
+        ("[keys]\nquit = [\"ctrl-c\"]\n", "my.toml:2:9: keys.quit: ctrl-c always quits"),
         ("[panes]\n", "my.toml:1:2: unknown field `panes`"),
         ("[layout\n", "my.toml:1:8: "),
     ];

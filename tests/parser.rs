@@ -304,12 +304,23 @@ fn cjk_stories_are_recognised_by_their_full_stops() {
 #[test]
 fn file_names_are_cleaned_like_content() {
     let dir = tempfile::tempdir().unwrap();
-    let evil = write(dir.path(), "x\u{1b}[31mRED\u{1b}]0;PWN\u{7}.txt", b"Evil Name Headline\n");
+    let evil = write(
+        dir.path(),
+        "x\u{1b}[31mRED\u{1b}]0;PWN\u{7}.txt",
+        b"Evil Name Headline\n",
+    );
     let library = Library::load(&[evil.clone()]).unwrap();
     assert_eq!(library.editions[0].name, "xRED.txt");
     write(dir.path(), "z\u{1b}]0;PWNED\u{7}\u{1b}[2J.txt", b"");
     let skipped = Library::load(&[dir.path().to_path_buf()]).unwrap();
-    assert!(skipped.notes.iter().all(|n| !n.contains('\u{1b}') && !n.contains('\u{7}')), "{:?}", skipped.notes);
+    assert!(
+        skipped
+            .notes
+            .iter()
+            .all(|n| !n.contains('\u{1b}') && !n.contains('\u{7}')),
+        "{:?}",
+        skipped.notes
+    );
     let missing = dir.path().join("nope\u{1b}[2J");
     let message = format!("{:#}", Library::load(&[missing]).unwrap_err());
     assert!(!message.contains('\u{1b}'), "{message:?}");

@@ -72,11 +72,19 @@ fn split_pane_at_100x30() {
     assert_eq!(first.width(), 38);
     // A headline-only story has no mark.
     assert!(list_row(&buffer, 2, 40).starts_with("  U.S. Soldiers Killed"));
-    // The selected row is highlighted across its width.
+    // The selected row is highlighted across its whole width, its text in the selection colour.
     let selected = app.theme.selected;
-    assert_eq!(buffer[(1, 1)].bg, selected.bg.unwrap());
-    assert_eq!(buffer[(37, 1)].bg, selected.bg.unwrap());
+    for x in 1..39 {
+        assert_eq!(buffer[(x, 1)].bg, selected.bg.unwrap(), "column {x}");
+        assert_eq!(buffer[(x, 1)].fg, selected.fg.unwrap(), "column {x}");
+    }
     assert_ne!(buffer[(5, 2)].bg, selected.bg.unwrap());
+    // The list shows where the selection is.
+    assert!(
+        lines[28].starts_with("└") && lines[28].contains(" 1/18 "),
+        "{}",
+        lines[28]
+    );
     // The story: bold title, the edition, then the first paragraph wrapped to 56 columns.
     assert!(lines[1][lines[1].char_indices().nth(42).unwrap().0..]
         .starts_with("U.S. President Donald Trump"));
@@ -142,23 +150,34 @@ fn filter_matches_are_highlighted_and_counted() {
     }
     let buffer = draw(&app, 100, 30);
     let lines = screen(&buffer);
-    assert!(list_row(&buffer, 1, 40).starts_with("  Zelenskiy Signals"));
-    assert!(list_row(&buffer, 2, 40).starts_with("  Ukraine’s NATO Concession"));
-    assert_eq!(list_row(&buffer, 3, 40).trim(), "");
     assert!(lines[0].starts_with("┌ Headlines (2/18) "));
     assert!(
         lines[29].starts_with(" 2 of 18 match  /nato"),
         "{}",
         lines[29]
     );
-    // "NATO" in "Ukraine’s NATO" sits at columns 1 + 2 + 10..14 of row 2, styled as matched.
+    assert_eq!(list_row(&buffer, 3, 40).trim(), "");
+    // "NATO" lies past the cut in the Zelenskiy headline: the row shifts to show it, fzf-style.
+    let first = list_row(&buffer, 1, 40);
+    assert!(first.starts_with("  …"), "{first}");
+    assert!(first.contains("Drop NATO Bid"), "{first}");
+    assert!(list_row(&buffer, 2, 40).starts_with("  Ukraine’s NATO Concession"));
+    // On the unselected row 2, the four matched characters carry the match colour, and only they.
     let matched = app.theme.matched.fg.unwrap();
     let row2 = list_row(&buffer, 2, 40);
     let start = row2.chars().position(|c| c == 'N').unwrap() as u16 + 1;
     for x in start..start + 4 {
         assert_eq!(buffer[(x, 2)].fg, matched, "column {x}");
     }
-    assert_ne!(buffer[(start + 5, 2)].fg, matched);
+    assert_ne!(buffer[(start + 4, 2)].fg, matched);
+    assert_ne!(buffer[(start - 1, 2)].fg, matched);
+    // On the selected row the selection colours win and the match is underlined instead.
+    let start = first.chars().position(|c| c == 'N').unwrap() as u16 + 1;
+    assert_eq!(buffer[(start, 1)].fg, app.theme.selected.fg.unwrap());
+    assert!(buffer[(start, 1)].modifier.contains(Modifier::UNDERLINED));
+    assert!(!buffer[(start - 2, 1)]
+        .modifier
+        .contains(Modifier::UNDERLINED));
 }
 
 #[test]
@@ -273,4 +292,45 @@ fn full_view_uses_the_width_at_the_reading_measure() {
         .max()
         .unwrap();
     assert!(longest <= 80 && longest > 70, "{longest}");
+}
+
+#[test]
+fn the_story_position_shrinks_to_a_percentage_rather_than_being_cut() {
+    let mut app = app_at(Library::bundled(), 30, 10);
+    app.update(Action::FocusStory);
+    app.update(Action::PageDown);
+    let lines = screen(&draw(&app, 30, 10));
+    let bottom = &lines[8];
+    assert!(bottom.ends_with("% ┘"), "{bottom}");
+    let shown = bottom.rsplit('└').next().unwrap();
+    assert!(!shown.contains('/'), "no cut-off line numbers: {bottom}");
+    let wide = screen(&draw(&app_at(Library::bundled(), 100, 30), 100, 30));
+    assert!(wide[28].contains(" 1-27/") && wide[28].contains("% ┘"));
+}
+
+#[test]
+fn help_says_when_there_is_more_below() {
+    let mut app = app_at(Library::bundled(), 60, 12);
+    app.update(Action::Help);
+    let text = screen(&draw(&app, 60, 12)).join("\n");
+    assert!(text.contains("↓ more"), "{text}");
+    app.update(Action::Bottom);
+    let text = screen(&draw(&app, 60, 12)).join("\n");
+    assert!(
+        text.contains("↑ more") && text.contains("wheel scrolls"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hints_follow_the_view_and_always_say_how_to_quit() {
+    let mut app = app_at(Library::bundled(), 100, 30);
+    app.update(Action::ToggleFullView);
+    let status = screen(&draw(&app, 100, 30)).pop().unwrap();
+    assert!(status.contains("Enter back"), "{status}");
+    let config = Config::from_str_with_defaults(Some(("t.toml", "[keys]\nquit = []\n"))).unwrap();
+    let mut app = App::new(Library::bundled(), config);
+    app.update(Action::Resize(100, 30));
+    let status = screen(&draw(&app, 100, 30)).pop().unwrap();
+    assert!(status.contains("Ctrl-C quit"), "{status}");
 }

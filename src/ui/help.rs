@@ -1,58 +1,16 @@
 //! The help overlay, generated from the active keymap.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::app::App;
-use crate::keymap::BINDABLE;
 use crate::text::truncate;
-
-/// Lines about input that is not rebindable: typing a filter, the mouse, Ctrl-C.
-const FIXED_HELP: &[(&str, &str)] = &[
-    ("Ctrl-C", "quit, always"),
-    (
-        "filter: text",
-        "narrows as you type (smart case, words AND)",
-    ),
-    ("filter: Bksp", "widens; Ctrl-W word, Ctrl-U all"),
-    ("filter: Enter", "keep the filter; Esc clears it"),
-    ("mouse", "click selects; wheel scrolls the pane"),
-];
-
-/// The help text: one line per bound action, then the fixed keys.
-pub fn help_lines(app: &App) -> Vec<(String, String)> {
-    let mut lines: Vec<(String, String)> = app
-        .config
-        .keymap
-        .bindings()
-        .iter()
-        .filter(|(_, keys)| !keys.is_empty())
-        .map(|(action, keys)| {
-            let description = BINDABLE
-                .iter()
-                .find(|(_, a, _)| a == action)
-                .map_or("", |(_, _, d)| *d);
-            let keys = keys
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            (keys, description.to_string())
-        })
-        .collect();
-    lines.extend(
-        FIXED_HELP
-            .iter()
-            .map(|(k, d)| (k.to_string(), d.to_string())),
-    );
-    lines
-}
 
 /// Draws the help overlay centred over `area`.
 pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
-    let entries = help_lines(app);
+    let entries = app.config.keymap.help_entries();
     let key_width = entries
         .iter()
         .map(|(k, _)| crate::text::width(k))
@@ -71,8 +29,11 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         height,
     };
     let room = usize::from(width - 2);
-    let lines: Vec<Line> = entries
+    let rows = usize::from(height - 2);
+    let scroll = app.help_scroll.min(entries.len().saturating_sub(rows));
+    let lines: Vec<Line> = entries[scroll..]
         .iter()
+        .take(rows)
         .map(|(keys, description)| {
             let keys = truncate(keys, key_width);
             let pad = key_width - crate::text::width(&keys);
@@ -84,8 +45,18 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Clear, popup);
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .title(" Keys (Esc closes) ")
         .border_style(app.theme.focused);
+    // Say when there is more than fits, and which way.
+    let more = match (scroll > 0, scroll + rows < entries.len()) {
+        (true, true) => " ↑↓ more ",
+        (false, true) => " ↓ more ",
+        (true, false) => " ↑ more ",
+        (false, false) => "",
+    };
+    if !more.is_empty() {
+        block = block.title_bottom(Line::from(more).alignment(Alignment::Right));
+    }
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

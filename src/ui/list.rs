@@ -1,20 +1,24 @@
 //! The headline list pane.
 
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::app::{App, Focus};
 use crate::layout::inner;
-use crate::text::{truncate, width};
+use crate::text::{truncate, width, ELLIPSIS};
 
 /// The mark before a story that has its full text; headline-only stories get blanks.
 pub const FULL_TEXT_MARK: &str = "▪ ";
 const NO_TEXT_MARK: &str = "  ";
 /// Edition labels are cut to at most this many columns.
 const MAX_LABEL_WIDTH: usize = 16;
+/// Narrower lists leave out the edition column (the story pane names the edition).
+const MIN_WIDTH_FOR_LABELS: u16 = 30;
+/// Characters kept before a match when the title is shifted to show it.
+const MATCH_CONTEXT: usize = 8;
 
 /// Draws the headlines that pass the filter, the selected one highlighted and on screen.
 pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
@@ -25,11 +29,17 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" Headlines ({}/{}) ", app.visible.len(), app.stories.len())
     };
-    let block = Block::bordered().title(count).border_style(if focused {
+    let mut block = Block::bordered().title(count).border_style(if focused {
         theme.focused
     } else {
         theme.border
     });
+    if !app.visible.is_empty() {
+        let position = format!(" {}/{} ", app.selected + 1, app.visible.len());
+        if width(&position) + 4 <= usize::from(area.width) {
+            block = block.title_bottom(Line::from(position).alignment(Alignment::Right));
+        }
+    }
     frame.render_widget(block, area);
 
     let rows = inner(area);
@@ -42,17 +52,19 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     if app.selected >= offset + height {
         offset = app.selected + 1 - height;
     }
-    let label_width = if app.editions.len() > 1 {
+    // The edition column only when there is more than one edition and room for headlines too.
+    let label_width = if app.editions.len() > 1 && rows.width >= MIN_WIDTH_FOR_LABELS {
         let widest = app
             .editions
             .iter()
             .map(|e| width(&e.name))
             .max()
             .unwrap_or(0);
-        widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 3)
+        widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 4)
     } else {
         0
     };
+    let row_width = usize::from(rows.width);
 
     let lines: Vec<Line> = app.visible[offset.min(app.visible.len())..]
         .iter()
@@ -61,43 +73,71 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         .map(|(row, &index)| {
             let selected = offset + row == app.selected;
             let story = &app.stories[index];
-            let mut spans = Vec::new();
-            let mut used = 0;
-            let mark = if story.has_text() {
-                Span::styled(FULL_TEXT_MARK, theme.full_text)
+            // On the selected row the selection colours win over every other colour.
+            let (plain, dim, mark_style, matched) = if selected {
+                let bar = theme.selected;
+                (
+                    bar,
+                    bar,
+                    bar,
+                    bar.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+                )
             } else {
-                Span::raw(NO_TEXT_MARK)
+                (Style::new(), theme.dim, theme.full_text, theme.matched)
             };
-            spans.push(mark);
-            used += 2;
+            let mut spans = Vec::new();
+            let mark = if story.has_text() {
+                FULL_TEXT_MARK
+            } else {
+                NO_TEXT_MARK
+            };
+            spans.push(Span::styled(mark, mark_style));
+            let mut used = width(mark);
             if label_width > 0 {
                 let label = truncate(&app.editions[story.edition].name, label_width);
                 let pad = label_width.saturating_sub(width(&label)) + 1;
-                spans.push(Span::styled(
-                    format!("{label}{}", " ".repeat(pad)),
-                    theme.dim,
-                ));
+                spans.push(Span::styled(format!("{label}{}", " ".repeat(pad)), dim));
                 used += label_width + 1;
             }
-            let room = usize::from(rows.width).saturating_sub(used);
-            let title = truncate(&story.title, room);
-            let base = if story.has_text() {
-                Style::new()
-            } else {
-                theme.dim
-            };
+            let room = row_width.saturating_sub(used);
             let positions = app.parsed_query.positions(&story.title).unwrap_or_default();
-            spans.extend(highlight(&title, &positions, base, theme.matched));
-            let line = Line::from(spans);
-            if selected {
-                line.style(theme.selected)
-            } else {
-                line
-            }
+            let (title, positions) = window(&story.title, &positions, room);
+            let base = if story.has_text() { plain } else { dim };
+            spans.extend(highlight(&title, &positions, base, matched));
+            used += width(&title);
+            // Fill the row so the selection bar spans the pane.
+            spans.push(Span::styled(
+                " ".repeat(row_width.saturating_sub(used)),
+                plain,
+            ));
+            Line::from(spans)
         })
         .collect();
     // Lines are pre-cut to the width, so no wrapping is asked of the widget.
     frame.render_widget(Paragraph::new(lines), rows);
+}
+
+/// The part of `title` to show in `room` columns, with the match positions moved to match: the
+/// start, cut with "…", unless that would hide the first match; then the text around the match,
+/// with "…" on both sides, as fzf does.
+fn window(title: &str, positions: &[usize], room: usize) -> (String, Vec<usize>) {
+    let cut = truncate(title, room);
+    let shown = cut.chars().count().saturating_sub(1);
+    match positions.first() {
+        Some(&first) if width(title) > room && first >= shown => {
+            let start = first.saturating_sub(MATCH_CONTEXT);
+            let tail: String = std::iter::once(ELLIPSIS)
+                .chain(title.chars().skip(start))
+                .collect();
+            let moved = positions
+                .iter()
+                .filter(|&&p| p >= start)
+                .map(|p| p - start + 1)
+                .collect();
+            (truncate(&tail, room), moved)
+        }
+        _ => (cut, positions.to_vec()),
+    }
 }
 
 /// Splits `text` into spans, styling the chars at `positions` (sorted char indices) as matched.

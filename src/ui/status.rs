@@ -30,17 +30,23 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         Some(message) => message.clone(),
         None if app.filtering => "Enter keep · Esc clear · ↑↓ move ".to_string(),
         None => {
-            [
+            let read = if app.full_view { "back" } else { "read" };
+            let hints: Vec<String> = [
                 (Action::StartFilter, "filter"),
-                (Action::ToggleFullView, "read"),
+                (Action::ToggleFullView, read),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
             ]
             .iter()
-            .filter_map(|(action, label)| keys.first_key(*action).map(|k| format!("{k} {label}")))
-            .collect::<Vec<_>>()
-            .join(" · ")
-                + " "
+            .map(|(action, label)| match keys.first_key(*action) {
+                Some(key) => format!("{key} {label}"),
+                // Ctrl-C always quits, so there is always a quit hint.
+                None if *action == Action::Quit => format!("Ctrl-C {label}"),
+                None => String::new(),
+            })
+            .filter(|hint| !hint.is_empty())
+            .collect();
+            hints.join(" · ") + " "
         }
     };
     let room = usize::from(area.width);

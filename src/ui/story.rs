@@ -26,10 +26,17 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     if total > height && height > 0 {
         let last = (scroll + height).min(total);
         let percent = last * 100 / total;
-        block = block.title_bottom(
-            Line::from(format!(" {}-{last}/{total} {percent}% ", scroll + 1))
-                .alignment(Alignment::Right),
-        );
+        // The full position when it fits the border, else just the percentage: never a cut number.
+        let room = usize::from(area.width).saturating_sub(4);
+        let position = [
+            format!(" {}-{last}/{total} {percent}% ", scroll + 1),
+            format!(" {percent}% "),
+        ]
+        .into_iter()
+        .find(|p| p.len() <= room);
+        if let Some(position) = position {
+            block = block.title_bottom(Line::from(position).alignment(Alignment::Right));
+        }
     }
     frame.render_widget(block, area);
 
