@@ -309,7 +309,7 @@ fn file_names_are_cleaned_like_content() {
         "x\u{1b}[31mRED\u{1b}]0;PWN\u{7}.txt",
         b"Evil Name Headline\n",
     );
-    let library = Library::load(&[evil.clone()]).unwrap();
+    let library = Library::load(&[evil]).unwrap();
     assert_eq!(library.editions[0].name, "xRED.txt");
     write(dir.path(), "z\u{1b}]0;PWNED\u{7}\u{1b}[2J.txt", b"");
     let skipped = Library::load(&[dir.path().to_path_buf()]).unwrap();

@@ -296,16 +296,22 @@ fn full_view_uses_the_width_at_the_reading_measure() {
 
 #[test]
 fn the_story_position_shrinks_to_a_percentage_rather_than_being_cut() {
-    let mut app = app_at(Library::bundled(), 30, 10);
-    app.update(Action::FocusStory);
-    app.update(Action::PageDown);
-    let lines = screen(&draw(&app, 30, 10));
-    let bottom = &lines[8];
-    assert!(bottom.ends_with("% ┘"), "{bottom}");
-    let shown = bottom.rsplit('└').next().unwrap();
-    assert!(!shown.contains('/'), "no cut-off line numbers: {bottom}");
-    let wide = screen(&draw(&app_at(Library::bundled(), 100, 30), 100, 30));
-    assert!(wide[28].contains(" 1-27/") && wide[28].contains("% ┘"));
+    for (width, full) in [(30, true), (20, false)] {
+        let mut app = app_at(Library::bundled(), width, 10);
+        app.update(Action::FocusStory);
+        app.update(Action::PageDown);
+        let lines = screen(&draw(&app, width, 10));
+        let story_border = lines[8].rsplit('└').next().unwrap().to_string();
+        assert!(story_border.ends_with("% ┘"), "{}", lines[8]);
+        let expected = format!(" 7-13/{} ", app.story_lines.len());
+        assert_eq!(story_border.contains(&expected), full, "{}", lines[8]);
+        assert_eq!(
+            story_border.contains('/'),
+            full,
+            "never a cut-off number: {}",
+            lines[8]
+        );
+    }
 }
 
 #[test]
