@@ -325,3 +325,18 @@ fn file_names_are_cleaned_like_content() {
     let message = format!("{:#}", Library::load(&[missing]).unwrap_err());
     assert!(!message.contains('\u{1b}'), "{message:?}");
 }
+
+#[test]
+fn the_readme_example_parses_as_the_readme_says() {
+    let readme = include_str!("../README.md");
+    let example = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has a ```text example");
+    let stories = parse_document(example, 0);
+    assert_eq!(stories.len(), 4);
+    assert_eq!(stories[0].title, "Storm Hits Coast");
+    assert_eq!(stories[0].paragraphs.len(), 2);
+    assert!(stories[1..].iter().all(|s| !s.has_text()));
+}
