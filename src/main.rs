@@ -16,7 +16,11 @@ use gazette::ui::theme::Theme;
 ///
 /// With no PATH, opens the bundled edition.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Inside gazette, press ? for the keys. Config: see assets/config.toml in the source, or README."
+)]
 struct Cli {
     /// News documents, or directories of them; each file is an edition.
     #[arg(value_name = "PATH")]

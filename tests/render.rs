@@ -340,3 +340,25 @@ fn hints_follow_the_view_and_always_say_how_to_quit() {
     let status = screen(&draw(&app, 100, 30)).pop().unwrap();
     assert!(status.contains("Ctrl-C quit"), "{status}");
 }
+
+#[test]
+fn load_notes_show_in_the_status_bar_until_the_next_key() {
+    let mut library = Library::bundled();
+    library
+        .notes
+        .push("legacy.txt: not UTF-8, decoded as Windows-1252".into());
+    let mut app = app_at(library, 100, 30);
+    let status = screen(&draw(&app, 100, 30)).pop().unwrap();
+    assert!(
+        status.contains("legacy.txt: not UTF-8, decoded as Windows-1252"),
+        "{status}"
+    );
+    app.update(Action::Resize(100, 30));
+    assert!(app.message.is_some(), "a resize is not the user's answer");
+    app.update(Action::Down);
+    let status = screen(&draw(&app, 100, 30)).pop().unwrap();
+    assert!(
+        !status.contains("Windows-1252") && status.contains("? help"),
+        "{status}"
+    );
+}

@@ -1,0 +1,128 @@
+//! The command line without a terminal: `--list`, piped output, errors and exit statuses.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gazette(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .current_dir(home)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn piped_output_lists_the_bundled_headlines_from_any_directory() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&[][..], &["--list"][..]] {
+        let output = gazette(args, home.path());
+        assert!(output.status.success(), "{}", stderr(&output));
+        let lines: Vec<String> = stdout(&output).lines().map(String::from).collect();
+        assert_eq!(lines.len(), 18);
+        assert!(lines[0].starts_with("U.S. President Donald Trump confirmed on Sunday"));
+        assert_eq!(lines[6], "Preservation Group Sues Trump Administration to Halt $300 Million White House Ballroom Project");
+    }
+}
+
+#[test]
+fn list_prints_given_files_in_order_and_reports_notes_on_stderr() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("a.txt"), "Alpha\n").unwrap();
+    std::fs::write(home.path().join("legacy.txt"), b"Caf\xe9 News\n").unwrap();
+    let output = gazette(&["--list", "legacy.txt", "a.txt"], home.path());
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "Café News\nAlpha\n");
+    assert_eq!(
+        stderr(&output),
+        "gazette: legacy.txt: not UTF-8, decoded as Windows-1252\n"
+    );
+}
+
+#[test]
+fn bad_files_fail_with_one_line_naming_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("bin.dat"), b"\x7fELF\0\x01").unwrap();
+    std::fs::write(home.path().join("empty.txt"), b"").unwrap();
+    for (file, problem) in [
+        (
+            "bin.dat",
+            "bin.dat: not a text document (it contains NUL bytes)",
+        ),
+        ("empty.txt", "empty.txt: empty file"),
+        ("missing.txt", "missing.txt: no such file or directory"),
+    ] {
+        // The same whether or not --list is given: the error comes before any output.
+        for args in [vec![file], vec!["--list", file]] {
+            let output = gazette(&args, home.path());
+            assert_eq!(output.status.code(), Some(1), "{args:?}");
+            assert_eq!(stderr(&output), format!("gazette: {problem}\n"));
+            assert!(output.stdout.is_empty());
+        }
+    }
+}
+
+#[test]
+fn a_bad_config_exits_2_naming_file_line_and_setting() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/gazette");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[layout]\nreading_width = 5\n").unwrap();
+    let output = gazette(&["--list"], home.path());
+    assert_eq!(output.status.code(), Some(2));
+    let expected = format!(
+        "gazette: {}:2:17: layout.reading_width: must be from 20 to 400, not 5\n",
+        dir.join("config.toml").display()
+    );
+    assert_eq!(stderr(&output), expected);
+}
+
+#[test]
+fn version_and_help() {
+    let home = tempfile::tempdir().unwrap();
+    let output = gazette(&["--version"], home.path());
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("gazette {}", env!("CARGO_PKG_VERSION"))
+    );
+    let output = gazette(&["--help"], home.path());
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("--list") && stdout(&output).contains("--config"));
+    let output = gazette(&["--bogus"], home.path());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    let lines: String = (0..200_000)
+        .map(|i| format!("Headline number {i}\n"))
+        .collect();
+    std::fs::write(home.path().join("many.txt"), lines).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["--list", "many.txt"])
+        .current_dir(home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up, like `gazette --list | head -1`.
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut out, &mut first).unwrap();
+    drop(out);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
