@@ -85,33 +85,51 @@ pub fn run(mut app: App) -> Result<Exit> {
 
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| crate::ui::render(frame, &app))?;
-        if let Some(exit) = handle_pending(&mut app, &rx)? {
-            return Ok(exit);
+        if redraw {
+            terminal.draw(|frame| crate::ui::render(frame, &app))?;
+        }
+        match handle_pending(&mut app, &rx)? {
+            Handled::Exit(exit) => return Ok(exit),
+            Handled::Changed => redraw = true,
+            // Events that map to no action (mouse motion, key releases) cost no frame.
+            Handled::Nothing => redraw = false,
         }
     }
 }
 
+/// What a batch of messages did.
+enum Handled {
+    /// Leave the loop.
+    Exit(Exit),
+    /// At least one action was applied: redraw.
+    Changed,
+    /// Nothing to do.
+    Nothing,
+}
+
 /// Blocks for the next message, then takes every message already queued before the next redraw
 /// (a burst of keys or resizes costs one frame, not one each).
-fn handle_pending(app: &mut App, rx: &Receiver<Message>) -> Result<Option<Exit>> {
+fn handle_pending(app: &mut App, rx: &Receiver<Message>) -> Result<Handled> {
     let mut next = Some(rx.recv().context("terminal input stopped")?);
+    let mut handled = Handled::Nothing;
     while let Some(message) = next {
         match message {
-            Message::Signal(n) => return Ok(Some(Exit::Signal(n))),
+            Message::Signal(n) => return Ok(Handled::Exit(Exit::Signal(n))),
             Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
             Message::Input(event) => {
                 if let Some(action) = action_for_event(app, &event) {
                     if app.update(action) == Some(Effect::Quit) {
-                        return Ok(Some(Exit::Quit));
+                        return Ok(Handled::Exit(Exit::Quit));
                     }
+                    handled = Handled::Changed;
                 }
             }
         }
         next = rx.try_recv().ok();
     }
-    Ok(None)
+    Ok(handled)
 }
 
 /// Translates a terminal event into an action: keys through the keymap, mouse and resizes here.
