@@ -11,7 +11,7 @@ use gazette::action::Action;
 use gazette::app::App;
 use gazette::config::Config;
 use gazette::filter::Query;
-use gazette::news::Story;
+use gazette::news::{Paragraph, Story};
 use gazette::reader::layout_story;
 use gazette::source::Library;
 
@@ -124,9 +124,9 @@ fn filter_benches(c: &mut Criterion) {
     let story = Story {
         title: "A long story".into(),
         paragraphs: (0..200)
-            .map(|i| format!("{} {}.", headline(i), headline(i + 1)))
+            .map(|i| Paragraph::plain(format!("{} {}.", headline(i), headline(i + 1))))
             .collect(),
-        edition: 0,
+        ..Story::default()
     };
     c.bench_function("layout: wrap a 200-paragraph story at 80 columns", |b| {
         b.iter(|| layout_story(black_box(&story), "big.txt", 80))

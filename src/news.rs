@@ -32,15 +32,105 @@ pub const HEADLINE_MAX_WIDTH: usize = 160;
 /// exclaim too).
 const QUESTION_PROSE_WIDTH: usize = 100;
 
-/// One story: a title and, when the source has it, the full text.
+/// How a paragraph is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParagraphKind {
+    /// Running text, word-wrapped.
+    #[default]
+    Text,
+    /// A heading, drawn bold.
+    Heading,
+    /// A block quote, drawn with a bar before each line.
+    Quote,
+    /// An item of a list; its text starts with the bullet or number.
+    ListItem,
+    /// Preformatted text: lines kept as they are, never wrapped.
+    Preformatted,
+}
+
+/// An inline style over part of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inline {
+    /// Strong importance (bold).
+    Strong,
+    /// Emphasis (italic).
+    Emphasis,
+    /// Code (a different colour).
+    Code,
+    /// A link's text; the number is the reference listed under the story (`[1] https://…`).
+    Link(usize),
+    /// An image placeholder (`[image: alt text]`).
+    Image,
+}
+
+/// A styled byte range of a paragraph's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in the paragraph's text, on char boundaries.
+    pub range: std::ops::Range<usize>,
+    /// The style.
+    pub style: Inline,
+}
+
+/// One paragraph of a story: cleaned text, how it is laid out, and inline styles.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Paragraph {
+    /// The text, cleaned of control characters; newlines only in preformatted paragraphs.
+    pub text: String,
+    /// Layout.
+    pub kind: ParagraphKind,
+    /// Inline styles, in order, not overlapping.
+    pub spans: Vec<Span>,
+}
+
+impl Paragraph {
+    /// A plain text paragraph.
+    pub fn plain(text: impl Into<String>) -> Paragraph {
+        Paragraph {
+            text: text.into(),
+            ..Paragraph::default()
+        }
+    }
+}
+
+impl std::ops::Deref for Paragraph {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq<&str> for Paragraph {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<str> for Paragraph {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+/// One story: a title and, when the source has it, the full text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Story {
     /// The headline, cleaned of control characters.
     pub title: String,
-    /// The text, one paragraph per entry; empty for a headline-only story.
-    pub paragraphs: Vec<String>,
-    /// Index of the edition (source) this story belongs to.
+    /// The text, one entry per paragraph; empty for a headline-only story.
+    pub paragraphs: Vec<Paragraph>,
+    /// Index of the edition or feed (the source) this story belongs to.
     pub edition: usize,
+    /// The story's web page, if the source gives one (http or https only).
+    pub link: Option<String>,
+    /// When it was published, in seconds since the Unix epoch (UTC).
+    pub published: Option<i64>,
+    /// Who wrote it.
+    pub author: Option<String>,
+    /// Link targets referenced from the text as `[n]`, in order (entry `n - 1`).
+    pub references: Vec<String>,
+    /// The source's own id for the story (a feed entry's guid), to recognise it on refresh.
+    pub id: Option<String>,
 }
 
 impl Story {
@@ -75,11 +165,14 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
                 (pending_title.take(), &block[..])
             };
             match (title, in_story, stories.last_mut()) {
-                (None, true, Some(last)) => last.paragraphs.extend(paragraphs.iter().cloned()),
+                (None, true, Some(last)) => last
+                    .paragraphs
+                    .extend(paragraphs.iter().map(Paragraph::plain)),
                 (title, _, _) => stories.push(Story {
                     title: title.unwrap_or_else(|| derive_title(&paragraphs[0])),
-                    paragraphs: paragraphs.to_vec(),
+                    paragraphs: paragraphs.iter().map(Paragraph::plain).collect(),
                     edition,
+                    ..Story::default()
                 }),
             }
             in_story = true;
@@ -93,8 +186,8 @@ pub fn parse_document(text: &str, edition: usize) -> Vec<Story> {
             } else {
                 stories.extend(block.iter().map(|title| Story {
                     title: title.clone(),
-                    paragraphs: Vec::new(),
                     edition,
+                    ..Story::default()
                 }));
             }
         }

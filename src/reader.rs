@@ -102,13 +102,14 @@ pub fn line_at(lines: &[StoryLine], block: usize, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::news::Paragraph;
     use crate::text::width;
 
     fn story(paragraphs: &[&str]) -> Story {
         Story {
             title: "A Title".into(),
-            paragraphs: paragraphs.iter().map(|s| s.to_string()).collect(),
-            edition: 0,
+            paragraphs: paragraphs.iter().map(|s| Paragraph::plain(*s)).collect(),
+            ..Story::default()
         }
     }
 
