@@ -126,6 +126,22 @@ impl App {
         &self.editions[self.stories[story].edition].name
     }
 
+    /// The lines under a story's title: its source, author and date, and its link.
+    pub fn story_meta(&self, story: usize) -> Vec<String> {
+        let s = &self.stories[story];
+        let source = &self.editions[s.edition];
+        let mut first = vec![if source.is_feed() {
+            format!("Feed: {}", source.name)
+        } else {
+            format!("Edition: {}", source.name)
+        }];
+        first.extend(s.author.as_ref().map(|a| format!("by {a}")));
+        first.extend(s.published.map(crate::dates::long));
+        let mut meta = vec![first.join(" · ")];
+        meta.extend(s.link.as_ref().map(|l| format!("Link: {l}")));
+        meta
+    }
+
     /// Rows of the headline list on screen.
     pub fn list_height(&self) -> usize {
         self.panes()
@@ -358,8 +374,8 @@ impl App {
                     .story_lines
                     .get(self.story_scroll)
                     .map(|l| (l.block, l.offset));
-                self.story_lines =
-                    layout_story(&self.stories[story], self.edition_name(story), width);
+                let meta = self.story_meta(story);
+                self.story_lines = layout_story(&self.stories[story], &meta, width);
                 self.story_scroll = match place {
                     Some((block, offset)) if same_story => {
                         line_at(&self.story_lines, block, offset)

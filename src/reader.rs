@@ -1,29 +1,42 @@
 //! The reading view's text: a story laid out as wrapped lines for one width, computed once per
 //! story and width (not per frame), so scrolling knows exact heights.
 
-use crate::news::Story;
+use std::ops::Range;
+
+use crate::news::{Inline, Paragraph, ParagraphKind, Story};
+use crate::text::width as text_width;
 
 /// What a laid-out line is, so the view can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
     /// Part of the story's title.
     Title,
-    /// The edition or source line.
+    /// The source, author, date and link lines.
     Meta,
     /// Story text.
     Body,
+    /// A heading inside the text.
+    Heading,
+    /// A line of a block quote (drawn after a bar).
+    Quote,
+    /// A line of preformatted text, never wrapped (cut at the pane's edge).
+    Preformatted,
+    /// A numbered link reference under the story (`[1] https://…`).
+    Reference,
     /// A note from gazette (e.g. that the source has no text).
     Note,
     /// Spacing between blocks.
     Blank,
 }
 
-/// One display line of a story, with where it came from: `block` is the title (0), the meta line (1)
-/// or a paragraph (2 and up), and `offset` the byte offset in that block where the line starts.
-/// The pair finds the same place again after the story is wrapped to another width.
+/// One display line of a story, with where it came from: `block` is the title (0), the meta lines
+/// (1), a paragraph (2 and up) or the references (after the paragraphs), and `offset` the byte
+/// offset in that block where the line starts. The pair finds the same place again after the
+/// story is wrapped to another width.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryLine {
-    /// The text, at most the wrap width in columns (longer only for a word wider than the pane).
+    /// The text, at most the wrap width in columns with its prefix (longer only for a word wider
+    /// than the pane, or preformatted text).
     pub text: String,
     /// How it is styled.
     pub kind: LineKind,
@@ -31,31 +44,118 @@ pub struct StoryLine {
     pub block: usize,
     /// Byte offset of the line's start within its block.
     pub offset: usize,
+    /// Drawn before the text: a quote bar or a list item's hanging indent.
+    pub prefix: String,
+    /// Inline styles, as byte ranges of `text`.
+    pub spans: Vec<(Range<usize>, Inline)>,
 }
 
 /// The note shown for a story that has only a headline.
 pub const NO_TEXT_NOTE: &str = "This source has only the headline of this story, not its text.";
+/// The bar drawn before quoted lines.
+pub const QUOTE_BAR: &str = "│ ";
 
-/// Lays out `story` at `width` columns: title, edition, then paragraphs with a blank line between.
-pub fn layout_story(story: &Story, edition: &str, width: u16) -> Vec<StoryLine> {
+/// Lays out `story` at `width` columns: title, the `meta` lines (source, author, date, link), then
+/// paragraphs with a blank line between, then the numbered link references.
+pub fn layout_story(story: &Story, meta: &[String], width: u16) -> Vec<StoryLine> {
     let width = usize::from(width.max(1));
     let mut lines = Vec::new();
-    push_wrapped(&mut lines, &story.title, LineKind::Title, 0, width);
     push_wrapped(
         &mut lines,
-        &format!("Edition: {edition}"),
-        LineKind::Meta,
-        1,
+        &Paragraph::plain(story.title.as_str()),
+        LineKind::Title,
+        0,
         width,
+        "",
     );
-    if story.has_text() {
-        for (i, paragraph) in story.paragraphs.iter().enumerate() {
-            blank(&mut lines, i + 1);
-            push_wrapped(&mut lines, paragraph, LineKind::Body, i + 2, width);
-        }
-    } else {
+    for meta_line in meta {
+        push_wrapped(
+            &mut lines,
+            &Paragraph::plain(meta_line.as_str()),
+            LineKind::Meta,
+            1,
+            width,
+            "",
+        );
+    }
+    if !story.has_text() {
         blank(&mut lines, 1);
-        push_wrapped(&mut lines, NO_TEXT_NOTE, LineKind::Note, 2, width);
+        push_wrapped(
+            &mut lines,
+            &Paragraph::plain(NO_TEXT_NOTE),
+            LineKind::Note,
+            2,
+            width,
+            "",
+        );
+        return lines;
+    }
+    for (i, paragraph) in story.paragraphs.iter().enumerate() {
+        let block = i + 2;
+        // List items and quote lines that follow one another stay together, as in print.
+        let tight = i > 0
+            && paragraph.kind == story.paragraphs[i - 1].kind
+            && matches!(
+                paragraph.kind,
+                ParagraphKind::ListItem | ParagraphKind::Quote
+            );
+        if !tight {
+            blank(&mut lines, block - 1);
+        }
+        match paragraph.kind {
+            ParagraphKind::Text => {
+                push_wrapped(&mut lines, paragraph, LineKind::Body, block, width, "")
+            }
+            ParagraphKind::Heading => {
+                push_wrapped(&mut lines, paragraph, LineKind::Heading, block, width, "")
+            }
+            ParagraphKind::Quote => push_wrapped(
+                &mut lines,
+                paragraph,
+                LineKind::Quote,
+                block,
+                width,
+                QUOTE_BAR,
+            ),
+            ParagraphKind::ListItem => {
+                // A hanging indent: wrapped lines start under the item's text, not its bullet.
+                let indent = paragraph.text.len() - paragraph.text.trim_start().len();
+                let bullet = paragraph.text[indent..]
+                    .find(' ')
+                    .map_or(0, |i| indent + i + 1);
+                let hang = " ".repeat(text_width(&paragraph.text[..bullet]));
+                push_wrapped(&mut lines, paragraph, LineKind::Body, block, width, &hang);
+            }
+            ParagraphKind::Preformatted => {
+                let mut offset = 0;
+                for line in paragraph.text.split('\n') {
+                    lines.push(StoryLine {
+                        text: line.to_string(),
+                        kind: LineKind::Preformatted,
+                        block,
+                        offset,
+                        prefix: String::new(),
+                        spans: Vec::new(),
+                    });
+                    offset += line.len() + 1;
+                }
+            }
+        }
+    }
+    if !story.references.is_empty() {
+        let block = story.paragraphs.len() + 2;
+        blank(&mut lines, block - 1);
+        for (i, url) in story.references.iter().enumerate() {
+            let reference = Paragraph::plain(format!("[{}] {url}", i + 1));
+            push_wrapped(
+                &mut lines,
+                &reference,
+                LineKind::Reference,
+                block + i,
+                width,
+                "",
+            );
+        }
     }
     lines
 }
@@ -66,26 +166,54 @@ fn blank(lines: &mut Vec<StoryLine>, block: usize) {
         kind: LineKind::Blank,
         block,
         offset: usize::MAX,
+        prefix: String::new(),
+        spans: Vec::new(),
     });
 }
 
+/// Wraps a paragraph to `width` columns, carrying its inline styles onto the wrapped lines. Lines
+/// after the first start with `hang` (a quote bar or a list item's hanging indent); the first line
+/// has it too when it is a quote bar.
 fn push_wrapped(
     lines: &mut Vec<StoryLine>,
-    text: &str,
+    paragraph: &Paragraph,
     kind: LineKind,
     block: usize,
     width: usize,
+    hang: &str,
 ) {
-    for piece in textwrap::wrap(text, textwrap::Options::new(width)) {
-        // textwrap borrows from `text` here, so the slice's position is its offset in the block.
-        let offset = (piece.as_ptr() as usize)
-            .saturating_sub(text.as_ptr() as usize)
-            .min(text.len());
+    let text = paragraph.text.as_str();
+    let first_prefix = if kind == LineKind::Quote { hang } else { "" };
+    let options = textwrap::Options::new(width.max(text_width(hang) + 1))
+        .initial_indent(first_prefix)
+        .subsequent_indent(hang);
+    let mut cursor = 0;
+    for (i, piece) in textwrap::wrap(text, options).iter().enumerate() {
+        let prefix = if i == 0 { first_prefix } else { hang };
+        let body = piece.strip_prefix(prefix).unwrap_or(piece);
+        // Lines come in order and are slices of the text, so each is found from where the last
+        // ended: its offset places it in the block.
+        let offset = text[cursor..].find(body).map_or(cursor, |at| cursor + at);
+        let end = offset + body.len();
+        cursor = end;
+        let spans = paragraph
+            .spans
+            .iter()
+            .filter(|s| s.range.start < end && s.range.end > offset)
+            .map(|s| {
+                (
+                    s.range.start.max(offset) - offset..s.range.end.min(end) - offset,
+                    s.style,
+                )
+            })
+            .collect();
         lines.push(StoryLine {
-            text: piece.into_owned(),
+            text: body.to_string(),
             kind,
             block,
             offset,
+            prefix: prefix.to_string(),
+            spans,
         });
     }
 }
@@ -102,8 +230,7 @@ pub fn line_at(lines: &[StoryLine], block: usize, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::news::Paragraph;
-    use crate::text::width;
+    use crate::news::Span;
 
     fn story(paragraphs: &[&str]) -> Story {
         Story {
@@ -113,13 +240,19 @@ mod tests {
         }
     }
 
+    fn texts(lines: &[StoryLine]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| format!("{}{}", l.prefix, l.text))
+            .collect()
+    }
+
     #[test]
     fn paragraphs_wrap_to_width_with_blank_lines_between() {
         let s = story(&["one two three four five six", "seven eight"]);
-        let lines = layout_story(&s, "ed", 10);
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let lines = layout_story(&s, &["Edition: ed".into()], 10);
         assert_eq!(
-            texts,
+            texts(&lines),
             [
                 "A Title",
                 "Edition:",
@@ -133,12 +266,12 @@ mod tests {
                 "eight"
             ]
         );
-        assert!(lines.iter().all(|l| width(&l.text) <= 10));
+        assert!(lines.iter().all(|l| text_width(&l.text) <= 10));
     }
 
     #[test]
     fn headline_only_story_says_it_has_no_text() {
-        let lines = layout_story(&story(&[]), "ed", 80);
+        let lines = layout_story(&story(&[]), &[], 80);
         assert_eq!(lines.last().unwrap().text, NO_TEXT_NOTE);
         assert_eq!(lines.last().unwrap().kind, LineKind::Note);
     }
@@ -147,8 +280,12 @@ mod tests {
     fn cjk_wraps_inside_runs_and_stays_within_width() {
         let s = story(&["東京都の新しい庁舎は来年に完成する予定です。"]);
         for w in 2..12 {
-            for line in layout_story(&s, "e", w) {
-                assert!(width(&line.text) <= usize::from(w), "{w}: {:?}", line.text);
+            for line in layout_story(&s, &[], w) {
+                assert!(
+                    text_width(&line.text) <= usize::from(w),
+                    "{w}: {:?}",
+                    line.text
+                );
             }
         }
     }
@@ -157,13 +294,87 @@ mod tests {
     fn the_reading_place_survives_a_rewrap() {
         let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
         let s = story(&[text]);
-        let narrow = layout_story(&s, "e", 12);
+        let narrow = layout_story(&s, &[], 12);
         let top = narrow
             .iter()
             .position(|l| l.text.starts_with("iota"))
             .unwrap();
-        let wide = layout_story(&s, "e", 30);
+        let wide = layout_story(&s, &[], 30);
         let again = line_at(&wide, narrow[top].block, narrow[top].offset);
         assert!(wide[again].text.contains("iota"), "{:?}", wide[again]);
+    }
+
+    #[test]
+    fn rich_paragraphs_keep_their_shape_and_styles() {
+        let bold = Paragraph {
+            text: "The bank held rates again today".into(),
+            kind: ParagraphKind::Text,
+            spans: vec![Span {
+                range: 9..13,
+                style: Inline::Strong,
+            }],
+        };
+        let item = |t: &str| Paragraph {
+            text: t.into(),
+            kind: ParagraphKind::ListItem,
+            spans: vec![],
+        };
+        let s = Story {
+            title: "T".into(),
+            paragraphs: vec![
+                Paragraph {
+                    text: "Background".into(),
+                    kind: ParagraphKind::Heading,
+                    spans: vec![],
+                },
+                bold,
+                item("• first point that wraps"),
+                item("• second"),
+                Paragraph {
+                    text: "We will act now".into(),
+                    kind: ParagraphKind::Quote,
+                    spans: vec![],
+                },
+                Paragraph {
+                    text: "code  line 1\n    indented line 2".into(),
+                    kind: ParagraphKind::Preformatted,
+                    spans: vec![],
+                },
+            ],
+            references: vec!["https://example.com/a".into()],
+            ..Story::default()
+        };
+        let lines = layout_story(&s, &[], 14);
+        assert_eq!(
+            texts(&lines),
+            [
+                "T",
+                "",
+                "Background",
+                "",
+                "The bank held",
+                "rates again",
+                "today",
+                "",
+                "• first point",
+                "  that wraps",
+                "• second",
+                "",
+                "│ We will act",
+                "│ now",
+                "",
+                "code  line 1",
+                "    indented line 2",
+                "",
+                "[1] https://",
+                "example.com/a",
+            ]
+        );
+        let held = &lines[4];
+        assert_eq!(held.spans, vec![(9..13, Inline::Strong)]);
+        assert_eq!(lines[2].kind, LineKind::Heading);
+        assert_eq!(lines[12].kind, LineKind::Quote);
+        assert_eq!(lines[16].kind, LineKind::Preformatted);
+        assert_eq!(lines[18].kind, LineKind::Reference);
     }
 }

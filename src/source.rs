@@ -15,11 +15,26 @@ pub const BUNDLED_TEXT: &str = include_str!("../seeds/000_ee9c147485efd3c5.txt")
 /// Files larger than this are refused rather than read into memory.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A source of stories: one news document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A source of stories: a news document or a feed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Edition {
-    /// Short name shown beside headlines (the file name).
+    /// Short name shown beside headlines: the feed's name or title, or the file name.
     pub name: String,
+    /// Where a feed is fetched from (http, https or file URL); `None` for a plain-text edition.
+    pub url: Option<String>,
+    /// Why the last fetch failed, if it did.
+    pub error: Option<String>,
+    /// The last response's ETag, for a conditional request next time.
+    pub etag: Option<String>,
+    /// The last response's Last-Modified, for a conditional request next time.
+    pub last_modified: Option<String>,
+}
+
+impl Edition {
+    /// True for a feed (something that can be refreshed).
+    pub fn is_feed(&self) -> bool {
+        self.url.is_some()
+    }
 }
 
 /// Everything loaded from the command line: editions, their stories in order, and notes for the
@@ -94,7 +109,10 @@ impl Library {
         let index = self.editions.len();
         let before = self.stories.len();
         self.stories.extend(parse_document(text, index));
-        self.editions.push(Edition { name });
+        self.editions.push(Edition {
+            name,
+            ..Edition::default()
+        });
         self.stories.len() - before
     }
 }

@@ -2,12 +2,25 @@
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::app::{App, Focus};
+use crate::news::Inline;
 use crate::reader::LineKind;
+use crate::ui::theme::Theme;
+
+/// How an inline style looks.
+fn inline_style(inline: Inline, theme: &Theme) -> Style {
+    match inline {
+        Inline::Strong => Style::new().add_modifier(Modifier::BOLD),
+        Inline::Emphasis => Style::new().add_modifier(Modifier::ITALIC),
+        Inline::Code => theme.full_text,
+        Inline::Link(_) => theme.focused.add_modifier(Modifier::UNDERLINED),
+        Inline::Image => theme.dim.add_modifier(Modifier::ITALIC),
+    }
+}
 
 /// Draws the story pane: border, the visible slice of the laid-out story, and the scroll position.
 pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
@@ -57,9 +70,31 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
                 LineKind::Title => theme.title,
                 LineKind::Meta => theme.dim,
                 LineKind::Note => theme.dim.add_modifier(Modifier::ITALIC),
-                LineKind::Body | LineKind::Blank => Style::new(),
+                LineKind::Heading => Style::new().add_modifier(Modifier::BOLD),
+                LineKind::Quote => theme.dim.add_modifier(Modifier::ITALIC),
+                LineKind::Reference => theme.dim,
+                LineKind::Body | LineKind::Preformatted | LineKind::Blank => Style::new(),
             };
-            Line::styled(line.text.as_str(), style)
+            let mut spans = Vec::new();
+            if !line.prefix.is_empty() {
+                spans.push(Span::styled(line.prefix.as_str(), theme.dim));
+            }
+            // The text, cut into runs at the inline styles' edges.
+            let mut at = 0;
+            for (range, inline) in &line.spans {
+                if range.start > at {
+                    spans.push(Span::styled(&line.text[at..range.start], style));
+                }
+                spans.push(Span::styled(
+                    &line.text[range.clone()],
+                    style.patch(inline_style(*inline, theme)),
+                ));
+                at = range.end;
+            }
+            if at < line.text.len() {
+                spans.push(Span::styled(&line.text[at..], style));
+            }
+            Line::from(spans)
         })
         .collect();
     // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679).
