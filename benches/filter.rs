@@ -129,7 +129,8 @@ fn filter_benches(c: &mut Criterion) {
         ..Story::default()
     };
     c.bench_function("layout: wrap a 200-paragraph story at 80 columns", |b| {
-        b.iter(|| layout_story(black_box(&story), "big.txt", 80))
+        let meta = vec!["Edition: big.txt".to_string()];
+        b.iter(|| layout_story(black_box(&story), &meta, 80))
     });
 }
 

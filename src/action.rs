@@ -1,8 +1,11 @@
 //! Everything the user can ask of the app, as values: keys and mouse events become `Action`s.
 
+use crate::feed::FeedUpdate;
+use crate::fetch::FetchRequest;
+
 /// A request to change the app's state. Produced by the keymap (keys), the mouse handling and the
-/// event loop (resizes); consumed by [`crate::app::App::update`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// event loop (resizes, fetch results); consumed by [`crate::app::App::update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Previous headline, or scroll the story up a line when it has focus.
     Up,
@@ -34,6 +37,28 @@ pub enum Action {
     Close,
     /// Quit the program.
     Quit,
+    /// Refresh the selected story's feed.
+    Refresh,
+    /// Refresh every feed.
+    RefreshAll,
+    /// Open the selected story's link in the browser.
+    OpenLink,
+    /// Copy the selected story's link to the clipboard.
+    CopyLink,
+    /// Switch the list between newest first and grouped by source.
+    ToggleGrouping,
+    /// Show or hide the list of feed errors.
+    FeedErrors,
+    /// A feed fetch finished (parsed off the UI thread).
+    FeedUpdated(Box<FeedUpdate>),
+    /// Text pasted into the terminal (bracketed paste): goes into the filter being typed.
+    Paste(String),
+    /// Clear and redraw the whole screen.
+    Redraw,
+    /// Suspend to the shell (Ctrl-Z), resuming where it was on `fg`.
+    Suspend,
+    /// Something the event loop wants the user to know (a link that could not be opened).
+    Notify(String),
     /// Add a character to the filter being typed.
     FilterInput(char),
     /// Delete the filter's last character.
@@ -58,4 +83,14 @@ pub enum Action {
 pub enum Effect {
     /// Leave the program.
     Quit,
+    /// Fetch these feeds in the background.
+    Fetch(Vec<FetchRequest>),
+    /// Open this http(s) link in the browser.
+    Open(String),
+    /// Copy this text to the clipboard.
+    Copy(String),
+    /// Clear the terminal and draw everything again.
+    Redraw,
+    /// Give the terminal back, stop until resumed, then take it again.
+    Suspend,
 }

@@ -1,6 +1,8 @@
 //! The app state: stories, the filtered headline list, selection, focus and scrolling, changed only
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
+mod feeds;
+
 use ratatui::layout::{Position, Rect};
 
 use crate::action::{Action, Effect};
@@ -21,6 +23,42 @@ pub enum Focus {
     Story,
 }
 
+/// Progress of a refresh, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    /// Feeds asked for.
+    pub total: usize,
+    /// Feeds answered.
+    pub done: usize,
+    /// New stories so far.
+    pub new_stories: usize,
+    /// Feeds that failed.
+    pub failed: usize,
+}
+
+impl Refresh {
+    /// The line shown when the refresh is over.
+    fn summary(&self, keymap: &crate::keymap::Keymap) -> String {
+        let feeds = if self.total == 1 { "feed" } else { "feeds" };
+        let stories = if self.new_stories == 1 {
+            "story"
+        } else {
+            "stories"
+        };
+        let mut line = format!(
+            "Refreshed {} {feeds}: {} new {stories}",
+            self.total, self.new_stories
+        );
+        if self.failed > 0 {
+            line += &format!(", {} failed", self.failed);
+            if let Some(key) = keymap.first_key(Action::FeedErrors) {
+                line += &format!(" ({key} lists them)");
+            }
+        }
+        line
+    }
+}
+
 /// Lines the mouse wheel scrolls a story per notch.
 const WHEEL_LINES: usize = 3;
 
@@ -33,6 +71,16 @@ pub struct App {
     pub stories: Vec<Story>,
     /// Each story's title folded for case-insensitive matching, prepared once.
     search_keys: Vec<String>,
+    /// Display order: indices into `stories`, newest first or grouped by source.
+    order: Vec<usize>,
+    /// Per story: read (opened) or not.
+    pub read: Vec<bool>,
+    /// True when the list is grouped by source rather than newest first.
+    pub group_by_source: bool,
+    /// True while the feed errors overlay is open.
+    pub show_errors: bool,
+    /// The refresh under way, if any.
+    pub refresh: Option<Refresh>,
     /// Indices into `stories` of the headlines that pass the filter, in order.
     pub visible: Vec<usize>,
     /// Index into `visible` of the selected headline.
@@ -72,7 +120,7 @@ pub struct App {
 impl App {
     /// A new app over a library's stories, with its notes shown in the status bar.
     pub fn new(library: Library, config: Config) -> App {
-        let visible = (0..library.stories.len()).collect();
+        let count = library.stories.len();
         let message = (!library.notes.is_empty()).then(|| library.notes.join("; "));
         let search_keys = library
             .stories
@@ -81,9 +129,14 @@ impl App {
             .collect();
         let mut app = App {
             search_keys,
+            order: Vec::new(),
+            read: vec![false; count],
+            group_by_source: false,
+            show_errors: false,
+            refresh: None,
             editions: library.editions,
             stories: library.stories,
-            visible,
+            visible: Vec::new(),
             selected: 0,
             list_offset: 0,
             focus: Focus::List,
@@ -95,14 +148,30 @@ impl App {
             help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
-            size: (80, 24),
+            // Nothing is laid out until the event loop says how big the terminal is.
+            size: (0, 0),
             message,
             theme: Theme::new(&config.colors, false),
             config,
             laid_out_for: None,
         };
-        app.relayout();
+        app.rebuild_order();
+        app.visible = app.order.clone();
+        app.select(0);
         app
+    }
+
+    /// How many stories are unread.
+    pub fn unread(&self) -> usize {
+        self.read.iter().filter(|r| !**r).count()
+    }
+
+    /// The feeds whose last fetch failed, with the reasons.
+    pub fn feed_errors(&self) -> Vec<(&str, &str)> {
+        self.editions
+            .iter()
+            .filter_map(|e| e.error.as_deref().map(|reason| (e.name.as_str(), reason)))
+            .collect()
     }
 
     /// The screen geometry for the current size and view, `None` when the terminal is too small.
@@ -162,10 +231,20 @@ impl App {
 
     /// Applies one action. Returns an effect the event loop must carry out, if any.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        if !matches!(action, Action::Resize(..)) {
+        // Background news and resizes are not the user's answer to a message.
+        let from_user = !matches!(
+            action,
+            Action::Resize(..) | Action::FeedUpdated(_) | Action::Notify(_)
+        );
+        if from_user {
             self.message = None;
         }
-        if self.show_help && !matches!(action, Action::Quit | Action::Resize(..)) {
+        if from_user && self.show_errors && action != Action::Quit {
+            // The errors overlay is modal: any key closes it.
+            self.show_errors = false;
+            return None;
+        }
+        if self.show_help && from_user && action != Action::Quit {
             // The overlay is modal: it scrolls and closes.
             self.help_action(action);
             return None;
@@ -247,6 +326,55 @@ impl App {
             Action::FilterAccept => self.filtering = false,
             Action::Click(x, y) => self.click(Position::new(x, y)),
             Action::Wheel(x, y, delta) => self.wheel(Position::new(x, y), delta),
+            Action::Refresh => {
+                let source = self.selected_story().map(|s| self.stories[s].edition);
+                return match source {
+                    Some(source) => self.refresh(Some(source)),
+                    None => self.refresh(None),
+                };
+            }
+            Action::RefreshAll => return self.refresh(None),
+            Action::OpenLink => {
+                let link = self.selected_link()?;
+                self.message = Some(format!("Opening {link}"));
+                return Some(Effect::Open(link));
+            }
+            Action::CopyLink => {
+                let link = self.selected_link()?;
+                self.message = Some(format!("Copied {link}"));
+                return Some(Effect::Copy(link));
+            }
+            Action::ToggleGrouping => {
+                self.group_by_source = !self.group_by_source;
+                self.rebuild_order();
+                self.refilter(false);
+                self.message = Some(
+                    if self.group_by_source {
+                        "Grouped by source"
+                    } else {
+                        "Newest first"
+                    }
+                    .into(),
+                );
+            }
+            Action::FeedErrors => {
+                if self.feed_errors().is_empty() {
+                    self.message = Some("No feed errors.".into());
+                } else {
+                    self.show_errors = true;
+                }
+            }
+            Action::FeedUpdated(update) => self.apply_feed(*update),
+            Action::Notify(text) => self.message = Some(text),
+            Action::Paste(text) if self.filtering => {
+                // A paste is text, never keys: newlines and tabs become spaces.
+                let text = crate::sanitize::clean_line(&text.replace(['\n', '\r', '\t'], " "));
+                self.query.push_str(&text);
+                self.refilter(true);
+            }
+            Action::Paste(_) => {}
+            Action::Redraw => return Some(Effect::Redraw),
+            Action::Suspend => return Some(Effect::Suspend),
         }
         None
     }
@@ -300,7 +428,7 @@ impl App {
         let candidates: Vec<usize> = if narrowing && !self.parsed_query.is_empty() {
             std::mem::take(&mut self.visible)
         } else {
-            (0..self.stories.len()).collect()
+            self.order.clone()
         };
         self.visible = candidates
             .into_iter()
@@ -331,6 +459,9 @@ impl App {
             self.story_scroll = 0;
         }
         self.relayout();
+        if let Some(story) = self.selected_story() {
+            self.read[story] = true;
+        }
     }
 
     fn scroll_by(&mut self, delta: isize) {
@@ -342,10 +473,14 @@ impl App {
 
     fn click(&mut self, at: Position) {
         let Some(panes) = self.panes() else { return };
-        if let Some(list) = panes.list_inner().filter(|r| r.contains(at)) {
-            let row = self.list_offset + usize::from(at.y - list.y);
-            if row < self.visible.len() {
-                self.select(row);
+        if let Some(list) = panes.list.filter(|r| r.contains(at)) {
+            // A click on a row selects it; anywhere on the pane, borders included, focuses it.
+            let rows = crate::layout::inner(list);
+            if rows.contains(at) {
+                let row = self.list_offset + usize::from(at.y - rows.y);
+                if row < self.visible.len() {
+                    self.select(row);
+                }
             }
             self.focus = Focus::List;
         } else if panes.story.contains(at) {
@@ -366,7 +501,10 @@ impl App {
     /// is re-wrapped only when the story or the width changed, keeping the reading place, and the
     /// selected row is kept on screen.
     fn relayout(&mut self) {
-        let width = self.panes().map_or(1, |p| p.text.width);
+        // Too small to show a story: keep what is laid out (and the place in it) for later.
+        let Some(width) = self.panes().map(|p| p.text.width) else {
+            return;
+        };
         match self.selected_story() {
             Some(story) if self.laid_out_for != Some((story, width)) => {
                 let same_story = self.laid_out_for.is_some_and(|(s, _)| s == story);

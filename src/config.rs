@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::action::Action;
 use crate::keymap::{action_by_name, Key, Keymap, BINDABLE};
+use crate::subscriptions::Subscription;
 
 /// The default configuration, every setting commented.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
@@ -40,11 +41,44 @@ pub struct Colors {
     pub full_text: Color,
 }
 
+/// Fetching feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchSettings {
+    /// Feeds fetched at once.
+    pub concurrency: u16,
+    /// Seconds to wait for a connection.
+    pub connect_timeout: u16,
+    /// Seconds to wait for a whole response.
+    pub timeout: u16,
+    /// The largest response accepted, in MiB.
+    pub max_size_mib: u16,
+    /// Minutes between automatic refreshes; 0 for none.
+    pub auto_refresh_minutes: u16,
+}
+
+impl FetchSettings {
+    /// The fetcher's options for these settings.
+    pub fn options(&self) -> crate::fetch::FetchOptions {
+        use std::time::Duration;
+        crate::fetch::FetchOptions {
+            concurrency: usize::from(self.concurrency),
+            connect_timeout: Duration::from_secs(u64::from(self.connect_timeout)),
+            timeout: Duration::from_secs(u64::from(self.timeout)),
+            max_bytes: u64::from(self.max_size_mib) << 20,
+            ..crate::fetch::FetchOptions::default()
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Pane sizes.
     pub layout: Layout,
+    /// Fetching.
+    pub fetch: FetchSettings,
+    /// Subscriptions listed in the config file itself (`[[feeds]]`).
+    pub feeds: Vec<Subscription>,
     /// Colours.
     pub colors: Colors,
     /// Key bindings.
@@ -72,6 +106,20 @@ struct RawConfig {
     colors: RawColors,
     #[serde(default)]
     keys: HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    fetch: RawFetch,
+    #[serde(default)]
+    feeds: Vec<Spanned<Subscription>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFetch {
+    concurrency: Option<Spanned<u16>>,
+    connect_timeout: Option<Spanned<u16>>,
+    timeout: Option<Spanned<u16>>,
+    max_size_mib: Option<Spanned<u16>>,
+    auto_refresh_minutes: Option<Spanned<u16>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -118,14 +166,18 @@ impl Source<'_> {
     }
 }
 
-/// The dotted name ("layout.list_width") of the `key = value` line holding byte `offset`, if any.
+/// The dotted name ("layout.list_width") of the `key = value` line holding byte `offset`, or
+/// the table's name for a `[table]` line; `None` elsewhere.
 fn key_path(text: &str, offset: usize) -> Option<String> {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next()?;
+    let line = text[line_start..].lines().next()?.trim();
+    if line.starts_with('[') {
+        return table_name(line);
+    }
     let (key, _) = line.split_once('=')?;
     let key = key.trim();
-    if key.is_empty() || key.starts_with(['[', '#']) {
+    if key.is_empty() || key.starts_with('#') {
         return None;
     }
     let section = text[..line_start]
@@ -133,11 +185,18 @@ fn key_path(text: &str, offset: usize) -> Option<String> {
         .rev()
         .map(str::trim)
         .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+        .and_then(table_name);
     Some(match section {
         Some(section) => format!("{section}.{key}"),
         None => key.to_string(),
     })
+}
+
+/// The name in a `[table]` or `[[array]]` header line, ignoring a trailing comment.
+fn table_name(line: &str) -> Option<String> {
+    let name = line.trim_start_matches('[');
+    let name = name[..name.find(']')?].trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 impl Config {
@@ -148,8 +207,14 @@ impl Config {
 
     /// The defaults overlaid with the config file at `path`.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            ConfigError(format!("{}: cannot read config: {reason}", path.display()))
+        })?;
         Config::from_str_with_defaults(Some((&path.display().to_string(), &text)))
     }
 
@@ -173,6 +238,14 @@ impl Config {
                 list_width: 40,
                 reading_width: 80,
             },
+            fetch: FetchSettings {
+                concurrency: 6,
+                connect_timeout: 10,
+                timeout: 30,
+                max_size_mib: 10,
+                auto_refresh_minutes: 0,
+            },
+            feeds: Vec::new(),
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -183,8 +256,10 @@ impl Config {
             },
             keymap: Keymap::default(),
         };
-        let mut bindings: Vec<(Action, Vec<Key>)> =
-            BINDABLE.iter().map(|(_, a, _)| (*a, Vec::new())).collect();
+        let mut bindings: Vec<(Action, Vec<Key>)> = BINDABLE
+            .iter()
+            .map(|(_, a, _)| (a.clone(), Vec::new()))
+            .collect();
         config.overlay(&defaults, &mut bindings)?;
         if let Some((name, text)) = user {
             config.overlay(
@@ -226,6 +301,30 @@ impl Config {
             400,
             &mut self.layout.reading_width,
         )?;
+        let f = &raw.fetch;
+        range(&f.concurrency, 1, 64, &mut self.fetch.concurrency)?;
+        range(&f.connect_timeout, 1, 600, &mut self.fetch.connect_timeout)?;
+        range(&f.timeout, 1, 3600, &mut self.fetch.timeout)?;
+        range(&f.max_size_mib, 1, 1024, &mut self.fetch.max_size_mib)?;
+        range(
+            &f.auto_refresh_minutes,
+            0,
+            10080,
+            &mut self.fetch.auto_refresh_minutes,
+        )?;
+        for feed in &raw.feeds {
+            let url = feed.get_ref().url.trim();
+            if !(url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("file://"))
+            {
+                return Err(source.error(
+                    feed.span(),
+                    &format!("feeds: \"{url}\" is not an http, https or file URL"),
+                ));
+            }
+            self.feeds.push(feed.get_ref().clone());
+        }
 
         let c = &raw.colors;
         for (value, name, target) in [

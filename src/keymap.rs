@@ -31,6 +31,34 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
     ("filter", Action::StartFilter, "filter headlines"),
     ("help", Action::Help, "this help"),
     ("close", Action::Close, "close help, filter, full view"),
+    (
+        "refresh",
+        Action::Refresh,
+        "refresh the selected story's feed",
+    ),
+    ("refresh_all", Action::RefreshAll, "refresh all feeds"),
+    (
+        "open_link",
+        Action::OpenLink,
+        "open the story's link in the browser",
+    ),
+    (
+        "copy_link",
+        Action::CopyLink,
+        "copy the story's link (OSC 52)",
+    ),
+    (
+        "group_by_source",
+        Action::ToggleGrouping,
+        "newest first / grouped by source",
+    ),
+    ("feed_errors", Action::FeedErrors, "list feed errors"),
+    ("redraw", Action::Redraw, "redraw the screen"),
+    (
+        "suspend",
+        Action::Suspend,
+        "suspend to the shell (fg resumes)",
+    ),
     ("quit", Action::Quit, "quit (Ctrl-C always quits)"),
 ];
 
@@ -60,7 +88,7 @@ pub fn action_by_name(name: &str) -> Option<Action> {
     BINDABLE
         .iter()
         .find(|(n, _, _)| *n == name)
-        .map(|(_, a, _)| *a)
+        .map(|(_, a, _)| a.clone())
 }
 
 /// One key with its modifiers, normalised so that a config string and a terminal event compare
@@ -204,7 +232,7 @@ impl Keymap {
     pub fn new(bindings: Vec<(Action, Vec<Key>)>) -> Keymap {
         let by_key = bindings
             .iter()
-            .flat_map(|(action, keys)| keys.iter().map(move |k| (*k, *action)))
+            .flat_map(|(action, keys)| keys.iter().map(move |k| (*k, action.clone())))
             .collect();
         Keymap {
             by_key,
@@ -280,24 +308,30 @@ impl Keymap {
                 (KeyCode::Char(c), true) => return Some(Action::FilterInput(c)),
                 (KeyCode::Char('w'), false) => return Some(Action::FilterDeleteWord),
                 (KeyCode::Char('u'), false) => return Some(Action::FilterClear),
+                // Ctrl-H is Backspace on some terminals.
+                (KeyCode::Char('h'), false) => return Some(Action::FilterBackspace),
+                (KeyCode::Backspace, _) if event.modifiers.contains(KeyModifiers::ALT) => {
+                    return Some(Action::FilterDeleteWord)
+                }
                 (KeyCode::Backspace, _) => return Some(Action::FilterBackspace),
                 (KeyCode::Enter, _) => return Some(Action::FilterAccept),
                 (KeyCode::Esc, _) => return Some(Action::Close),
                 _ => {}
             }
-            return self.by_key.get(&key).copied().filter(|a| {
-                matches!(
-                    a,
-                    Action::Up
-                        | Action::Down
-                        | Action::PageUp
-                        | Action::PageDown
-                        | Action::Top
-                        | Action::Bottom
-                )
+            return self.by_key.get(&key).cloned().filter(|a| {
+                matches!(a, Action::Redraw | Action::Suspend)
+                    || matches!(
+                        a,
+                        Action::Up
+                            | Action::Down
+                            | Action::PageUp
+                            | Action::PageDown
+                            | Action::Top
+                            | Action::Bottom
+                    )
             });
         }
-        self.by_key.get(&key).copied()
+        self.by_key.get(&key).cloned()
     }
 }
 

@@ -8,6 +8,9 @@ pub const MIN_WIDTH: u16 = 20;
 /// Below this many rows the panes are not drawn.
 pub const MIN_HEIGHT: u16 = 5;
 
+/// The story pane keeps at least this many columns (or half the screen, if less).
+pub const MIN_STORY_WIDTH: u16 = 30;
+
 /// The areas of one screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {
@@ -45,7 +48,9 @@ impl Panes {
             (None, main)
         } else {
             let list_width = (u32::from(main.width) * u32::from(list_percent) / 100) as u16;
-            let list_width = list_width.clamp(8, main.width - 8);
+            // The story keeps room to be read however wide the list is configured.
+            let story_min = (main.width / 2).min(MIN_STORY_WIDTH);
+            let list_width = list_width.clamp(8, main.width - story_min);
             let list = Rect {
                 width: list_width,
                 ..main
@@ -106,6 +111,14 @@ mod tests {
         assert_eq!(p.story, Rect::new(40, 0, 60, 29));
         assert_eq!(p.text, Rect::new(42, 1, 56, 27));
         assert_eq!(p.status, Rect::new(0, 29, 100, 1));
+    }
+
+    #[test]
+    fn a_wide_list_leaves_the_story_room() {
+        let p = Panes::new(Rect::new(0, 0, 40, 20), 90, 80, false).unwrap();
+        assert_eq!(p.story.width, 20);
+        let p = Panes::new(Rect::new(0, 0, 100, 20), 90, 80, false).unwrap();
+        assert_eq!(p.story.width, 30);
     }
 
     #[test]

@@ -1,36 +1,55 @@
 //! gazette's command line: arguments, config, then either the headline list or the reader.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use gazette::app::App;
-use gazette::config::Config;
+use gazette::config::{user_config_path, Config};
+use gazette::feed::FeedFetched;
+use gazette::fetch::{FetchRequest, Fetcher};
 use gazette::sanitize::clean_line;
 use gazette::source::Library;
+use gazette::subscriptions::{self, Subscription};
 use gazette::terminal::{self, Exit};
 use gazette::ui::theme::Theme;
 
 /// A terminal news reader: headlines on the left, the story on the right, an instant filter.
 ///
-/// With no PATH, opens the bundled edition.
+/// With no PATH: reads standard input if it is a pipe, else opens your subscriptions (config.toml
+/// and feeds.toml), else the bundled edition.
 #[derive(Parser)]
 #[command(
     version,
     about,
+    args_conflicts_with_subcommands = true,
     after_help = "Inside gazette, press ? for the keys. Config: see assets/config.toml in the source, or README."
 )]
 struct Cli {
-    /// News documents, or directories of them; each file is an edition.
-    #[arg(value_name = "PATH")]
+    /// Feeds (http or https URLs, feed files) and news documents, or directories of them; `-` is
+    /// standard input. Files are recognised by their content.
+    #[arg(value_name = "PATH|URL")]
     paths: Vec<PathBuf>,
     /// Print the headlines to stdout, one per line, and exit (the default when stdout is not a terminal).
     #[arg(long)]
     list: bool,
     /// Read this config file instead of $XDG_CONFIG_HOME/gazette/config.toml.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add an OPML file's feeds to your subscriptions (written to feeds.toml beside config.toml).
+    Import {
+        /// The OPML file (exported from another reader).
+        file: PathBuf,
+    },
+    /// Print your subscriptions as OPML.
+    Export,
 }
 
 fn main() -> ExitCode {
@@ -39,16 +58,44 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(e) => return fail(&e.to_string(), 2),
     };
-    let library = if cli.paths.is_empty() {
-        Library::bundled()
-    } else {
-        match Library::load(&cli.paths) {
-            Ok(library) => library,
-            Err(e) => return fail(&format!("{e:#}"), 1),
+    let feeds_file = cli
+        .config
+        .clone()
+        .or_else(user_config_path)
+        .map(|p| subscriptions::feeds_path(&p));
+    let saved = match feeds_file
+        .as_deref()
+        .map(subscriptions::load_feeds_file)
+        .transpose()
+    {
+        Ok(saved) => saved.unwrap_or_default(),
+        Err(e) => return fail(&e.to_string(), 2),
+    };
+    let mut feeds = config.feeds.clone();
+    feeds.extend(saved);
+
+    match cli.command {
+        Some(Command::Import { file }) => {
+            return import(&file, feeds_file.as_deref(), &config.feeds)
         }
+        Some(Command::Export) => {
+            print!("{}", subscriptions::export_opml(&feeds));
+            return ExitCode::SUCCESS;
+        }
+        None => {}
+    }
+
+    let library = match open_library(&cli.paths, &feeds) {
+        Ok(library) => library,
+        Err(e) => return fail(&format!("{e:#}"), 1),
     };
 
-    if cli.list || !std::io::stdout().is_terminal() {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if cli.list || !std::io::stdout().is_terminal() || dumb {
+        if dumb && !cli.list {
+            eprintln!("gazette: TERM=dumb cannot show the reader; listing the headlines instead");
+        }
+        let library = fetch_now(library, &config);
         for note in &library.notes {
             eprintln!("gazette: {}", clean_line(note));
         }
@@ -60,6 +107,85 @@ fn main() -> ExitCode {
     match terminal::run(app) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
+        Err(e) => fail(&format!("{e:#}"), 1),
+    }
+}
+
+/// What to read: the paths given; else a piped standard input; else the subscriptions; else the
+/// bundled edition.
+fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Library> {
+    if !paths.is_empty() {
+        return Library::load(paths);
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut bytes = Vec::new();
+        // An empty or closed standard input (cron, /dev/null) is no document: fall through.
+        if stdin.lock().read_to_end(&mut bytes).is_ok()
+            && !bytes.iter().all(u8::is_ascii_whitespace)
+        {
+            let mut library = Library::default();
+            library.load_bytes("standard input", Path::new("standard input"), bytes)?;
+            return Ok(library);
+        }
+    }
+    if feeds.is_empty() {
+        return Ok(Library::bundled());
+    }
+    let mut library = Library::default();
+    for feed in feeds {
+        library.add_subscription(&feed.url, feed.name.as_deref());
+    }
+    Ok(library)
+}
+
+/// For `--list`: fetches the feeds that have no stories yet, waiting for them (in parallel), and
+/// notes the failures.
+fn fetch_now(mut library: Library, config: &Config) -> Library {
+    let requests: Vec<FetchRequest> = (0..library.editions.len())
+        .filter(|&i| {
+            library.editions[i].is_feed() && !library.stories.iter().any(|s| s.edition == i)
+        })
+        .map(|i| FetchRequest {
+            source: i,
+            url: library.editions[i].url.clone().unwrap_or_default(),
+            etag: None,
+            last_modified: None,
+        })
+        .collect();
+    let count = requests.len();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let fetcher = Fetcher::new(config.fetch.options(), move |result| {
+        let _ = tx.send(gazette::feed::process(result));
+    });
+    fetcher.fetch_all(requests);
+    let mut updates: Vec<_> = rx.iter().take(count).collect();
+    updates.sort_by_key(|u| u.source);
+    for update in updates {
+        let name = library.editions[update.source].name.clone();
+        match update.outcome {
+            Ok(FeedFetched::Parsed { feed, .. }) => {
+                library.add_stories(update.source, feed.stories)
+            }
+            Ok(FeedFetched::NotModified) => {}
+            Err(e) => library.notes.push(format!("{name}: {e}")),
+        }
+    }
+    library
+}
+
+fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription]) -> ExitCode {
+    let Some(feeds_file) = feeds_file else {
+        return fail(
+            "no config directory: pass --config PATH to say where feeds.toml goes",
+            2,
+        );
+    };
+    match subscriptions::import(file, feeds_file, config_feeds) {
+        Ok(report) => {
+            println!("{}", clean_line(&report));
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&format!("{e:#}"), 1),
     }
 }

@@ -7,9 +7,10 @@
 //! *blocks*: runs of non-blank lines separated by one or more blank lines.
 //!
 //! - A line is **prose** when it ends a sentence (`.`, `…`, `。`, optionally followed by closing
-//!   quotes or brackets; a final abbreviation such as `U.S.` does not count), when it ends with `?`
-//!   or `!` and is wider than a headline usually is (100 columns), or when it is wider than any
-//!   headline ([`HEADLINE_MAX_WIDTH`]).
+//!   quotes or brackets; a final abbreviation such as `U.S.` does not count unless the line is in
+//!   sentence case), when it ends with `?` or `!` and is in sentence case or wider than a headline
+//!   usually is (100 columns), or when it is wider than any headline ([`HEADLINE_MAX_WIDTH`]).
+//!   Sentence case: after the first word, most words start in lower case.
 //! - A block is a **story block** when most of its lines are prose, not counting a first line
 //!   that is not prose and has more lines after it: that line is the story's title. Each further
 //!   line is a paragraph.
@@ -29,7 +30,7 @@ pub const DERIVED_TITLE_MAX_WIDTH: usize = 80;
 /// A line wider than this is prose even without a sentence end: no headline is this long.
 pub const HEADLINE_MAX_WIDTH: usize = 160;
 /// A line ending in `?` or `!` is prose only when it is at least this wide (headlines ask and
-/// exclaim too).
+/// exclaim too) and is not written as a sentence.
 const QUESTION_PROSE_WIDTH: usize = 100;
 
 /// How a paragraph is laid out.
@@ -285,10 +286,28 @@ fn is_prose(line: &str) -> bool {
     let core = line.trim_end_matches(is_closer);
     match core.chars().last() {
         Some('…' | '。') => true,
-        Some('!' | '?' | '！' | '？') => w >= QUESTION_PROSE_WIDTH,
-        Some('.') => !ends_with_abbreviation(core),
+        // A period ends a sentence unless it ends an abbreviation ("by U.S."), but a line written
+        // as a sentence ("She moved to the U.S.") is one all the same.
+        Some('.') => !ends_with_abbreviation(core) || sentence_case(line),
+        // Headlines ask and exclaim too ("Will the Fed Cut Rates?"): a question or exclamation is
+        // prose when written as a sentence, or too long for a headline.
+        Some('!' | '?') => sentence_case(line) || w >= QUESTION_PROSE_WIDTH,
+        Some('！' | '？') => w >= QUESTION_PROSE_WIDTH,
         _ => false,
     }
+}
+
+/// True when a line is written in sentence case: after its first word, most words that start
+/// with a letter start in lower case. Headlines are usually Title Case ("Gold Hits Record").
+fn sentence_case(line: &str) -> bool {
+    let initials: Vec<char> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let upper = initials.iter().filter(|c| c.is_uppercase()).count();
+    initials.len() >= 2 && upper * 2 < initials.len()
 }
 
 #[cfg(test)]
@@ -334,6 +353,10 @@ mod tests {
         assert!(!is_prose("Sanctions Lifted by U.S."));
         assert!(!is_prose("Will the Fed Cut Rates?"));
         assert!(!is_prose("Messi Scores Again!"));
+        assert!(is_prose("Who will pay?"));
+        assert!(is_prose("She moved to the U.S."));
+        assert!(is_prose("The official said it was no."));
+        assert!(!is_prose("Goal!"));
         assert!(is_prose("東京都は火曜日、訓練を実施した。"));
         assert!(!is_prose("Belarus Frees 123 Political Prisoners"));
         assert!(is_prose(&"x".repeat(HEADLINE_MAX_WIDTH + 1)));

@@ -17,9 +17,13 @@ const ST_C1: char = '\u{9c}';
 
 /// Cleans one line of untrusted text.
 ///
-/// - ESC-introduced sequences (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes) and their C1
-///   equivalents are removed whole, parameters and payload included;
-/// - every other C0 or C1 control character and DEL is removed;
+/// - ESC-introduced sequences (CSI, OSC, DCS, APC, PM, SOS and two-byte escapes) are removed whole,
+///   parameters and payload included;
+/// - every other C0 or C1 control character and DEL is removed, alone: an 8-bit introducer (CSI,
+///   OSC, DCS...) is removed but what follows it is kept, because such characters mostly come from
+///   mis-decoded text (Windows-1252 leaves 0x90 and 0x9D as C1 controls) and swallowing the rest of
+///   the line would lose real text; without its introducer the rest is inert;
+/// - line and paragraph separators (U+2028, U+2029) become spaces;
 /// - bidirectional embeddings, overrides, isolates and marks are removed (they can reorder what the
 ///   user sees, e.g. to disguise a link);
 /// - tabs are expanded to spaces at [`TAB_WIDTH`]-column stops.
@@ -60,9 +64,10 @@ pub fn clean_line(input: &str) -> String {
                 // Two-byte escapes (ESC 7, ESC c, ...): the second byte is dropped with the ESC.
                 _ => {}
             },
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => {
-                pending_esc = skip_string(&mut chars)
+            // Line and paragraph separators would break a line the layout thinks is one.
+            '\u{2028}' | '\u{2029}' => {
+                out.push(' ');
+                column += 1;
             }
             c if is_removed(c) => {}
             c => {
@@ -125,7 +130,8 @@ mod tests {
     fn csi_sequences_are_removed_whole() {
         assert_eq!(clean_line("a\u{1b}[31;1mred\u{1b}[0m b"), "ared b");
         assert_eq!(clean_line("x\u{1b}[2J\u{1b}[Hy"), "xy");
-        assert_eq!(clean_line("c1\u{9b}31mcsi"), "c1csi");
+        // 8-bit introducers go alone: what follows is plain text without them.
+        assert_eq!(clean_line("c1\u{9b}31mcsi"), "c131mcsi");
     }
 
     #[test]
@@ -136,11 +142,16 @@ mod tests {
             clean_line("\u{1b}]8;;http://evil\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
             "link"
         );
-        assert_eq!(clean_line("a\u{9d}0;t\u{9c}b"), "ab");
-        // A payload cut short by the next sequence: both go, nothing of either shows.
+        assert_eq!(clean_line("a\u{9d}0;t\u{9c}b"), "a0;tb");
+        // A payload cut short by the next sequence: the next sequence still goes whole.
         assert_eq!(
-            clean_line("Headline \u{9d}0;x\u{1b}]8;;http://evil\u{1b}\\link"),
+            clean_line("Headline \u{1b}]0;x\u{1b}]8;;http://evil\u{1b}\\link"),
             "Headline link"
+        );
+        // Mis-decoded text keeps everything after a stray C1 character.
+        assert_eq!(
+            clean_line("Says â€\u{9d}We Stay\u{9d} After Fire"),
+            "Says â€We Stay After Fire"
         );
         // Unterminated: the rest of the line is payload.
         assert_eq!(clean_line("safe\u{1b}]0;never ends"), "safe");
@@ -160,6 +171,11 @@ mod tests {
             "abcdefg"
         );
         assert_eq!(clean_line("a\u{1b}7b\u{1b}(Bc"), "abc");
+    }
+
+    #[test]
+    fn line_separators_become_spaces() {
+        assert_eq!(clean_line("a\u{2028}b\u{2029}c"), "a b c");
     }
 
     #[test]
@@ -184,11 +200,12 @@ mod tests {
             .collect();
         let cleaned = clean_line(&nasty);
         assert!(cleaned.chars().all(|c| !is_removed(c)), "{cleaned:?}");
-        // The tab becomes a stop's worth of spaces and printable ASCII survives; the C1 DCS/OSC
-        // introducers swallow the rest as payload.
+        // The tab becomes a stop's worth of spaces; printable ASCII and Latin survive. (The ESC at
+        // 0x1B takes the next control character with it as a two-byte escape.)
         let printable: String = "    "
             .chars()
             .chain((0x20u8..0x7f).map(char::from))
+            .chain((0xa0u32..0x250).filter_map(char::from_u32))
             .collect();
         assert_eq!(cleaned, printable);
     }

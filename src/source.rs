@@ -3,8 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
+use crate::feed::{parse_feed, sniff, Format};
 use crate::news::{parse_document, Story};
 use crate::sanitize::clean_line;
 
@@ -28,6 +29,10 @@ pub struct Edition {
     pub etag: Option<String>,
     /// The last response's Last-Modified, for a conditional request next time.
     pub last_modified: Option<String>,
+    /// True while a fetch is under way.
+    pub fetching: bool,
+    /// True when `name` is a stand-in (the URL's host) for the feed's own title to replace.
+    pub name_from_feed: bool,
 }
 
 impl Edition {
@@ -57,20 +62,32 @@ impl Library {
         library
     }
 
-    /// Loads every path: a file is one edition; a directory contributes each regular,
-    /// non-hidden file in it, by name. A named file that cannot be read or parsed is an error; a
-    /// bad file inside a directory is skipped with a note.
-    pub fn load(paths: &[PathBuf]) -> Result<Library> {
+    /// Loads every argument: an http(s) URL is a feed to fetch; a file is an edition or a feed,
+    /// recognised by its content; a directory contributes each regular, non-hidden file in it, by
+    /// name. A named file that cannot be read or parsed is an error; a bad file inside a directory
+    /// is skipped with a note.
+    pub fn load(args: &[PathBuf]) -> Result<Library> {
         let mut library = Library::default();
-        for path in paths {
+        for arg in args {
+            let text = arg.to_str().unwrap_or_default();
+            if is_http_url(text) {
+                library.add_subscription(text, None);
+                continue;
+            }
+            if text == "-" {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                    .context("standard input: cannot read")?;
+                library.load_bytes("standard input", Path::new("standard input"), bytes)?;
+                continue;
+            }
+            let path = text
+                .strip_prefix("file://")
+                .map_or_else(|| arg.clone(), PathBuf::from);
             if path.is_dir() {
-                library.load_dir(path)?;
+                library.load_dir(&path)?;
             } else {
-                let (text, note) = read_document(path)?;
-                library.notes.extend(note);
-                if library.add(display_name(path), &text) == 0 {
-                    bail!("{}: no headlines or text in this document", shown(path));
-                }
+                library.load_file(&path)?;
             }
         }
         Ok(library)
@@ -81,17 +98,19 @@ impl Library {
             fs::read_dir(dir).with_context(|| format!("{}: cannot read directory", shown(dir)))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && !display_name(p).starts_with('.'))
+            .filter(|p| !display_name(p).starts_with('.') && !p.is_dir())
             .collect();
         files.sort();
         let before = self.editions.len();
         for file in files {
-            match read_document(&file) {
-                Ok((text, note)) => {
-                    self.notes.extend(note);
-                    self.add(display_name(&file), &text);
-                }
-                Err(e) => self.notes.push(format!("skipped {e:#}")),
+            // Only regular files are read: a FIFO would block, a broken link has nothing to read.
+            let result = if file.is_file() {
+                self.load_file(&file)
+            } else {
+                Err(anyhow!("{}: not a regular file", shown(&file)))
+            };
+            if let Err(e) = result {
+                self.notes.push(format!("skipped {e:#}"));
             }
         }
         if self.editions.len() == before {
@@ -101,6 +120,63 @@ impl Library {
             );
         }
         Ok(())
+    }
+
+    /// Loads one file as a feed or a news document, by its content.
+    fn load_file(&mut self, path: &Path) -> Result<()> {
+        let bytes = read_bytes(path)?;
+        self.load_bytes(&display_name(path), path, bytes)
+    }
+
+    /// Loads a feed or a news document (by content) from `bytes`, read from `path` (named `name`).
+    pub fn load_bytes(&mut self, name: &str, path: &Path, bytes: Vec<u8>) -> Result<()> {
+        if sniff(&bytes) == Format::Feed {
+            let url = fs::canonicalize(path)
+                .ok()
+                .map(|p| format!("file://{}", p.display()));
+            let feed =
+                parse_feed(&bytes, url.as_deref()).map_err(|e| anyhow!("{}: {e}", shown(path)))?;
+            let title = feed.title.unwrap_or_else(|| name.to_string());
+            self.editions.push(Edition {
+                name: clean_line(&title),
+                url,
+                ..Edition::default()
+            });
+            self.add_stories(self.editions.len() - 1, feed.stories);
+            return Ok(());
+        }
+        let (text, note) =
+            decode(&bytes).map_err(|problem| anyhow!("{}: {problem}", shown(path)))?;
+        self.notes.extend(note.map(|n| format!("{name}: {n}")));
+        if self.add(name.to_string(), &text) == 0 {
+            self.editions.pop();
+            bail!("{}: no headlines or text in this document", shown(path));
+        }
+        Ok(())
+    }
+
+    /// Adds a feed to be fetched from `url`, named `name` or else after the URL's host. Returns
+    /// its index.
+    pub fn add_subscription(&mut self, url: &str, name: Option<&str>) -> usize {
+        let name_from_feed = name.is_none();
+        let name = name
+            .map(str::to_string)
+            .unwrap_or_else(|| host_of(url).to_string());
+        self.editions.push(Edition {
+            name_from_feed,
+            name: clean_line(&name),
+            url: Some(clean_line(url)),
+            ..Edition::default()
+        });
+        self.editions.len() - 1
+    }
+
+    /// Appends stories to source `index`.
+    pub fn add_stories(&mut self, index: usize, stories: Vec<Story>) {
+        self.stories.extend(stories.into_iter().map(|s| Story {
+            edition: index,
+            ..s
+        }));
     }
 
     /// Adds one edition parsed from `text`; returns how many stories it had.
@@ -131,11 +207,10 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// Reads and decodes one document, returning its text and an optional note for the status bar.
-/// Errors name the file and say what is wrong with it, on one line.
-pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
+/// Reads a file's bytes, refusing what is too large to be a document. Errors name the file.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let shown = shown(path);
-    let meta = fs::metadata(path).map_err(|e| anyhow::anyhow!("{shown}: {}", io_reason(&e)))?;
+    let meta = fs::metadata(path).map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
     if meta.len() > MAX_DOCUMENT_BYTES {
         bail!(
             "{shown}: too large ({} MiB; the limit is {} MiB)",
@@ -143,9 +218,21 @@ pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
             MAX_DOCUMENT_BYTES >> 20
         );
     }
-    let bytes = fs::read(path).map_err(|e| anyhow::anyhow!("{shown}: {}", io_reason(&e)))?;
-    let (text, note) = decode(&bytes).map_err(|problem| anyhow::anyhow!("{shown}: {problem}"))?;
-    Ok((text, note.map(|n| format!("{}: {n}", display_name(path)))))
+    fs::read(path).map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))
+}
+
+/// True for an http or https URL.
+pub fn is_http_url(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// The host part of a URL, or the URL itself when it has none.
+fn host_of(url: &str) -> &str {
+    url.split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(rest))
+        .filter(|host| !host.is_empty())
+        .unwrap_or(url)
 }
 
 /// Decodes a document's bytes: UTF-8 (BOM optional), UTF-16 with a BOM, or else Windows-1252, the
@@ -154,21 +241,18 @@ pub fn read_document(path: &Path) -> Result<(String, Option<String>)> {
 pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), String> {
     let (text, note) = if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
-        let note = (encoding != encoding_rs::UTF_8 || had_errors)
-            .then(|| format!("decoded as {}", encoding.name()));
+        let note = match (encoding == encoding_rs::UTF_8, had_errors) {
+            (true, false) => None,
+            (true, true) => Some("bytes that are not UTF-8 shown as \u{fffd}".to_string()),
+            (false, _) => Some(format!("decoded as {}", encoding.name())),
+        };
         (text.into_owned(), note)
     } else if bytes.contains(&0) {
         return Err("not a text document (it contains NUL bytes)".to_string());
     } else {
         match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_string(), None),
-            Err(_) => {
-                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                (
-                    text.into_owned(),
-                    Some("not UTF-8, decoded as Windows-1252".to_string()),
-                )
-            }
+            Err(_) => decode_invalid_utf8(bytes),
         }
     };
     if text.contains('\0') {
@@ -183,6 +267,27 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<String>), Str
         .to_string());
     }
     Ok((text, note))
+}
+
+/// Text that is not valid UTF-8: mostly UTF-8 with a few stray bytes (scraped news mixes
+/// encodings) keeps its UTF-8 and marks the stray bytes; anything else is Windows-1252.
+fn decode_invalid_utf8(bytes: &[u8]) -> (String, Option<String>) {
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if valid_multibyte > invalid {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let note = format!("{invalid} bytes that are not UTF-8 shown as \u{fffd}");
+        (text, Some(note))
+    } else {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        (
+            text.into_owned(),
+            Some("not UTF-8, decoded as Windows-1252".to_string()),
+        )
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -8,7 +8,8 @@ use std::thread;
 use anyhow::{Context, Result};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEvent, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -18,6 +19,8 @@ use ratatui::Terminal;
 
 use crate::action::{Action, Effect};
 use crate::app::App;
+use crate::feed::FeedUpdate;
+use crate::fetch::Fetcher;
 use crate::keymap::InputMode;
 
 /// How the event loop ended.
@@ -39,6 +42,10 @@ pub enum Message {
     InputError(String),
     /// A termination signal.
     Signal(i32),
+    /// A feed was fetched and parsed.
+    Feed(Box<FeedUpdate>),
+    /// Time for an automatic refresh.
+    Tick,
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -54,6 +61,7 @@ impl Drop for Restore {
 pub fn restore() {
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
@@ -63,13 +71,18 @@ pub fn restore() {
 
 fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
     enable_raw_mode().context("cannot put the terminal in raw mode")?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
-        .context("cannot set up the terminal")?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+    .context("cannot set up the terminal")?;
     Terminal::new(CrosstermBackend::new(stdout())).context("cannot start drawing")
 }
 
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
-/// on error and on panic.
+/// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
 pub fn run(mut app: App) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -81,55 +94,107 @@ pub fn run(mut app: App) -> Result<Exit> {
 
     let (tx, rx) = mpsc::channel();
     spawn_input_reader(tx.clone());
-    spawn_signal_listener(tx)?;
+    spawn_signal_listener(tx.clone())?;
+    spawn_auto_refresh(tx.clone(), app.config.fetch.auto_refresh_minutes);
+    let fetch_tx = tx;
+    let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
+        // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
+        let update = crate::feed::process(result);
+        let _ = fetch_tx.send(Message::Feed(Box::new(update)));
+    });
 
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
+    // Files given on the command line were read at start; feeds not read yet (URLs,
+    // subscriptions) are fetched now, in the background.
+    let unread =
+        |i: usize| app.editions[i].is_feed() && !app.stories.iter().any(|s| s.edition == i);
+    if (0..app.editions.len()).any(unread) {
+        let effect = app.update(Action::RefreshAll);
+        carry_out(effect, &mut app, &mut terminal, &fetcher)?;
+    }
     let mut redraw = true;
     loop {
         if redraw {
             terminal.draw(|frame| crate::ui::render(frame, &app))?;
         }
-        match handle_pending(&mut app, &rx)? {
-            Handled::Exit(exit) => return Ok(exit),
-            Handled::Changed => redraw = true,
+        redraw = false;
+        for message in next_messages(&rx)? {
+            // Each event is translated against the state the ones before it left (a `/` in the
+            // same burst as the letters after it starts the filter they type into).
+            let action = match message {
+                Message::Signal(n) => return Ok(Exit::Signal(n)),
+                Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
+                Message::Input(event) => action_for_event(&app, &event),
+                Message::Feed(update) => Some(Action::FeedUpdated(update)),
+                Message::Tick => Some(Action::RefreshAll),
+            };
             // Events that map to no action (mouse motion, key releases) cost no frame.
-            Handled::Nothing => redraw = false,
+            let Some(action) = action else { continue };
+            let effect = app.update(action);
+            if effect == Some(Effect::Quit) {
+                return Ok(Exit::Quit);
+            }
+            carry_out(effect, &mut app, &mut terminal, &fetcher)?;
+            redraw = true;
         }
     }
 }
 
-/// What a batch of messages did.
-enum Handled {
-    /// Leave the loop.
-    Exit(Exit),
-    /// At least one action was applied: redraw.
-    Changed,
-    /// Nothing to do.
-    Nothing,
+/// Blocks for the next message, then takes every message already queued, so a burst of keys or
+/// resizes costs one frame; of several resizes in a burst only the last is kept (each would re-wrap
+/// the open story).
+fn next_messages(rx: &Receiver<Message>) -> Result<Vec<Message>> {
+    let first = rx.recv().context("terminal input stopped")?;
+    let mut messages: Vec<Message> = std::iter::once(first).chain(rx.try_iter()).collect();
+    let is_resize = |m: &Message| matches!(m, Message::Input(Event::Resize(..)));
+    if let Some(last) = messages.iter().rposition(is_resize) {
+        let mut index = 0;
+        messages.retain(|m| {
+            index += 1;
+            index - 1 == last || !is_resize(m)
+        });
+    }
+    Ok(messages)
 }
 
-/// Blocks for the next message, then takes every message already queued before the next redraw
-/// (a burst of keys or resizes costs one frame, not one each).
-fn handle_pending(app: &mut App, rx: &Receiver<Message>) -> Result<Handled> {
-    let mut next = Some(rx.recv().context("terminal input stopped")?);
-    let mut handled = Handled::Nothing;
-    while let Some(message) = next {
-        match message {
-            Message::Signal(n) => return Ok(Handled::Exit(Exit::Signal(n))),
-            Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
-            Message::Input(event) => {
-                if let Some(action) = action_for_event(app, &event) {
-                    if app.update(action) == Some(Effect::Quit) {
-                        return Ok(Handled::Exit(Exit::Quit));
-                    }
-                    handled = Handled::Changed;
-                }
+/// Carries out an effect `update` asked for: the side effects live here, not in the state.
+fn carry_out(
+    effect: Option<Effect>,
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    fetcher: &Fetcher,
+) -> Result<()> {
+    match effect {
+        None | Some(Effect::Quit) => {}
+        Some(Effect::Fetch(requests)) => fetcher.fetch_all(requests),
+        Some(Effect::Open(url)) => {
+            if let Err(e) = crate::links::open(&url) {
+                app.update(Action::Notify(format!("Could not open the link: {e}")));
             }
         }
-        next = rx.try_recv().ok();
+        Some(Effect::Copy(text)) => {
+            use ratatui::crossterm::clipboard::CopyToClipboard;
+            if let Err(e) = execute!(stdout(), CopyToClipboard::to_clipboard_from(text)) {
+                app.update(Action::Notify(format!("Could not copy: {e}")));
+            }
+        }
+        Some(Effect::Redraw) => terminal.clear()?,
+        Some(Effect::Suspend) => {
+            restore();
+            // Stop as the shell's Ctrl-Z would; execution resumes here on `fg`.
+            signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+            enable_raw_mode()?;
+            execute!(
+                stdout(),
+                EnterAlternateScreen,
+                EnableMouseCapture,
+                EnableBracketedPaste
+            )?;
+            terminal.clear()?;
+        }
     }
-    Ok(handled)
+    Ok(())
 }
 
 /// Translates a terminal event into an action: keys through the keymap, mouse and resizes here.
@@ -152,6 +217,7 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
             _ => None,
         },
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(ref text) => Some(Action::Paste(text.clone())),
         _ => None,
     }
 }
@@ -164,6 +230,18 @@ fn spawn_input_reader(tx: Sender<Message>) {
         };
         let failed = matches!(message, Message::InputError(_));
         if tx.send(message).is_err() || failed {
+            return;
+        }
+    });
+}
+
+fn spawn_auto_refresh(tx: Sender<Message>, minutes: u16) {
+    if minutes == 0 {
+        return;
+    }
+    thread::spawn(move || loop {
+        thread::sleep(std::time::Duration::from_secs(u64::from(minutes) * 60));
+        if tx.send(Message::Tick).is_err() {
             return;
         }
     });

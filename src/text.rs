@@ -36,6 +36,30 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// Cuts `s` from the left to at most `max` columns, starting with "…" when anything was cut: the
+/// end stays in view (a query being typed).
+pub fn truncate_start(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once(ELLIPSIS)
+        .chain(kept.into_iter().rev())
+        .collect()
+}
+
 /// Cuts `s` to at most `max` columns at a word boundary, ending with "…" when anything was cut.
 /// Falls back to a character cut when the first word alone is too long.
 pub fn truncate_words(s: &str, max: usize) -> String {
@@ -75,6 +99,13 @@ mod tests {
         assert!(width(&truncate("a🌞b🌞c🌞", 4)) <= 4);
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(truncate("abc", 1), "…");
+    }
+
+    #[test]
+    fn truncate_start_keeps_the_end() {
+        assert_eq!(truncate_start("abc", 5), "abc");
+        assert_eq!(truncate_start("/ukraine peace", 8), "…e peace");
+        assert_eq!(truncate_start("東京都庁", 5), "…都庁");
     }
 
     #[test]

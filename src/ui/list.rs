@@ -24,11 +24,22 @@ const MATCH_CONTEXT: usize = 8;
 pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let focused = app.focus == Focus::List && !app.full_view;
-    let count = if app.parsed_query.is_empty() {
-        format!(" Headlines ({}) ", app.stories.len())
+    let counts = if app.parsed_query.is_empty() {
+        format!("({})", app.stories.len())
     } else {
-        format!(" Headlines ({}/{}) ", app.visible.len(), app.stories.len())
+        format!("({}/{})", app.visible.len(), app.stories.len())
     };
+    // Shorter titles on narrow panes rather than a number cut short by the corner.
+    let room = usize::from(area.width).saturating_sub(2);
+    let short = if app.parsed_query.is_empty() {
+        " Headlines ".to_string()
+    } else {
+        format!(" {counts} ")
+    };
+    let count = [format!(" Headlines {counts} "), short]
+        .into_iter()
+        .find(|t| width(t) <= room)
+        .unwrap_or_else(|| truncate(" Headlines", room));
     let mut block = Block::bordered().title(count).border_style(if focused {
         theme.focused
     } else {
@@ -36,7 +47,7 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     });
     if !app.visible.is_empty() {
         let position = format!(" {}/{} ", app.selected + 1, app.visible.len());
-        if width(&position) + 4 <= usize::from(area.width) {
+        if width(&position) + 2 <= usize::from(area.width) {
             block = block.title_bottom(Line::from(position).alignment(Alignment::Right));
         }
     }
@@ -118,26 +129,48 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The part of `title` to show in `room` columns, with the match positions moved to match: the
-/// start, cut with "…", unless that would hide the first match; then the text around the match,
-/// with "…" on both sides, as fzf does.
+/// start, cut with "…", when that shows every match; else, as fzf does, a window that starts with
+/// "…" and shows the matches: the end of the title when it holds them all, or else the text from a
+/// little before the first match.
 fn window(title: &str, positions: &[usize], room: usize) -> (String, Vec<usize>) {
     let cut = truncate(title, room);
     let shown = cut.chars().count().saturating_sub(1);
-    match positions.first() {
-        Some(&first) if width(title) > room && first >= shown => {
-            let start = first.saturating_sub(MATCH_CONTEXT);
-            let tail: String = std::iter::once(ELLIPSIS)
-                .chain(title.chars().skip(start))
-                .collect();
-            let moved = positions
-                .iter()
-                .filter(|&&p| p >= start)
-                .map(|p| p - start + 1)
-                .collect();
-            (truncate(&tail, room), moved)
-        }
-        _ => (cut, positions.to_vec()),
+    let (Some(&first), Some(&last)) = (positions.first(), positions.last()) else {
+        return (cut, Vec::new());
+    };
+    if width(title) <= room || last < shown {
+        return (cut, positions.to_vec());
     }
+    let chars: Vec<char> = title.chars().collect();
+    // The earliest start from which the rest of the title fits after the "…".
+    let mut tail_start = chars.len();
+    let mut used = 0;
+    while tail_start > 0 {
+        let w = unicode_width::UnicodeWidthChar::width(chars[tail_start - 1]).unwrap_or(0);
+        if used + w + 1 > room {
+            break;
+        }
+        used += w;
+        tail_start -= 1;
+    }
+    let start = if tail_start <= first {
+        // Begin at a word when there is room to spare before the first match.
+        (tail_start..=first)
+            .find(|&i| i == 0 || chars[i - 1] == ' ')
+            .filter(|&i| i <= first)
+            .unwrap_or(tail_start)
+    } else {
+        first.saturating_sub(MATCH_CONTEXT)
+    };
+    let rest: String = chars[start..].iter().collect();
+    let text = format!("{ELLIPSIS}{}", rest.trim_start());
+    let skipped = rest.chars().count() - rest.trim_start().chars().count();
+    let moved = positions
+        .iter()
+        .filter(|&&p| p >= start + skipped)
+        .map(|p| p - start - skipped + 1)
+        .collect();
+    (truncate(&text, room), moved)
 }
 
 /// Splits `text` into spans, styling the chars at `positions` (sorted char indices) as matched.

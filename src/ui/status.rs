@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use crate::action::Action;
 use crate::app::App;
-use crate::text::{truncate, width};
+use crate::text::{truncate, truncate_start, width};
 
 /// Draws the status bar; while the filter is typed, puts the cursor after the query.
 pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
@@ -38,7 +38,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
                 (Action::Quit, "quit"),
             ]
             .iter()
-            .map(|(action, label)| match keys.first_key(*action) {
+            .map(|(action, label)| match keys.first_key(action.clone()) {
                 Some(key) => format!("{key} {label}"),
                 // Ctrl-C always quits, so there is always a quit hint.
                 None if *action == Action::Quit => format!("Ctrl-C {label}"),
@@ -50,7 +50,12 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         }
     };
     let room = usize::from(area.width);
-    let left = truncate(&left, room);
+    // While typing, the end of the query (where the cursor is) stays in view.
+    let left = if app.filtering && width(&left) + 1 > room {
+        truncate_start(&left, room.saturating_sub(1))
+    } else {
+        truncate(&left, room)
+    };
     let right_room = room.saturating_sub(width(&left) + 2);
     let right = truncate(&right, right_room);
     let gap = room.saturating_sub(width(&left) + width(&right));

@@ -1,0 +1,164 @@
+//! The app's side of feeds: refresh requests, merging fetched stories without moving the reader,
+//! the display order, links.
+
+use std::collections::HashMap;
+
+use super::{App, Refresh};
+use crate::action::Effect;
+use crate::feed::{FeedFetched, FeedUpdate};
+use crate::fetch::FetchRequest;
+use crate::filter::search_key;
+use crate::news::Story;
+use crate::source::is_http_url;
+
+impl App {
+    /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
+    /// the status bar why there is nothing to do.
+    pub(super) fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
+        let wanted: Vec<usize> = match only {
+            Some(source) => vec![source],
+            None => (0..self.editions.len()).collect(),
+        };
+        let wanted: Vec<usize> = wanted
+            .into_iter()
+            .filter(|&i| self.editions[i].is_feed() && !self.editions[i].fetching)
+            .collect();
+        let requests: Vec<FetchRequest> = wanted
+            .into_iter()
+            .map(|i| {
+                let source = &mut self.editions[i];
+                source.fetching = true;
+                FetchRequest {
+                    source: i,
+                    url: source.url.clone().unwrap_or_default(),
+                    etag: source.etag.clone(),
+                    last_modified: source.last_modified.clone(),
+                }
+            })
+            .collect();
+        if requests.is_empty() {
+            self.message = Some(match only {
+                Some(i) if self.editions[i].fetching => {
+                    "That feed is being refreshed already.".into()
+                }
+                Some(_) => "This story's source is a file, not a feed: nothing to refresh.".into(),
+                None if self.editions.iter().any(|e| e.fetching) => "Refreshing already.".into(),
+                None => "No feeds to refresh.".into(),
+            });
+            return None;
+        }
+        let refresh = self.refresh.get_or_insert_with(Refresh::default);
+        refresh.total += requests.len();
+        Some(Effect::Fetch(requests))
+    }
+
+    /// Takes in a fetched feed: new stories join the list, changed ones are updated in place, and
+    /// the selection and reading position stay where they were.
+    pub(super) fn apply_feed(&mut self, update: FeedUpdate) {
+        let Some(source) = self.editions.get_mut(update.source) else {
+            return;
+        };
+        source.fetching = false;
+        let mut added = 0;
+        match update.outcome {
+            Err(reason) => source.error = Some(reason),
+            Ok(FeedFetched::NotModified) => source.error = None,
+            Ok(FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }) => {
+                source.error = None;
+                source.etag = etag;
+                source.last_modified = last_modified;
+                if let Some(title) = feed.title.filter(|_| source.name_from_feed) {
+                    source.name = title;
+                    source.name_from_feed = false;
+                }
+                added = self.merge_stories(update.source, feed.stories);
+            }
+        }
+        if let Some(refresh) = &mut self.refresh {
+            refresh.done += 1;
+            refresh.new_stories += added;
+            refresh.failed += usize::from(self.editions[update.source].error.is_some());
+            if refresh.done >= refresh.total {
+                self.message = Some(refresh.summary(&self.config.keymap));
+                self.refresh = None;
+            }
+        }
+        self.rebuild_order();
+        self.refilter(false);
+    }
+
+    /// Adds a source's fetched stories: an entry seen before (same id, else link, else title) is
+    /// updated in place, keeping its read state; others are appended. Returns how many were new.
+    fn merge_stories(&mut self, source: usize, stories: Vec<Story>) -> usize {
+        let key = |s: &Story| {
+            s.id.clone()
+                .or_else(|| s.link.clone())
+                .unwrap_or_else(|| s.title.clone())
+        };
+        let known: HashMap<String, usize> = (0..self.stories.len())
+            .filter(|&i| self.stories[i].edition == source)
+            .map(|i| (key(&self.stories[i]), i))
+            .collect();
+        let mut added = 0;
+        for story in stories {
+            let story = Story {
+                edition: source,
+                ..story
+            };
+            match known.get(&key(&story)) {
+                Some(&i) if self.stories[i] != story => {
+                    self.search_keys[i] = search_key(&story.title);
+                    self.stories[i] = story;
+                    if self.laid_out_for.is_some_and(|(s, _)| s == i) {
+                        // Re-lay the open story, keeping the reading place as on a resize.
+                        self.laid_out_for = self.laid_out_for.map(|(s, _)| (s, 0));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    self.search_keys.push(search_key(&story.title));
+                    self.stories.push(story);
+                    self.read.push(false);
+                    added += 1;
+                }
+            }
+        }
+        added
+    }
+
+    /// Recomputes the display order: newest first across sources (undated stories after dated
+    /// ones, in source order), or grouped by source and newest first within each.
+    pub(super) fn rebuild_order(&mut self) {
+        let stories = &self.stories;
+        let mut order: Vec<usize> = (0..stories.len()).collect();
+        if self.group_by_source {
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&stories[a], &stories[b]);
+                a.edition
+                    .cmp(&b.edition)
+                    .then(b.published.cmp(&a.published))
+            });
+        } else {
+            order.sort_by(|&a, &b| stories[b].published.cmp(&stories[a].published));
+        }
+        self.order = order;
+    }
+
+    /// The selected story's link, if it is one a browser may be given (http or https).
+    pub(super) fn selected_link(&mut self) -> Option<String> {
+        let link = self
+            .selected_story()
+            .and_then(|s| self.stories[s].link.clone());
+        match link {
+            Some(link) if is_http_url(&link) => Some(link),
+            _ => {
+                self.message = Some("This story has no web link.".into());
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Feeds as sources: recognising a feed by its content and turning RSS, Atom and JSON Feed entries
+//! (parsed by feed-rs) into stories.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use feed_rs::model::{Entry, Text};
+
+use crate::fetch::{FetchResult, Fetched};
+use crate::html::{html_to_text, Converted};
+use crate::news::{derive_title, Paragraph, Story};
+use crate::sanitize::clean_line;
+
+/// Feed bodies larger than this are refused before parsing: feed-rs holds the whole document.
+pub const MAX_FEED_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a file's bytes are, judged by content, not by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An XML or JSON feed.
+    Feed,
+    /// A plain-text news document.
+    Document,
+}
+
+/// Recognises a feed by its first meaningful byte: `<` (XML: RSS, RDF, Atom) or `{` (JSON Feed).
+pub fn sniff(bytes: &[u8]) -> Format {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<' | b'{') => Format::Feed,
+        _ => Format::Document,
+    }
+}
+
+/// A parsed feed: its own title and its entries as stories (with `edition` set by the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedFeed {
+    /// The feed's title, cleaned, if it has one.
+    pub title: Option<String>,
+    /// One story per entry, in feed order.
+    pub stories: Vec<Story>,
+}
+
+/// Parses a feed body. `url` is where it came from, for resolving relative links. Errors are one
+/// line saying what is wrong ("not a feed: …"). Never panics: feed-rs panics on a few malformed
+/// inputs, so it runs behind `catch_unwind` (the release profile keeps `panic = "unwind"`).
+pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String> {
+    if bytes.len() > MAX_FEED_BYTES {
+        return Err(format!(
+            "feed too large ({} MiB; the limit is {} MiB)",
+            bytes.len() >> 20,
+            MAX_FEED_BYTES >> 20
+        ));
+    }
+    let parser = feed_rs::parser::Builder::new().base_uri(url).build();
+    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(bytes)))
+        .map_err(|_| "not a feed: the feed parser gave up on malformed input".to_string())?;
+    let feed = parsed.map_err(|e| clean_line(&format!("not a feed: {e}")).replace("  ", " "))?;
+    let base = url.map(str::to_string);
+    let stories = feed
+        .entries
+        .iter()
+        .map(|entry| entry_story(entry, base.as_deref()))
+        .collect();
+    Ok(ParsedFeed {
+        title: feed
+            .title
+            .as_ref()
+            .map(plain_text)
+            .filter(|t| !t.is_empty()),
+        stories,
+    })
+}
+
+/// Turns one entry into a story: title, link, date, author, id and text.
+fn entry_story(entry: &Entry, feed_url: Option<&str>) -> Story {
+    let link = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or(entry.links.first())
+        .map(|l| clean_line(l.href.trim()))
+        .filter(|href| href.starts_with("http://") || href.starts_with("https://"));
+    let base = link.as_deref().or(feed_url);
+    let mut text = body(entry, base);
+    let title = entry
+        .title
+        .as_ref()
+        .map(plain_text)
+        .filter(|t| !t.is_empty());
+    let title = match title {
+        Some(title) => title,
+        None => match text.paragraphs.first() {
+            Some(first) => derive_title(first),
+            None => "(untitled)".to_string(),
+        },
+    };
+    // A body that only repeats the title is no text at all.
+    if text.paragraphs.len() == 1 && text.paragraphs[0].text == title {
+        text = Converted::default();
+    }
+    Story {
+        title,
+        paragraphs: text.paragraphs,
+        references: text.references,
+        link,
+        published: entry.published.or(entry.updated).map(|d| d.timestamp()),
+        author: entry
+            .authors
+            .iter()
+            .find_map(|a| a.name.as_deref())
+            .map(|n| clean_line(n.trim()))
+            .filter(|a| !a.is_empty()),
+        id: Some(clean_line(&entry.id)).filter(|id| !id.is_empty()),
+        edition: 0,
+    }
+}
+
+/// The entry's text: its content, else its summary, else a media description (podcasts).
+fn body(entry: &Entry, base: Option<&str>) -> Converted {
+    let content = entry.content.as_ref().and_then(|c| {
+        let body = c.body.as_deref()?.trim();
+        (!body.is_empty()).then(|| convert(body, c.content_type.to_string().contains("html"), base))
+    });
+    let summary = || entry.summary.as_ref().map(|s| convert_text(s, base));
+    let media = || {
+        entry
+            .media
+            .iter()
+            .find_map(|m| m.description.as_ref())
+            .map(|d| convert_text(d, base))
+    };
+    content
+        .or_else(summary)
+        .or_else(media)
+        .filter(|c| !c.paragraphs.is_empty())
+        .unwrap_or_default()
+}
+
+fn convert_text(text: &Text, base: Option<&str>) -> Converted {
+    convert(
+        &text.content,
+        text.content_type.to_string().contains("html"),
+        base,
+    )
+}
+
+fn convert(body: &str, html: bool, base: Option<&str>) -> Converted {
+    if html || looks_like_html(body) {
+        html_to_text(body, base)
+    } else {
+        let paragraphs = body
+            .split("\n\n")
+            .map(|p| clean_line(&p.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .filter(|p| !p.is_empty())
+            .map(Paragraph::plain)
+            .collect();
+        Converted {
+            paragraphs,
+            references: Vec::new(),
+        }
+    }
+}
+
+/// RSS descriptions are usually HTML without saying so.
+fn looks_like_html(text: &str) -> bool {
+    text.contains('<') && text.contains('>') || text.contains("&lt;") || text.contains("&amp;")
+}
+
+/// A title as one clean line: HTML titles (Atom `type="html"`, escaped markup in RSS) lose their tags.
+fn plain_text(text: &Text) -> String {
+    let raw = text.content.trim();
+    let line = if text.content_type.to_string().contains("html") || looks_like_html(raw) {
+        let converted = html_to_text(raw, None);
+        converted
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    clean_line(line.trim())
+}
+
+/// The outcome of fetching and parsing one feed, made on a worker thread and sent to the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedUpdate {
+    /// The source (edition index) it is for.
+    pub source: usize,
+    /// What came of it: one line saying what went wrong, on failure.
+    pub outcome: Result<FeedFetched, String>,
+}
+
+/// A feed that was fetched and parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedFetched {
+    /// The server said nothing changed since the last fetch.
+    NotModified,
+    /// A new copy of the feed.
+    Parsed {
+        /// Its title and stories.
+        feed: ParsedFeed,
+        /// Validators for the next conditional request.
+        etag: Option<String>,
+        /// Validators for the next conditional request.
+        last_modified: Option<String>,
+    },
+}
+
+/// Parses a fetch result into an update for the UI. Runs on the fetching worker thread, so the UI
+/// thread never parses feeds or converts HTML.
+pub fn process(result: FetchResult) -> FeedUpdate {
+    let source = result.request.source;
+    let url = result.request.url.clone();
+    let outcome = result.outcome.and_then(|fetched| match fetched {
+        Fetched::NotModified => Ok(FeedFetched::NotModified),
+        Fetched::Body {
+            bytes,
+            etag,
+            last_modified,
+        } => parse_feed(&bytes, Some(&url)).map(|feed| FeedFetched::Parsed {
+            feed,
+            etag,
+            last_modified,
+        }),
+    });
+    FeedUpdate { source, outcome }
+}

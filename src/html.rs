@@ -1,0 +1,731 @@
+//! Entry HTML to story text: html2text lays the HTML out, this module maps its lines onto paragraphs.
+//!
+//! A custom decorator makes html2text tag inline styles (links, emphasis, code, `<pre>`) and mark
+//! blocks (headings, quotes, list items) with prefixes starting with NUL. The source is cleaned
+//! first, which removes any NUL, and the parser turns `&#0;` into U+FFFD, so a document cannot
+//! forge structure. html2text gets a width no line of a capped body reaches: each output line is
+//! one paragraph, or one line of a `<pre>`, and the view wraps later.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use html2text::config::ImageRenderMode;
+use html2text::render::{TaggedLine, TaggedLineElement, TextDecorator};
+
+use crate::news::{Inline, Paragraph, ParagraphKind, Span};
+use crate::sanitize::clean_line;
+
+/// Bodies longer than this are cut (at a char boundary) before conversion, with a note paragraph saying so.
+pub const MAX_HTML_BYTES: usize = 512 * 1024;
+/// Deeper nesting than this is flattened/refused before conversion (html2text is quadratic in depth).
+pub const MAX_NESTING: usize = 100;
+
+/// The text of one entry: paragraphs and the link targets they reference as [n].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Converted {
+    /// Unwrapped paragraphs, cleaned of control characters.
+    pub paragraphs: Vec<Paragraph>,
+    /// Link targets, resolved against the base; `[n]` in the text is entry `n - 1`.
+    pub references: Vec<String>,
+}
+
+/// Wider than any line a capped body can give, prefixes included, so html2text never wraps.
+const WIDTH: usize = 1 << 24;
+const HEADING: &str = "\0H";
+const QUOTE: &str = "\0Q";
+const BULLET: &str = "\0U";
+const NUMBER: &str = "\0O";
+/// Every list prefix is this long (room for any i64), so each enclosing list indents a
+/// continuation line by exactly this many spaces and nesting levels can be counted.
+const LIST_PREFIX: usize = 22;
+
+/// Converts entry HTML. `base` is the entry's or feed's URL, used to resolve relative links and images.
+pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
+    let cut = html.len() > MAX_HTML_BYTES;
+    let end = (0..=MAX_HTML_BYTES.min(html.len()))
+        .rev()
+        .find(|&i| html.is_char_boundary(i));
+    // html2text drops ESC and BEL but not what follows them, so raw escape sequences are removed
+    // whole first. Tabs and line ends separate the cleaned pieces: `<pre>` needs them as they are.
+    let mut source = String::with_capacity(html.len());
+    for piece in html[..end.unwrap_or(0)].split_inclusive(['\n', '\r', '\t']) {
+        let body = piece.trim_end_matches(['\n', '\r', '\t']);
+        source.push_str(&clean_line(body));
+        source.push_str(&piece[body.len()..]);
+    }
+    let source = if looks_like_markup(&source) {
+        flatten_deep_nesting(&source).into_owned()
+    } else {
+        plain_to_html(&source)
+    };
+    let config = html2text::config::with_decorator(Marks)
+        .raw_mode(true) // tables: cell after cell, no borders (feeds use them for layout)
+        .allow_width_overflow() // deep quotes would otherwise fail with TooNarrow
+        .unicode_strikeout(false)
+        .empty_img_mode(ImageRenderMode::ShowAlways);
+    // One bad entry must not take the reader down if html2text panics.
+    let lines = catch_unwind(AssertUnwindSafe(|| {
+        config.lines_from_read(source.as_bytes(), WIDTH)
+    }));
+    let mut builder = Builder {
+        base,
+        ..Builder::default()
+    };
+    let lines = lines.ok().and_then(Result::ok);
+    lines.iter().flatten().for_each(|line| builder.line(line));
+    builder.close_pre();
+    let failed = "[gazette: this entry's HTML could not be converted]";
+    let failed = lines.is_none().then(|| failed.to_string());
+    let kib = MAX_HTML_BYTES / 1024;
+    let cut = cut
+        .then(|| format!("[gazette: the rest of this entry was cut: it is larger than {kib} KiB]"));
+    let notes = failed.into_iter().chain(cut).map(Paragraph::plain);
+    builder.out.paragraphs.extend(notes);
+    builder.out
+}
+
+/// True when the text has a tag, comment or declaration; plain text (common in RSS
+/// descriptions) keeps its blank-line paragraphs instead.
+fn looks_like_markup(text: &str) -> bool {
+    let tag_start = |c: u8| c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?');
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && tag_start(w[1]))
+}
+
+/// Plain text as HTML: blocks between blank lines become `<p>`s; entities are still decoded.
+fn plain_to_html(text: &str) -> String {
+    let blocks = text.split('\n').collect::<Vec<_>>();
+    let blocks = blocks
+        .split(|line| line.trim().is_empty())
+        .filter(|b| !b.is_empty());
+    blocks.map(|b| b.join("\n")).collect::<Vec<_>>().join("<p>")
+}
+
+/// Drops the tags of elements nested deeper than [`MAX_NESTING`], keeping their content.
+///
+/// html5ever scans its stack of open elements for many start tags, so parsing deep nesting is
+/// quadratic (20k nested divs: 2 s) before html2text even starts; this linear, rough tracking of
+/// open elements keeps that stack short. Void elements and those whose end tag is optional (`p`,
+/// `li`, `td`…) are not tracked: the parser closes them itself. As in the parser, an end tag
+/// closes the innermost open element of its name and is otherwise ignored.
+fn flatten_deep_nesting(html: &str) -> Cow<'_, str> {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
+    ];
+    let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
+    let b = lower.as_bytes();
+    let (mut open, mut dropped, mut out, mut copied, mut i) = (Vec::new(), 0, String::new(), 0, 0);
+    while let Some(found) = lower[i..].find('<') {
+        let start = i + found;
+        i = start + 1;
+        if lower[start..].starts_with("<!--") {
+            i = lower[start..]
+                .find("-->")
+                .map_or(lower.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let name_at = i + usize::from(closing);
+        let name_len = b[name_at..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || b[name_at].is_ascii_digit() {
+            continue;
+        }
+        let name = &lower[name_at..name_at + name_len];
+        i = lower[name_at..]
+            .find('>')
+            .map_or(lower.len(), |e| name_at + e + 1);
+        // `<x/>` closes itself only in SVG and MathML; `<div/>` opens a div.
+        let foreign = open.iter().any(|n| *n == "svg" || *n == "math");
+        if NOT_NESTING.contains(&name) || (foreign && lower[..i].ends_with("/>")) {
+            continue;
+        }
+        let drop = match (closing, open.len() >= MAX_NESTING) {
+            (false, true) => {
+                dropped += 1;
+                true
+            }
+            (false, false) => {
+                open.push(name);
+                if name == "script" || name == "style" {
+                    i = lower[i..]
+                        .find(&format!("</{name}"))
+                        .map_or(lower.len(), |e| i + e);
+                }
+                false
+            }
+            (true, _) if dropped > 0 => {
+                dropped -= 1;
+                true
+            }
+            (true, _) => {
+                open.truncate(open.iter().rposition(|n| *n == name).unwrap_or(open.len()));
+                false
+            }
+        };
+        if drop {
+            out.push_str(&html[copied..start]);
+            copied = i;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// What html2text attaches to text; a line's pieces carry the stack, outermost first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum Tag {
+    #[default]
+    Plain,
+    Link(String),
+    Image,
+    Emphasis,
+    Strong,
+    Code,
+    Pre,
+}
+
+/// The decorator: annotations for inline styles, NUL-marked prefixes for blocks, no other text.
+#[derive(Clone, Copy, Debug)]
+struct Marks;
+
+/// Decorator methods that add no text: `start => tag` or just an end.
+macro_rules! no_text {
+    ($($start:ident => $tag:expr),* ; $($end:ident),*) => {
+        $(fn $start(&self) -> (String, Tag) { (String::new(), $tag) })*
+        $(fn $end(&self) -> String { String::new() })*
+    };
+}
+
+impl TextDecorator for Marks {
+    type Annotation = Tag;
+    no_text!(decorate_em_start => Tag::Emphasis, decorate_strong_start => Tag::Strong,
+        decorate_strikeout_start => Tag::Plain, decorate_code_start => Tag::Code;
+        decorate_em_end, decorate_strong_end, decorate_strikeout_end, decorate_code_end);
+    fn decorate_link_start(&mut self, url: &str) -> (String, Tag) {
+        (String::new(), Tag::Link(url.to_string()))
+    }
+    fn decorate_link_end(&mut self) -> String {
+        String::new()
+    }
+    fn decorate_preformat_first(&self) -> Tag {
+        Tag::Pre
+    }
+    fn decorate_preformat_cont(&self) -> Tag {
+        Tag::Pre
+    }
+    fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Tag) {
+        let text = match title.trim() {
+            "" => "[image]".to_string(),
+            alt => format!("[image: {alt}]"),
+        };
+        (text, Tag::Image)
+    }
+    fn header_prefix(&self, _level: usize) -> String {
+        HEADING.to_string()
+    }
+    fn quote_prefix(&self) -> String {
+        QUOTE.to_string()
+    }
+    fn unordered_item_prefix(&self) -> String {
+        format!("{BULLET:<LIST_PREFIX$}")
+    }
+    fn ordered_item_prefix(&self, i: i64) -> String {
+        format!("{:<LIST_PREFIX$}", format!("{NUMBER}{i}"))
+    }
+    fn make_subblock_decorator(&self) -> Self {
+        Marks
+    }
+}
+
+/// The block structure read off a line's prefixes.
+#[derive(Default)]
+struct Prefix {
+    heading: bool,
+    quote: bool,
+    /// Enclosing lists.
+    levels: usize,
+    /// The bullet ("•", "3.") when the line starts a list item.
+    bullet: Option<String>,
+}
+
+/// Reads the prefixes at the start of a line; returns them and where the content starts. Spaces
+/// before `pre_at` (where `<pre>` text begins) indent list continuations (or `<dd>`).
+fn parse_prefix(text: &str, pre_at: usize) -> (Prefix, usize) {
+    let (mut p, mut at) = (Prefix::default(), 0);
+    loop {
+        let rest = &text[at..];
+        let list = rest
+            .get(..LIST_PREFIX)
+            .filter(|m| m.starts_with(BULLET) || m.starts_with(NUMBER));
+        if rest.starts_with(HEADING) || rest.starts_with(QUOTE) {
+            p.heading |= rest.starts_with(HEADING);
+            p.quote |= rest.starts_with(QUOTE);
+            at += 2;
+        } else if let Some(mark) = list {
+            let number = mark
+                .strip_prefix(NUMBER)
+                .map(|n| format!("{}.", n.trim_end()));
+            p.bullet = Some(number.unwrap_or_else(|| "•".to_string()));
+            p.levels += 1;
+            at += LIST_PREFIX;
+        } else if rest.starts_with(' ') && at < pre_at {
+            let spaces = rest[..pre_at - at].len() - rest[..pre_at - at].trim_start().len();
+            p.levels += spaces / LIST_PREFIX;
+            at += spaces;
+        } else {
+            return (p, at);
+        }
+    }
+}
+
+/// Collects paragraphs and references line by line.
+#[derive(Default)]
+struct Builder<'a> {
+    base: Option<&'a str>,
+    out: Converted,
+    /// The number of each URL already referenced.
+    numbers: HashMap<String, usize>,
+    /// The open `<pre>` paragraph and the blank lines since its last line (kept if it goes on:
+    /// html2text gives blank lines inside a `<pre>` and between blocks alike).
+    pre: Option<(Paragraph, usize)>,
+}
+
+impl Builder<'_> {
+    fn line(&mut self, line: &TaggedLine<Vec<Tag>>) {
+        let pieces: Vec<(&str, &[Tag])> = line
+            .iter()
+            .filter_map(|e| match e {
+                TaggedLineElement::Str(ts) => Some((ts.s.as_str(), ts.tag.as_slice())),
+                _ => None,
+            })
+            .collect();
+        let text: String = pieces.iter().map(|(s, _)| *s).collect();
+        let pre = pieces.iter().position(|(_, tags)| tags.contains(&Tag::Pre));
+        let pre_at = pre.map_or(text.len(), |i| {
+            pieces[..i].iter().map(|(s, _)| s.len()).sum()
+        });
+        let (prefix, mut start) = parse_prefix(&text, pre_at);
+        if pre.is_none() {
+            start = text.len() - text[start..].trim_start().len();
+        }
+        let end = start + text[start..].trim_end().len();
+        if pre.is_some() {
+            let open = self.pre.take().map(|(para, blanks)| (para, blanks + 1));
+            let (mut para, blanks) = open.unwrap_or_default();
+            para.kind = ParagraphKind::Preformatted;
+            para.text.extend(std::iter::repeat_n('\n', blanks));
+            self.pre = Some((self.styled(&pieces, start..end, true, para), 0));
+        } else if start == end {
+            if let Some((_, blanks)) = &mut self.pre {
+                *blanks += 1;
+            }
+        } else {
+            self.close_pre();
+            let kind = match prefix {
+                Prefix { levels: 1.., .. } => ParagraphKind::ListItem,
+                Prefix { heading: true, .. } => ParagraphKind::Heading,
+                Prefix { quote: true, .. } => ParagraphKind::Quote,
+                _ => ParagraphKind::Text,
+            };
+            let text = match (prefix.levels, prefix.bullet) {
+                (0, _) => String::new(),
+                (n, Some(bullet)) => format!("{}{bullet} ", "  ".repeat(n - 1)),
+                (n, None) => "  ".repeat(n),
+            };
+            let mut para = Paragraph::plain(text);
+            para.kind = kind;
+            let para = self.styled(&pieces, start..end, false, para);
+            self.out.paragraphs.push(para);
+        }
+    }
+
+    fn close_pre(&mut self) {
+        if let Some((para, _)) = self.pre.take() {
+            self.out.paragraphs.push(para);
+        }
+    }
+
+    /// Appends the cleaned text of bytes `range` of the line's pieces to `para`, with spans and
+    /// " [n]" after each link.
+    fn styled(
+        &mut self,
+        pieces: &[(&str, &[Tag])],
+        range: std::ops::Range<usize>,
+        pre: bool,
+        mut para: Paragraph,
+    ) -> Paragraph {
+        let (mut link, mut offset): (Option<(&str, usize)>, usize) = (None, 0);
+        for &(s, tags) in pieces {
+            let clip = |at: usize| at.clamp(offset, offset + s.len()) - offset;
+            let piece = &s[clip(range.start)..clip(range.end)];
+            offset += s.len();
+            let href = tags.iter().find_map(|t| match t {
+                Tag::Link(href) => Some(href.as_str()),
+                _ => None,
+            });
+            if piece.is_empty() {
+                continue;
+            }
+            if let Some((_, n)) = link.filter(|(h, _)| Some(*h) != href) {
+                para.text.push_str(&format!(" [{n}]"));
+                link = None;
+            }
+            let style = match href {
+                Some(href) => {
+                    let n = link.map_or_else(|| self.reference(href), |(_, n)| n);
+                    link = Some((href, n));
+                    Some(Inline::Link(n))
+                }
+                // The innermost style wins; code inside `<pre>` is the norm, not a style.
+                None => tags.iter().rev().find_map(|t| match t {
+                    Tag::Image => Some(Inline::Image),
+                    Tag::Code if !pre => Some(Inline::Code),
+                    Tag::Strong => Some(Inline::Strong),
+                    Tag::Emphasis => Some(Inline::Emphasis),
+                    _ => None,
+                }),
+            };
+            let text = clean_line(piece).replace('\u{a0}', " ");
+            let range = para.text.len()..para.text.len() + text.len();
+            para.text.push_str(&text);
+            match (style, para.spans.last_mut()) {
+                (None, _) => {}
+                _ if range.is_empty() => {}
+                (Some(style), Some(last))
+                    if last.style == style && last.range.end == range.start =>
+                {
+                    last.range.end = range.end;
+                }
+                (Some(style), _) => para.spans.push(Span { range, style }),
+            }
+        }
+        if let Some((_, n)) = link {
+            para.text.push_str(&format!(" [{n}]"));
+        }
+        para
+    }
+
+    /// The number of a link target, adding it to the references when new.
+    fn reference(&mut self, href: &str) -> usize {
+        let refs = &mut self.out.references;
+        *self
+            .numbers
+            .entry(clean_line(&resolve(self.base, href)))
+            .or_insert_with_key(|url| {
+                refs.push(url.clone());
+                refs.len()
+            })
+    }
+}
+
+/// Resolves a link against the base URL (RFC 3986, section 5.2), after HTML's clean-up of
+/// `href` (outer whitespace and inner tabs and newlines dropped; spaces encoded here). Links with
+/// a scheme, any scheme, and links without an absolute base are kept as they are.
+fn resolve(base: Option<&str>, href: &str) -> String {
+    let href = href
+        .trim_matches(|c: char| c <= ' ')
+        .replace(['\t', '\n', '\r'], "")
+        .replace(' ', "%20");
+    let (Some(base), None) = (base, scheme(&href)) else {
+        return href;
+    };
+    let Some(scheme) = scheme(base) else {
+        return href;
+    };
+    let after = &base[scheme.len() + 1..];
+    let after = after.split('#').next().unwrap_or(after);
+    let (authority, rest) = match after.strip_prefix("//") {
+        Some(a) => after.split_at(2 + a.find(['/', '?']).unwrap_or(a.len())),
+        None => ("", after),
+    };
+    let path = rest.split('?').next().unwrap_or(rest);
+    let (authority, target) = match href.as_bytes() {
+        [b'/', b'/', ..] => ("", href),
+        [] | [b'#', ..] => (authority, format!("{rest}{href}")),
+        [b'?', ..] => (authority, format!("{path}{href}")),
+        [b'/', ..] => (authority, href),
+        _ if path.is_empty() && !authority.is_empty() => (authority, format!("/{href}")),
+        _ => (
+            authority,
+            format!("{}{href}", &path[..path.rfind('/').map_or(0, |i| i + 1)]),
+        ),
+    };
+    // Dot segments: "." goes, ".." takes the segment before it (RFC 3986, section 5.2.4).
+    let (path, tail) = target.split_at(target.find(['?', '#']).unwrap_or(target.len()));
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(segments.len());
+    for (i, segment) in segments.iter().enumerate() {
+        if !matches!(*segment, "." | "..") {
+            out.push(segment);
+            continue;
+        }
+        if *segment == ".." && out.len() > 1 {
+            out.pop();
+        }
+        if i + 1 == segments.len() {
+            out.push("");
+        }
+    }
+    format!("{scheme}:{authority}{}{tail}", out.join("/"))
+}
+
+/// The scheme of an absolute URL ("https" in "https://…").
+fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?.is_ascii_alphabetic();
+    (first && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then_some(scheme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Inline::{Code as C, Emphasis as E, Image as I, Link as L, Strong as S};
+    use ParagraphKind::*;
+
+    fn p(kind: ParagraphKind, text: &str, spans: &[(usize, usize, Inline)]) -> Paragraph {
+        let mut para = Paragraph::plain(text);
+        para.kind = kind;
+        para.spans = spans
+            .iter()
+            .map(|&(a, b, style)| Span { range: a..b, style })
+            .collect();
+        para
+    }
+    fn convert(html: &str) -> Vec<Paragraph> {
+        html_to_text(html, None).paragraphs
+    }
+
+    #[test]
+    fn paragraphs_entities_scripts_and_plain_text() {
+        let html = "<p>Hello \n <span>world</span> &amp; it&#8217;s&nbsp;fine</p><div>Two</div>\
+                    one<br><br>three<script>evil()</script><style>p { x: 1 }</style>";
+        let expected = ["Hello world & it’s fine", "Two", "one", "three"];
+        assert_eq!(convert(html), expected.map(Paragraph::plain));
+        let plain = "First line\ncontinues.\n  \n\nSecond &amp; last, 1 < 2.\r\n";
+        let expected = ["First line continues.", "Second & last, 1 < 2."];
+        assert_eq!(convert(plain), expected.map(Paragraph::plain));
+    }
+
+    #[test]
+    fn headings_inline_styles_and_images() {
+        let html = "<h1>Title</h1><h3>Sub <em>x</em></h3><p>a <strong>b</strong> <b>c</b> \
+                    <em>d</em> <i>é</i> <code>f()</code> <b>g<i>h</i></b></p>\
+                    <p><img alt=\"A cat\" src=\"c.png\"> and <img src=\"d.png\"></p>";
+        let (a, b) = (
+            [(2, 3, S), (4, 5, S), (6, 7, E)],
+            [(8, 10, E), (11, 14, C), (15, 16, S)],
+        );
+        let (styled, images) = (
+            [&a[..], &b, &[(16, 17, E)]].concat(),
+            [(0, 14, I), (19, 26, I)],
+        );
+        let expected = [
+            p(Heading, "Title", &[]),
+            p(Heading, "Sub x", &[(4, 5, E)]),
+            p(Text, "a b c d é f() gh", &styled),
+            p(Text, "[image: A cat] and [image]", &images),
+        ];
+        assert_eq!(convert(html), expected);
+    }
+
+    #[test]
+    fn lists_get_bullets_numbers_and_indentation() {
+        let html = "<ul><li>One</li><li>Two<ul><li>Nested <b>b</b></li></ul></li></ul><ol>\
+                    <li>First</li><li>Second<br>more</li></ol>\
+                    <ol start=\"9\"><li>x</li><li><p>y</p><p>z</p></li></ol>";
+        let texts = [
+            "• One",
+            "• Two",
+            "",
+            "1. First",
+            "2. Second",
+            "  more",
+            "9. x",
+            "10. y",
+            "  z",
+        ];
+        let mut expected = texts.map(|t| p(ListItem, t, &[]));
+        expected[2] = p(ListItem, "  • Nested b", &[(13, 14, S)]);
+        assert_eq!(convert(html), expected);
+    }
+
+    #[test]
+    fn quotes_and_preformatted_text() {
+        let html = "<blockquote><p>Said <b>this</b>.</p><p>And that.</p></blockquote><p>After</p>\
+                    <pre><code>fn main() {\n    let x  =  1;\n\n    <b>x</b>\n}</code></pre><p>End</p>";
+        let code = "fn main() {\n    let x  =  1;\n\n    x\n}";
+        let expected = [
+            p(Quote, "Said this.", &[(5, 9, S)]),
+            p(Quote, "And that.", &[]),
+            p(Text, "After", &[]),
+            p(Preformatted, code, &[(34, 35, S)]),
+            p(Text, "End", &[]),
+        ];
+        assert_eq!(convert(html), expected);
+    }
+
+    #[test]
+    fn links_are_numbered_and_resolved() {
+        let html =
+            "<p>See <a href=\"../a\">this</a> and <a href=\"https://o.org/x\"><b>that</b></a>, \
+                    <a href=\" ../a \">again</a>, <a href=\"mailto:me@example.com\">mail</a>.</p>";
+        let out = html_to_text(html, Some("https://example.com/feed/"));
+        let text = "See this [1] and that [2], again [1], mail [3].";
+        let spans = [(4, 8, L(1)), (17, 21, L(2)), (27, 32, L(1)), (38, 42, L(3))];
+        assert_eq!(out.paragraphs, [p(Text, text, &spans)]);
+        let refs = [
+            "https://example.com/a",
+            "https://o.org/x",
+            "mailto:me@example.com",
+        ];
+        assert_eq!(out.references, refs);
+    }
+
+    #[test]
+    fn relative_references_resolve_like_rfc_3986() {
+        let cases = "g=http://a/b/c/g ./g/=http://a/b/c/g/ /g=http://a/g //g=http://g \
+                     ?y=http://a/b/c/d;p?y #s=http://a/b/c/d;p?q#s =http://a/b/c/d;p?q \
+                     ../..=http://a/ ../../../g=http://a/g g?y/./x=http://a/b/c/g?y/./x";
+        for (href, expected) in cases.split(' ').filter_map(|c| c.split_once('=')) {
+            assert_eq!(
+                resolve(Some("http://a/b/c/d;p?q#f"), href),
+                expected,
+                "{href}"
+            );
+        }
+        assert_eq!(
+            resolve(Some("https://e.com"), " x\ny z "),
+            "https://e.com/xy%20z"
+        );
+        assert_eq!(resolve(None, "../x"), "../x");
+        assert_eq!(resolve(Some("not a url"), "x"), "x");
+    }
+
+    #[test]
+    fn control_characters_and_escapes_never_survive() {
+        let html = "<h2>T\u{1b}]0;title\u{7}itle</h2><p>a\u{1b}[2Jb \u{202e}c&#27;&#x202e;d \
+                    <a href=\"/x\u{1b}[2J\">l\u{1b}[31mink</a></p><pre>x\u{1b}]0;t\u{7}y\n\t&#27;z</pre>\
+                    <p><img alt=\"e\u{1b}[1m&#7;\" src=\"i\"></p><p>\0Hnot a heading &#0;Q</p>";
+        let out = html_to_text(html, None);
+        let expected = [
+            p(Heading, "Title", &[]),
+            p(Text, "ab cd link [1]", &[(6, 10, L(1))]),
+            p(Preformatted, "xy\n        z", &[]),
+            p(Text, "[image: e]", &[(0, 10, I)]),
+            p(Text, "Hnot a heading \u{fffd}Q", &[]), // no forged heading marker
+        ];
+        assert_eq!(out.paragraphs, expected);
+        assert_eq!(out.references, ["/x"]);
+    }
+
+    #[test]
+    fn malformed_input_does_not_panic() {
+        let bold = p(Text, "unclosed bold", &[(9, 13, S)]);
+        assert_eq!(convert("<p>unclosed <b>bold"), [bold]);
+        assert_eq!(convert("<<<>>>"), [p(Text, "<<<>>>", &[])]);
+        assert_eq!(
+            convert("</p></div><b></i>x</a>"),
+            [p(Text, "x", &[(0, 1, S)])]
+        );
+        assert!(convert("").is_empty());
+        for html in [
+            "<table><td>a<tr><th>b</table></td>",
+            "<a href=\"x",
+            "<!-- x",
+            "<svg><p/>",
+        ] {
+            html_to_text(html, Some("::"));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_fast() {
+        let divs = |n| format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+        assert_eq!(convert(&divs(10_000)), [p(Text, "x", &[])]);
+        let quotes = format!("{}deep", "<blockquote>".repeat(1000));
+        assert_eq!(convert(&quotes), [p(Quote, "deep", &[])]);
+        let start = std::time::Instant::now();
+        assert_eq!(convert(&divs(20_000)), [p(Text, "x", &[])]);
+        let elapsed = start.elapsed();
+        eprintln!("20k nested divs: {elapsed:?}");
+        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    #[test]
+    fn oversized_input_is_cut_with_a_note() {
+        let out = convert(&"<p>wörd</p>".repeat(100_000)); // 1.2 MB
+        let note = "[gazette: the rest of this entry was cut: it is larger than 512 KiB]";
+        assert_eq!(out.last(), Some(&Paragraph::plain(note)));
+        assert!(out[..out.len() - 1]
+            .iter()
+            .all(|p| *p == "wörd" || *p == "w"));
+        assert_eq!(convert(&"é".repeat(MAX_HTML_BYTES)).len(), 2); // cut inside a character
+    }
+
+    #[test]
+    fn zz_timing() {
+        let cases: Vec<(&str, String)> = vec![
+            ("1.2MB paragraphs", "<p>wörd</p>".repeat(100_000)),
+            (
+                "20k links one para",
+                format!(
+                    "<p>{}</p>",
+                    (0..20000)
+                        .map(|i| format!("<a href=\"/l{i}\">link {i}</a> text "))
+                        .collect::<String>()
+                ),
+            ),
+            (
+                "20k li",
+                format!("<ul>{}</ul>", "<li>item text here".repeat(20000)),
+            ),
+            ("20k nested ul li", format!("{}x", "<ul><li>".repeat(20000))),
+            ("20k div/", format!("{}x", "<div/>".repeat(20000))),
+            ("20k span", format!("{}x", "<span>".repeat(20000))),
+            ("20k b", format!("{}x", "<b>".repeat(20000))),
+            ("20k b text", "<b>x".repeat(20000)),
+            ("20k p b", "<p><b>x".repeat(20000)),
+            (
+                "10k cells",
+                format!("<table>{}</table>", "<tr><td>a<td>b".repeat(5000)),
+            ),
+            (
+                "20k blockquote",
+                format!("{}x", "<blockquote>".repeat(20000)),
+            ),
+            (
+                "div table td",
+                format!("{}x", "<div><table><tr><td></div>".repeat(5000)),
+            ),
+            (
+                "pre 20k lines",
+                format!("<pre>{}</pre>", "  line\n".repeat(20000)),
+            ),
+            ("plain 500k", "word ".repeat(100_000)),
+            ("a nested", format!("{}x", "<a href=x>".repeat(20000))),
+            ("font", format!("{}x", "<font>".repeat(20000))),
+        ];
+        for (name, html) in cases {
+            let t = std::time::Instant::now();
+            let out = html_to_text(&html, Some("https://e.com/"));
+            eprintln!(
+                "{name}: {:?} ({} bytes, {} paras)",
+                t.elapsed(),
+                html.len(),
+                out.paragraphs.len()
+            );
+        }
+    }
+}

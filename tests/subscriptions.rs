@@ -1,0 +1,454 @@
+//! Subscriptions: feeds files, OPML import and export, and their real-world quirks.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gazette::subscriptions::{
+    export_opml, feeds_path, import, load_feeds_file, merge, parse_opml, write_feeds_file,
+    Subscription,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/opml")
+        .join(name)
+}
+
+fn parse_fixture(name: &str) -> gazette::subscriptions::OpmlFeeds {
+    parse_opml(&fs::read_to_string(fixture(name)).unwrap()).unwrap()
+}
+
+fn sub(url: &str, name: Option<&str>, tags: &[&str]) -> Subscription {
+    Subscription {
+        url: url.to_string(),
+        name: name.map(str::to_string),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// File names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn feeds_file_sits_beside_the_config_file() {
+    assert_eq!(
+        feeds_path(Path::new("/home/ada/.config/gazette/config.toml")),
+        PathBuf::from("/home/ada/.config/gazette/feeds.toml")
+    );
+    assert_eq!(
+        feeds_path(Path::new("config.toml")),
+        PathBuf::from("feeds.toml")
+    );
+}
+
+#[test]
+fn nested_folders_become_tags_and_a_feed_listed_twice_is_one_subscription() {
+    let found = parse_fixture("feedly.opml");
+    assert!(found.rejected.is_empty(), "{:?}", found.rejected);
+    assert_eq!(
+        found.feeds,
+        vec![
+            sub(
+                "https://news.ycombinator.com/rss",
+                Some("Hacker News"),
+                &["Tech", "News"]
+            ),
+            sub(
+                "https://this-week-in-rust.org/rss.xml",
+                Some("This Week in Rust"),
+                &["Tech", "Rust"]
+            ),
+            // `&amp;` decoded in both the name and the URL; the title's padding trimmed.
+            sub(
+                "https://example.com/search?q=rust&format=rss",
+                Some("Search & Query"),
+                &["Tech", "Rust"]
+            ),
+            sub("https://lwn.net/headlines/rss", Some("LWN.net"), &["News"]),
+            sub("http://unfiled.example.org/feed.xml", Some("Unfiled"), &[]),
+        ]
+    );
+}
+
+#[test]
+fn opml_1_0_names_come_from_title_or_text_and_category_adds_tags() {
+    let found = parse_fixture("newsboat_1_0.opml");
+    assert!(found.rejected.is_empty());
+    assert_eq!(
+        found.feeds,
+        vec![
+            sub(
+                "https://blog.rust-lang.org/feed.xml",
+                Some("Rust Blog"),
+                &[]
+            ),
+            // Empty title and no text: no name, the feed's own title will do.
+            sub("https://xkcd.com/atom.xml", None, &[]),
+            sub(
+                "https://text-only.example.net/index.rss",
+                Some("Only Text"),
+                &[]
+            ),
+            // A "name" that is just the URL is no name.
+            sub("https://named-by-url.example.net/feed", None, &[]),
+            sub(
+                "https://tagged.example.net/feed",
+                Some("Tagged"),
+                &["Science", "physics", "Boston/Weather"]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn only_web_and_file_urls_are_taken_and_all_text_is_cleaned() {
+    let found = parse_fixture("hostile.opml");
+    let refused: Vec<(&str, &str)> = found
+        .rejected
+        .iter()
+        .map(|(u, r)| (u.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            (
+                "javascript:alert(document.cookie)",
+                "not http, https or file"
+            ),
+            (
+                "data:application/rss+xml;base64,PHJzcz48L3Jzcz4=",
+                "not http, https or file"
+            ),
+            ("JAVASCRIPT:fetch('//evil')", "not http, https or file"),
+            ("ftp://ftp.example.com/feed.xml", "not http, https or file"),
+            ("https:///feed.xml", "not a URL with a host"),
+        ]
+    );
+    assert_eq!(
+        found.feeds,
+        vec![
+            sub("file:///home/ada/feeds/local.xml", Some("Local"), &[]),
+            // Escape sequences, BEL and bidi overrides are gone from the name and the URL.
+            sub("https://ok.example.com/feed", Some("Red Title"), &[]),
+            // Newlines and tabs in a name are spaces; surrounding whitespace of a URL is trimmed.
+            sub(
+                "https://spaces.example.com/feed",
+                Some("Multi line name"),
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn malformed_and_non_opml_text_is_an_error() {
+    let text = fs::read_to_string(fixture("malformed.opml")).unwrap();
+    let error = parse_opml(&text).unwrap_err();
+    assert!(error.starts_with("not an OPML file"), "{error}");
+    assert!(!error.contains('\n'));
+    let html = "<html><body><p>hello</p></body></html>";
+    assert!(parse_opml(html).is_err());
+    let version = r#"<opml version="3.0"><head/><body><outline text="a"/></body></opml>"#;
+    assert!(parse_opml(version).unwrap_err().contains("\"3.0\""));
+}
+
+#[test]
+fn merge_skips_the_same_url_modulo_trailing_slash_case_of_scheme_and_host_and_spaces() {
+    let existing = vec![
+        sub("https://Example.com/feed", None, &[]),
+        sub("http://other.org/rss/", None, &[]),
+    ];
+    let new = vec![
+        sub(
+            "HTTPS://example.COM/feed/",
+            Some("dup: case and slash"),
+            &[],
+        ),
+        sub("  http://other.org/rss  ", Some("dup: spaces"), &[]),
+        // The path's case matters: a different feed.
+        sub("https://example.com/Feed", Some("new: path case"), &[]),
+        sub("https://example.com/feed?x=1", Some("new: query"), &[]),
+        sub(
+            "https://example.com/Feed/",
+            Some("dup of one added just now"),
+            &[],
+        ),
+    ];
+    let (added, skipped) = merge(&existing, new);
+    let names: Vec<_> = added.iter().map(|s| s.name.as_deref().unwrap()).collect();
+    assert_eq!(names, vec!["new: path case", "new: query"]);
+    assert_eq!(skipped, 3);
+    assert_eq!(merge(&[], Vec::new()), (Vec::new(), 0));
+}
+
+#[test]
+fn written_feeds_load_back_the_same_and_no_temporary_file_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new/dir/feeds.toml");
+    let feeds = vec![
+        sub(
+            "https://a.example/feed",
+            Some("Quote \" and \\ back"),
+            &["x", "y"],
+        ),
+        sub("file:///tmp/local.xml", None, &[]),
+        sub("https://b.example/feed", Some("Ünïcødé ✓"), &[]),
+    ];
+    write_feeds_file(&path, &feeds).unwrap();
+    assert_eq!(load_feeds_file(&path).unwrap(), feeds);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# gazette's subscriptions. gazette writes this file"));
+    assert!(text.contains("[[feeds]]"));
+    assert_eq!(listing(&dir.path().join("new/dir")), vec!["feeds.toml"]);
+
+    // Rewriting replaces the whole content; an empty list is a valid, empty file.
+    write_feeds_file(&path, &feeds[..1]).unwrap();
+    assert_eq!(load_feeds_file(&path).unwrap(), feeds[..1]);
+    write_feeds_file(&path, &[]).unwrap();
+    assert_eq!(load_feeds_file(&path).unwrap(), Vec::new());
+    assert_eq!(listing(&dir.path().join("new/dir")), vec!["feeds.toml"]);
+}
+
+#[test]
+fn a_failed_rename_cleans_up_its_temporary_file() {
+    // The target is a directory with something in it: the final rename fails.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("feeds.toml");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("keep"), "x").unwrap();
+    let error = write_feeds_file(&target, &[sub("https://a.example/", None, &[])]).unwrap_err();
+    assert!(format!("{error:#}").contains("feeds.toml"), "{error:#}");
+    assert_eq!(listing(dir.path()), vec!["feeds.toml"]);
+    assert_eq!(listing(&target), vec!["keep"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_directory_keeps_the_old_file_intact() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feeds.toml");
+    let old = vec![sub("https://old.example/feed", Some("Old"), &[])];
+    write_feeds_file(&path, &old).unwrap();
+    let before = fs::read(&path).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores directory permissions; there is nothing to test then.
+    let privileged = fs::write(dir.path().join("probe"), "").is_ok();
+    let result = write_feeds_file(&path, &[sub("https://new.example/feed", None, &[])]);
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    if privileged {
+        return;
+    }
+    let error = result.unwrap_err();
+    assert!(format!("{error:#}").contains("temporary file"), "{error:#}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(listing(dir.path()), vec!["feeds.toml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn writing_through_a_symlink_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("dotfiles/feeds.toml");
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::write(&real, "").unwrap();
+    let link = dir.path().join("feeds.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let feeds = vec![sub("https://a.example/feed", None, &[])];
+    write_feeds_file(&link, &feeds).unwrap();
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(load_feeds_file(&real).unwrap(), feeds);
+}
+
+#[test]
+fn loading_reports_mistakes_on_one_line_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feeds.toml");
+    assert_eq!(load_feeds_file(&path).unwrap(), Vec::new(), "missing file");
+    let shown = path.display().to_string();
+    let cases = [
+        (
+            "# mine\n[[feeds]]\nurl = \"https://a.example/\"\ntitle = \"A\"\n",
+            ":4:1: feeds.title: unknown field `title`",
+        ),
+        (
+            "[[feeds]]\nurl = \"https://a.example/\"\n[[feeds]]\nname = \"no url\"\n",
+            ":3:1: feeds: missing field `url`",
+        ),
+        (
+            "[[feeds]]\nurl = \"javascript:alert(1)\"\n",
+            ":2:7: feeds.url: \"javascript:alert(1)\" is not http, https or file",
+        ),
+        (
+            "[[feeds]]\nurl = \"https://a.example/\"\ntags = \"one\"\n",
+            ":3:8: feeds.tags: invalid type",
+        ),
+        (
+            "[[feed]]\nurl = \"x\"\n",
+            ":1:3: feed: unknown field `feed`",
+        ),
+        ("[[feeds]]\nurl = \"https://a\n", ":2:"),
+    ];
+    for (text, expected) in cases {
+        fs::write(&path, text).unwrap();
+        let error = load_feeds_file(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}{expected}")),
+            "{text:?}\ngave {error:?}\nwanted {expected:?}"
+        );
+        assert!(!error.contains('\n'), "{error}");
+    }
+}
+
+#[test]
+fn import_writes_feeds_toml_and_a_second_import_skips_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_file = dir.path().join("gazette/feeds.toml");
+    let config_feeds = vec![sub("https://lwn.net/headlines/rss/", Some("Mine"), &[])];
+
+    let report = import(&fixture("feedly.opml"), &feeds_file, &config_feeds).unwrap();
+    let shown = feeds_file.display();
+    assert_eq!(
+        report,
+        format!("Imported 4 feeds into {shown}; skipped 1 already subscribed.")
+    );
+    let written = load_feeds_file(&feeds_file).unwrap();
+    assert_eq!(written.len(), 4);
+    assert!(written.iter().all(|s| !s.url.contains("lwn.net")));
+
+    let before = fs::read(&feeds_file).unwrap();
+    let report = import(&fixture("feedly.opml"), &feeds_file, &config_feeds).unwrap();
+    assert_eq!(
+        report,
+        format!("Imported 0 feeds into {shown}; skipped 5 already subscribed.")
+    );
+    assert_eq!(fs::read(&feeds_file).unwrap(), before, "untouched");
+
+    // Another file adds to what is there.
+    let report = import(&fixture("newsboat_1_0.opml"), &feeds_file, &config_feeds).unwrap();
+    assert!(report.starts_with("Imported 5 feeds"), "{report}");
+    assert_eq!(load_feeds_file(&feeds_file).unwrap().len(), 9);
+    assert_eq!(listing(&dir.path().join("gazette")), vec!["feeds.toml"]);
+}
+
+#[test]
+fn import_reports_what_it_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    let report = import(&fixture("hostile.opml"), &feeds_file, &[]).unwrap();
+    assert!(
+        report.starts_with(&format!(
+            "Imported 3 feeds into {}; refused 5: javascript:alert(document.cookie) (not http, https or file), data:application/rss+xml;base64,PHJzcz4… (not http, https or file), ",
+            feeds_file.display()
+        )),
+        "{report}"
+    );
+    assert!(report.ends_with("https:///feed.xml (not a URL with a host)."));
+    assert!(!report.contains('\u{1b}'));
+}
+
+#[test]
+fn import_errors_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    for (name, says) in [
+        ("malformed.opml", "not an OPML file"),
+        ("no_feeds.opml", "no feeds in this OPML file"),
+        ("missing.opml", "cannot read"),
+    ] {
+        let path = fixture(name);
+        let error = format!("{:#}", import(&path, &feeds_file, &[]).unwrap_err());
+        assert!(
+            error.starts_with(&format!("{}: {says}", path.display())),
+            "{error}"
+        );
+    }
+    assert!(!feeds_file.exists(), "nothing written after an error");
+
+    // A broken feeds.toml is reported as a config error, and not overwritten.
+    fs::write(&feeds_file, "[[feeds]]\nurl = 1\n").unwrap();
+    let error = import(&fixture("feedly.opml"), &feeds_file, &[]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("{}:2:7: feeds.url:", feeds_file.display())),
+        "{error}"
+    );
+    assert_eq!(
+        fs::read_to_string(&feeds_file).unwrap(),
+        "[[feeds]]\nurl = 1\n"
+    );
+}
+
+#[test]
+fn latin_1_and_utf_16_exports_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    import(&fixture("latin1.opml"), &feeds_file, &[]).unwrap();
+    import(&fixture("utf16.opml"), &feeds_file, &[]).unwrap();
+    assert_eq!(
+        load_feeds_file(&feeds_file).unwrap(),
+        vec![
+            sub("https://cafe.example.fr/rss", Some("Café Noir"), &[]),
+            sub("https://wide.example.com/rss", Some("Wide é"), &[]),
+        ]
+    );
+}
+
+#[test]
+fn export_then_parse_gives_back_the_same_subscriptions() {
+    let feeds = vec![
+        sub(
+            "https://a.example/feed?x=1&y=2",
+            Some("A <&> \"B\" 'C'"),
+            &["Tech", "rust"],
+        ),
+        sub("https://b.example/rss", None, &[]),
+        sub("https://c.example/atom", Some("C"), &["News"]),
+        sub("https://d.example/feed", Some("D"), &["Tech"]),
+        sub("file:///srv/e.xml", Some("E"), &["News", "local", "more"]),
+    ];
+    let xml = export_opml(&feeds);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">"));
+    assert!(
+        xml.contains("xmlUrl=\"https://a.example/feed?x=1&amp;y=2\""),
+        "{xml}"
+    );
+    assert!(xml.contains("type=\"rss\""));
+    // One folder per first tag, in first-seen order.
+    assert_eq!(xml.matches("<outline text=\"Tech\"").count(), 1);
+    assert!(xml.find("text=\"Tech\"").unwrap() < xml.find("text=\"News\"").unwrap());
+
+    let back = parse_opml(&xml).unwrap();
+    assert!(back.rejected.is_empty());
+    let mut expected = feeds.clone();
+    // Folders come out grouped: D joins A in Tech.
+    expected.swap(1, 3);
+    expected.swap(2, 3);
+    let order: Vec<_> = back.feeds.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(
+        order,
+        vec![
+            "https://a.example/feed?x=1&y=2",
+            "https://d.example/feed",
+            "https://b.example/rss",
+            "https://c.example/atom",
+            "file:///srv/e.xml",
+        ]
+    );
+    for feed in &feeds {
+        let found = back.feeds.iter().find(|b| b.url == feed.url).unwrap();
+        assert_eq!(found, feed);
+    }
+    assert_eq!(parse_opml(&export_opml(&back.feeds)).unwrap(), back);
+}
