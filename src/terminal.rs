@@ -85,9 +85,15 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 /// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
 pub fn run(mut app: App) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
+    let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous_hook(info);
+        // Only a panic on the UI thread ends the program. Workers catch theirs (feed-rs panics on
+        // some malformed feeds) and report them as that feed's error; printing over the screen or
+        // restoring the terminal for them would wreck a reader that is still running.
+        if thread::current().id() == ui_thread {
+            restore();
+            previous_hook(info);
+        }
     }));
     let _restore = Restore;
     let mut terminal = enter()?;

@@ -359,7 +359,10 @@ fn short_stories_written_as_sentences_are_stories() {
 fn mostly_utf8_text_with_stray_bytes_keeps_its_utf8() {
     let bytes = b"Caf\xe9 Owner Says \xe2\x80\x9cWe Will Stay\xe2\x80\x9d After Fire\n";
     let (text, note) = decode(bytes).unwrap();
-    assert_eq!(text, "Caf\u{fffd} Owner Says \u{201c}We Will Stay\u{201d} After Fire\n");
+    assert_eq!(
+        text,
+        "Caf\u{fffd} Owner Says \u{201c}We Will Stay\u{201d} After Fire\n"
+    );
     assert!(note.unwrap().contains("not UTF-8"));
     // Windows-1252's undefined bytes become C1 controls: they go, and nothing after them does.
     let (text, _) = decode(b"Caf\xe9 \x9d quoted \x90 text\n").unwrap();

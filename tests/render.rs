@@ -65,13 +65,13 @@ fn split_pane_at_100x30() {
     // First headline, marked as full text and cut with "…" at the pane width.
     let first = list_row(&buffer, 1, 40);
     assert!(
-        first.starts_with("▪ U.S. President Donald Trump"),
+        first.starts_with(" ▪ U.S. President Donald Trump"),
         "{first}"
     );
     assert!(first.ends_with('…'));
     assert_eq!(first.width(), 38);
     // A headline-only story has no mark.
-    assert!(list_row(&buffer, 2, 40).starts_with("  U.S. Soldiers Killed"));
+    assert!(list_row(&buffer, 2, 40).starts_with("●  U.S. Soldiers Killed"));
     // The selected row is highlighted across its whole width, its text in the selection colour.
     let selected = app.theme.selected;
     for x in 1..39 {
@@ -111,7 +111,7 @@ fn split_pane_at_40x10() {
     let app = app_at(Library::bundled(), 40, 10);
     let lines = screen(&draw(&app, 40, 10));
     assert!(lines[0].starts_with("┌ Headlines"), "{lines:#?}");
-    assert!(lines[1].starts_with("│▪ U.S. Pre"), "{lines:#?}");
+    assert!(lines[1].starts_with("│ ▪ U.S. Pr"), "{lines:#?}");
     assert!(lines[1].contains('…'));
     assert!(lines[9].starts_with(" 18 stories"));
     for line in &lines {
@@ -138,7 +138,7 @@ fn wide_character_headlines_are_cut_by_display_width() {
         // The border after the list is intact: nothing spilled over it.
         assert_eq!(buffer[(list_width - 1, y)].symbol(), "│");
     }
-    assert!(list_row(&buffer, 1, list_width).starts_with("  東京都の新しい"));
+    assert!(list_row(&buffer, 1, list_width).starts_with("   東京都の新しい"));
 }
 
 #[test]
@@ -152,16 +152,16 @@ fn filter_matches_are_highlighted_and_counted() {
     let lines = screen(&buffer);
     assert!(lines[0].starts_with("┌ Headlines (2/18) "));
     assert!(
-        lines[29].starts_with(" 2 of 18 match  /nato"),
+        lines[29].starts_with(" 2 of 18 match, 16 unread  /nato"),
         "{}",
         lines[29]
     );
     assert_eq!(list_row(&buffer, 3, 40).trim(), "");
     // "NATO" lies past the cut in the Zelenskiy headline: the row shifts to show it, fzf-style.
     let first = list_row(&buffer, 1, 40);
-    assert!(first.starts_with("  …"), "{first}");
+    assert!(first.starts_with("   …"), "{first}");
     assert!(first.contains("Drop NATO Bid"), "{first}");
-    assert!(list_row(&buffer, 2, 40).starts_with("  Ukraine’s NATO Concession"));
+    assert!(list_row(&buffer, 2, 40).starts_with("●  Ukraine’s NATO Concession"));
     // On the unselected row 2, the four matched characters carry the match colour, and only they.
     let matched = app.theme.matched.fg.unwrap();
     let row2 = list_row(&buffer, 2, 40);
@@ -199,11 +199,11 @@ fn several_editions_show_which_one_a_headline_is_from() {
     let app = app_at(library, 100, 20);
     let buffer = draw(&app, 100, 20);
     assert!(
-        list_row(&buffer, 1, 40).starts_with("  world.txt World Headline"),
+        list_row(&buffer, 1, 40).starts_with("   world.txt World Headline"),
         "{}",
         list_row(&buffer, 1, 40)
     );
-    assert!(list_row(&buffer, 2, 40).starts_with("  local.txt Local Headline"));
+    assert!(list_row(&buffer, 2, 40).starts_with("●  local.txt Local Headline"));
 }
 
 #[test]

@@ -7,9 +7,12 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::app::{App, Focus};
+use crate::dates::{self, SHORT_WIDTH};
 use crate::layout::inner;
 use crate::text::{truncate, width, ELLIPSIS};
 
+/// The mark of a story not read yet.
+pub const UNREAD_MARK: &str = "●";
 /// The mark before a story that has its full text; headline-only stories get blanks.
 pub const FULL_TEXT_MARK: &str = "▪ ";
 const NO_TEXT_MARK: &str = "  ";
@@ -76,10 +79,15 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         0
     };
     let row_width = usize::from(rows.width);
+    let shown = &app.visible[offset.min(app.visible.len())..];
+    let shown = &shown[..height.min(shown.len())];
+    // A date column when any row on screen has a date, and room for titles beside it.
+    let dated = rows.width >= MIN_WIDTH_FOR_LABELS
+        && shown.iter().any(|&i| app.stories[i].published.is_some());
+    let now = chrono::Local::now();
 
-    let lines: Vec<Line> = app.visible[offset.min(app.visible.len())..]
+    let lines: Vec<Line> = shown
         .iter()
-        .take(height)
         .enumerate()
         .map(|(row, &index)| {
             let selected = offset + row == app.selected;
@@ -97,13 +105,25 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
                 (Style::new(), theme.dim, theme.full_text, theme.matched)
             };
             let mut spans = Vec::new();
+            let unread = if app.read[index] { " " } else { UNREAD_MARK };
+            spans.push(Span::styled(
+                unread,
+                if selected { plain } else { theme.focused },
+            ));
             let mark = if story.has_text() {
                 FULL_TEXT_MARK
             } else {
                 NO_TEXT_MARK
             };
             spans.push(Span::styled(mark, mark_style));
-            let mut used = width(mark);
+            let mut used = width(unread) + width(mark);
+            if dated {
+                let date = story
+                    .published
+                    .map_or_else(|| " ".repeat(SHORT_WIDTH), |t| dates::short(t, now));
+                spans.push(Span::styled(format!("{date} "), dim));
+                used += SHORT_WIDTH + 1;
+            }
             if label_width > 0 {
                 let label = truncate(&app.editions[story.edition].name, label_width);
                 let pad = label_width.saturating_sub(width(&label)) + 1;

@@ -18,16 +18,35 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" {} of {total} match", app.visible.len())
     };
+    let unread = match app.unread() {
+        0 => String::new(),
+        n => format!(", {n} unread"),
+    };
     let filter = if app.filtering || !app.query.is_empty() {
         format!("  /{}", app.query)
     } else {
         String::new()
     };
-    let left = format!("{counts}{filter}");
+    let room = usize::from(area.width);
+    // The unread count is the first thing to go when the bar is short.
+    let left = [
+        format!("{counts}{unread}{filter}"),
+        format!("{counts}{filter}"),
+    ]
+    .into_iter()
+    .find(|l| width(l) < room)
+    .unwrap_or_else(|| format!("{counts}{filter}"));
 
     let keys = &app.config.keymap;
     let right = match &app.message {
         Some(message) => message.clone(),
+        None if app.refresh.is_some() => {
+            let r = app
+                .refresh
+                .as_ref()
+                .map_or((0, 0), |r| (r.done + 1, r.total));
+            format!("Refreshing {}/{} feeds… ", r.0.min(r.1), r.1)
+        }
         None if app.filtering => "Enter keep · Esc clear · ↑↓ move ".to_string(),
         None => {
             let read = if app.full_view { "back" } else { "read" };
@@ -49,7 +68,6 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
             hints.join(" · ") + " "
         }
     };
-    let room = usize::from(area.width);
     // While typing, the end of the query (where the cursor is) stays in view.
     let left = if app.filtering && width(&left) + 1 > room {
         truncate_start(&left, room.saturating_sub(1))
