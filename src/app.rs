@@ -81,6 +81,8 @@ pub struct App {
     pub show_errors: bool,
     /// The refresh under way, if any.
     pub refresh: Option<Refresh>,
+    /// Notes from reading the files (skipped files, legacy encodings), for the problems list.
+    pub notes: Vec<String>,
     /// Indices into `stories` of the headlines that pass the filter, in order.
     pub visible: Vec<usize>,
     /// Index into `visible` of the selected headline.
@@ -121,7 +123,15 @@ impl App {
     /// A new app over a library's stories, with its notes shown in the status bar.
     pub fn new(library: Library, config: Config) -> App {
         let count = library.stories.len();
-        let message = (!library.notes.is_empty()).then(|| library.notes.join("; "));
+        // One note fits the status bar; several are summed up there and listed by the problems key.
+        let message = match library.notes.len() {
+            0 => None,
+            1 => Some(library.notes[0].clone()),
+            n => Some(match config.keymap.first_key(Action::FeedErrors) {
+                Some(key) => format!("{n} notes on the files read ({key} lists them)"),
+                None => library.notes.join("; "),
+            }),
+        };
         let search_keys = library
             .stories
             .iter()
@@ -134,6 +144,7 @@ impl App {
             group_by_source: false,
             show_errors: false,
             refresh: None,
+            notes: library.notes,
             editions: library.editions,
             stories: library.stories,
             visible: Vec::new(),
@@ -166,11 +177,15 @@ impl App {
         self.read.iter().filter(|r| !**r).count()
     }
 
-    /// The feeds whose last fetch failed, with the reasons.
+    /// What went wrong: feeds whose last fetch failed (name, reason), then the notes from reading
+    /// files (skipped files, legacy encodings).
     pub fn feed_errors(&self) -> Vec<(&str, &str)> {
-        self.editions
+        let feeds = self
+            .editions
             .iter()
-            .filter_map(|e| e.error.as_deref().map(|reason| (e.name.as_str(), reason)))
+            .filter_map(|e| e.error.as_deref().map(|r| (e.name.as_str(), r)));
+        feeds
+            .chain(self.notes.iter().map(|n| ("file", n.as_str())))
             .collect()
     }
 
@@ -359,7 +374,7 @@ impl App {
             }
             Action::FeedErrors => {
                 if self.feed_errors().is_empty() {
-                    self.message = Some("No feed errors.".into());
+                    self.message = Some("No feed errors or file problems.".into());
                 } else {
                     self.show_errors = true;
                 }

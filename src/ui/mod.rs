@@ -2,6 +2,7 @@
 
 mod help;
 mod list;
+mod problems;
 mod status;
 mod story;
 pub mod theme;
@@ -15,6 +16,7 @@ use crate::text::truncate;
 
 pub use help::render_help;
 pub use list::render_list;
+pub use problems::render_feed_errors;
 pub use status::render_status;
 pub use story::render_story;
 
@@ -39,6 +41,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     render_status(frame, app, panes.status);
     if app.show_help {
         render_help(frame, app, area);
+    }
+    if app.show_errors {
+        render_feed_errors(frame, app, area);
     }
 }
 

@@ -1,0 +1,43 @@
+//! The problems overlay: feeds that failed on their last fetch and why, then notes on the files read.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::text::truncate;
+
+/// Draws the list of feed errors centred over `area`, one feed per line: its name, then the reason.
+pub fn render_feed_errors(frame: &mut Frame, app: &App, area: Rect) {
+    let errors = app.feed_errors();
+    let width = area.width.saturating_sub(4).min(100);
+    let height = area.height.saturating_sub(2).min(errors.len() as u16 + 2);
+    if width < 10 || height < 3 {
+        return;
+    }
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let room = usize::from(width - 2);
+    let lines: Vec<Line> = errors
+        .iter()
+        .map(|(name, reason)| {
+            let name = truncate(name, room / 3);
+            let reason = truncate(reason, room.saturating_sub(crate::text::width(&name) + 3));
+            Line::from(vec![
+                Span::styled(format!(" {name}: "), app.theme.title),
+                Span::raw(reason),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    let title = format!(" Problems ({}) · any key closes ", errors.len());
+    let block = Block::bordered()
+        .title(title)
+        .border_style(app.theme.focused);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
