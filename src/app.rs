@@ -255,7 +255,7 @@ impl App {
             self.message = None;
         }
         if from_user && self.show_errors && action != Action::Quit {
-            // The errors overlay is modal: any key closes it.
+            // The problems overlay is modal: the next command closes it (Esc, or any bound key).
             self.show_errors = false;
             return None;
         }

@@ -35,7 +35,7 @@ pub fn render_feed_errors(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Clear, popup);
-    let title = format!(" Problems ({}) · any key closes ", errors.len());
+    let title = format!(" Problems ({}) · Esc closes ", errors.len());
     let block = Block::bordered()
         .title(title)
         .border_style(app.theme.focused);
