@@ -47,6 +47,16 @@ pub enum Action {
     CopyLink,
     /// Switch the list between newest first and grouped by source.
     ToggleGrouping,
+    /// Toggle the selected story's read mark.
+    ToggleRead,
+    /// Toggle the selected story's star.
+    ToggleStar,
+    /// Mark every listed (filtered) story read.
+    MarkAllRead,
+    /// Select the next unread story.
+    NextUnread,
+    /// Switch the filter between headlines and whole stories (title and text).
+    FilterToggleText,
     /// Show or hide the list of feed errors.
     FeedErrors,
     /// A feed fetch finished (parsed off the UI thread).

@@ -2,6 +2,8 @@
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
 mod feeds;
+mod filtering;
+mod marks;
 
 use ratatui::layout::{Position, Rect};
 
@@ -59,6 +61,18 @@ impl Refresh {
     }
 }
 
+/// A full-text search: the keys of the stories whose title or text hold every word.
+pub struct TextIndex(pub Box<SearchFn>);
+
+/// Words in, keys of matching stories out.
+pub type SearchFn = dyn Fn(&[String]) -> anyhow::Result<Vec<String>>;
+
+impl std::fmt::Debug for TextIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TextIndex")
+    }
+}
+
 /// Lines the mouse wheel scrolls a story per notch.
 const WHEEL_LINES: usize = 3;
 
@@ -75,6 +89,16 @@ pub struct App {
     order: Vec<usize>,
     /// Per story: read (opened) or not.
     pub read: Vec<bool>,
+    /// Per story: starred or not.
+    pub starred: Vec<bool>,
+    /// Per story: its stable key in the store ([`crate::store::story_key`]).
+    pub keys: Vec<String>,
+    /// Stories whose marks changed since the event loop last took them, for the store.
+    pending_marks: Vec<usize>,
+    /// True when the filter searches story text (through `text_index`), not only headlines.
+    pub text_mode: bool,
+    /// The full-text index (the store's FTS), if there is one; without it text is scanned.
+    pub text_index: Option<TextIndex>,
     /// True when the list is grouped by source rather than newest first.
     pub group_by_source: bool,
     /// True while the feed errors overlay is open.
@@ -141,6 +165,11 @@ impl App {
             search_keys,
             order: Vec::new(),
             read: vec![false; count],
+            starred: vec![false; count],
+            keys: Vec::new(),
+            pending_marks: Vec::new(),
+            text_mode: false,
+            text_index: None,
             group_by_source: false,
             show_errors: false,
             refresh: None,
@@ -166,10 +195,27 @@ impl App {
             config,
             laid_out_for: None,
         };
+        app.keys = (0..count).map(|i| app.key_of(&app.stories[i])).collect();
         app.rebuild_order();
         app.visible = app.order.clone();
         app.select(0);
         app
+    }
+
+    /// The store key of a story: its source, then its guid, else its link, else its title and
+    /// date (the same key the store gives it).
+    fn key_of(&self, story: &Story) -> String {
+        let source = self.editions[story.edition].source_key();
+        let within = match (&story.id, &story.link) {
+            (Some(id), _) => id.clone(),
+            (None, Some(link)) => link.clone(),
+            (None, None) => format!(
+                "{}\u{1f}{}",
+                story.title,
+                story.published.map(|p| p.to_string()).unwrap_or_default()
+            ),
+        };
+        format!("{source}\u{1f}{within}")
     }
 
     /// How many stories are unread.
@@ -380,6 +426,11 @@ impl App {
                 }
             }
             Action::FeedUpdated(update) => self.apply_feed(*update),
+            Action::ToggleRead => self.toggle_read(),
+            Action::ToggleStar => self.toggle_star(),
+            Action::MarkAllRead => self.mark_listed_read(),
+            Action::NextUnread => self.next_unread(),
+            Action::FilterToggleText => self.toggle_text_mode(),
             Action::Notify(text) => self.message = Some(text),
             Action::Paste(text) if self.filtering => {
                 // A paste is text, never keys: newlines and tabs become spaces.
@@ -435,27 +486,6 @@ impl App {
         self.refilter(false);
     }
 
-    /// Recomputes the visible headlines for the query, keeping the selected story when it still
-    /// matches. `narrowing` says the query only grew, so the current matches are a superset.
-    fn refilter(&mut self, narrowing: bool) {
-        let previous = self.selected_story();
-        let query = Query::new(&self.query);
-        let candidates: Vec<usize> = if narrowing && !self.parsed_query.is_empty() {
-            std::mem::take(&mut self.visible)
-        } else {
-            self.order.clone()
-        };
-        self.visible = candidates
-            .into_iter()
-            .filter(|&i| query.matches_prepared(&self.stories[i].title, &self.search_keys[i]))
-            .collect();
-        self.parsed_query = query;
-        let index = previous
-            .and_then(|p| self.visible.iter().position(|&i| i == p))
-            .unwrap_or(0);
-        self.select_keeping(index, previous);
-    }
-
     fn move_selection(&mut self, delta: isize) {
         let last = self.visible.len().saturating_sub(1);
         let target = self.selected.saturating_add_signed(delta).min(last);
@@ -475,7 +505,9 @@ impl App {
         }
         self.relayout();
         if let Some(story) = self.selected_story() {
-            self.read[story] = true;
+            if self.config.reading.mark_read_on_open {
+                self.set_read(story, true);
+            }
         }
     }
 

@@ -70,6 +70,22 @@ impl FetchSettings {
     }
 }
 
+/// Reading behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Mark a story read when it is selected.
+    pub mark_read_on_open: bool,
+}
+
+/// Retention in the offline store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// Stories kept per feed; 0 for all.
+    pub max_stories_per_feed: u32,
+    /// Days after which read, unstarred stories go; 0 for never.
+    pub max_age_days: u32,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -77,6 +93,10 @@ pub struct Config {
     pub layout: Layout,
     /// Fetching.
     pub fetch: FetchSettings,
+    /// Reading.
+    pub reading: Reading,
+    /// What the offline store keeps.
+    pub store: StoreSettings,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Colours.
@@ -109,7 +129,24 @@ struct RawConfig {
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
+    reading: RawReading,
+    #[serde(default)]
+    store: RawStore,
+    #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReading {
+    mark_read_on_open: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    max_stories_per_feed: Option<u32>,
+    max_age_days: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -246,6 +283,13 @@ impl Config {
                 auto_refresh_minutes: 0,
             },
             feeds: Vec::new(),
+            reading: Reading {
+                mark_read_on_open: true,
+            },
+            store: StoreSettings {
+                max_stories_per_feed: 0,
+                max_age_days: 0,
+            },
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -312,6 +356,15 @@ impl Config {
             10080,
             &mut self.fetch.auto_refresh_minutes,
         )?;
+        if let Some(v) = raw.reading.mark_read_on_open {
+            self.reading.mark_read_on_open = v;
+        }
+        if let Some(v) = raw.store.max_stories_per_feed {
+            self.store.max_stories_per_feed = v;
+        }
+        if let Some(v) = raw.store.max_age_days {
+            self.store.max_age_days = v;
+        }
         for feed in &raw.feeds {
             let url = feed.get_ref().url.trim();
             if !(url.starts_with("http://")

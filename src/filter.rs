@@ -1,34 +1,115 @@
 //! The headline filter: pure matching of a typed query against titles, with match positions.
 //!
-//! A query is split on whitespace into terms; a title matches when every term occurs in it.
-//! Matching ignores case unless the query holds an upper-case letter ("smart case", as in fzf and
-//! ripgrep). Positions are char indices into the title, for highlighting.
+//! A query is split on whitespace into terms; a story matches when every term does. A word term
+//! must occur in the title. Matching ignores case unless the query holds an upper-case letter
+//! ("smart case", as in fzf and ripgrep). Positions are char indices into the title, for
+//! highlighting. Terms of the form `is:unread`, `is:read`, `is:starred`, `source:NAME` and
+//! `tag:NAME` test a story's state and source instead (NAME: a case-insensitive part of the
+//! source's name or a tag).
+
+/// What a story is, for the `is:`, `source:` and `tag:` terms.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    /// Has it been read.
+    pub read: bool,
+    /// Is it starred.
+    pub starred: bool,
+    /// Its source's name.
+    pub source: &'a str,
+    /// Its source's tags.
+    pub tags: &'a [String],
+}
+
+/// A term about a story's state or source rather than its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Condition {
+    Unread,
+    Read,
+    Starred,
+    Source(String),
+    Tag(String),
+}
+
+impl Condition {
+    fn parse(term: &str) -> Option<Condition> {
+        let (kind, value) = term.split_once(':')?;
+        let value = value.to_lowercase();
+        match (kind.to_lowercase().as_str(), value.as_str()) {
+            ("is", "unread" | "new") => Some(Condition::Unread),
+            ("is", "read") => Some(Condition::Read),
+            ("is", "starred" | "star") => Some(Condition::Starred),
+            ("source" | "src", v) if !v.is_empty() => Some(Condition::Source(value)),
+            ("tag", v) if !v.is_empty() => Some(Condition::Tag(value)),
+            _ => None,
+        }
+    }
+
+    fn holds(&self, facts: &Facts<'_>) -> bool {
+        match self {
+            Condition::Unread => !facts.read,
+            Condition::Read => facts.read,
+            Condition::Starred => facts.starred,
+            Condition::Source(name) => facts.source.to_lowercase().contains(name.as_str()),
+            Condition::Tag(tag) => facts
+                .tags
+                .iter()
+                .any(|t| t.to_lowercase().contains(tag.as_str())),
+        }
+    }
+}
 
 /// A parsed query, ready to test titles against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
-    /// Each term, folded as the titles' search keys are.
+    /// Each word term, folded as the titles' search keys are.
     terms: Vec<String>,
+    /// The `is:`, `source:` and `tag:` terms.
+    conditions: Vec<Condition>,
     case_sensitive: bool,
 }
 
 impl Query {
     /// Parses `text` as typed by the user.
     pub fn new(text: &str) -> Query {
-        let case_sensitive = text.chars().any(char::is_uppercase);
-        let terms = text
-            .split_whitespace()
+        let mut conditions = Vec::new();
+        let mut words = Vec::new();
+        for term in text.split_whitespace() {
+            match Condition::parse(term) {
+                Some(condition) => conditions.push(condition),
+                None => words.push(term),
+            }
+        }
+        // Smart case looks at the words only: `source:BBC` does not make them case-sensitive.
+        let case_sensitive = words.iter().any(|w| w.chars().any(char::is_uppercase));
+        let terms = words
+            .iter()
             .map(|t| t.chars().map(|c| fold(c, case_sensitive)).collect())
             .collect();
         Query {
             terms,
+            conditions,
             case_sensitive,
         }
     }
 
     /// True when the query has no terms and so matches everything.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.terms.is_empty() && self.conditions.is_empty()
+    }
+
+    /// The word terms, as typed (folded), for a full-text search.
+    pub fn words(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// True when both queries have the same `is:`, `source:` and `tag:` terms.
+    pub fn same_conditions(&self, other: &Query) -> bool {
+        self.conditions == other.conditions
+    }
+
+    /// True when every `is:`, `source:` and `tag:` term holds for a story.
+    pub fn conditions_hold(&self, facts: &Facts<'_>) -> bool {
+        self.conditions.iter().all(|c| c.holds(facts))
     }
 
     /// True when every term occurs in `title`.
@@ -36,8 +117,9 @@ impl Query {
         self.matches_prepared(title, &search_key(title))
     }
 
-    /// True when every term occurs in `title`, whose [`search_key`] is `key`: the fast path, with
-    /// no allocation, for keys prepared once per story.
+    /// True when every word term occurs in `title`, whose [`search_key`] is `key`: the fast path,
+    /// with no allocation, for keys prepared once per story. (Conditions are checked apart, by
+    /// [`Query::conditions_hold`].)
     pub fn matches_prepared(&self, title: &str, key: &str) -> bool {
         let haystack = if self.case_sensitive { title } else { key };
         self.terms.iter().all(|t| haystack.contains(t.as_str()))
@@ -129,6 +211,31 @@ mod tests {
         // Multi-byte chars before the match do not shift char positions.
         assert_eq!(Query::new("ok").positions("東京 OK"), Some(vec![3, 4]));
         assert_eq!(Query::new("zz").positions("abc"), None);
+    }
+
+    #[test]
+    fn state_and_source_terms_are_conditions_not_words() {
+        let tags = vec!["World".to_string()];
+        let facts = Facts {
+            read: false,
+            starred: true,
+            source: "BBC News",
+            tags: &tags,
+        };
+        let q = Query::new("is:unread source:bbc tag:world nato");
+        assert!(q.conditions_hold(&facts));
+        assert!(q.matches("NATO summit"), "only `nato` is a word");
+        assert!(!Query::new("is:read").conditions_hold(&facts));
+        assert!(Query::new("is:starred").conditions_hold(&facts));
+        assert!(!Query::new("source:reuters").conditions_hold(&facts));
+        assert!(!Query::new("tag:sport").conditions_hold(&facts));
+        assert!(!Query::new("source:BBC x").is_empty());
+        assert!(
+            !Query::new("source:BBC").case_sensitive,
+            "a condition's capitals are not smart case"
+        );
+        // Unknown kinds are plain words.
+        assert!(Query::new("re:view").matches("re:view of the week"));
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
     ("filter", Action::StartFilter, "filter headlines"),
     ("help", Action::Help, "this help"),
     ("close", Action::Close, "close help, filter, full view"),
+    ("next_unread", Action::NextUnread, "next unread story"),
+    ("toggle_read", Action::ToggleRead, "mark read / unread"),
+    ("star", Action::ToggleStar, "star / unstar"),
+    (
+        "mark_all_read",
+        Action::MarkAllRead,
+        "mark every listed story read",
+    ),
     (
         "refresh",
         Action::Refresh,
@@ -71,6 +79,11 @@ const FIXED_HELP: &[(&str, &str)] = &[
     ),
     ("filter: Bksp", "widens; Ctrl-W word, Ctrl-U all"),
     ("filter: Enter", "keep the filter; Esc clears it"),
+    ("filter: Tab", "search headlines / whole stories"),
+    (
+        "filter: is:unread",
+        "also is:read, is:starred, source:NAME, tag:NAME",
+    ),
     ("help: ↑↓", "scroll this help"),
     ("mouse", "click selects; wheel scrolls the pane"),
 ];
@@ -315,6 +328,7 @@ impl Keymap {
                 }
                 (KeyCode::Backspace, _) => return Some(Action::FilterBackspace),
                 (KeyCode::Enter, _) => return Some(Action::FilterAccept),
+                (KeyCode::Tab, _) => return Some(Action::FilterToggleText),
                 (KeyCode::Esc, _) => return Some(Action::Close),
                 _ => {}
             }

@@ -33,9 +33,19 @@ pub struct Edition {
     pub fetching: bool,
     /// True when `name` is a stand-in (the URL's host) for the feed's own title to replace.
     pub name_from_feed: bool,
+    /// Tags from the subscription, for the `tag:` filter.
+    pub tags: Vec<String>,
 }
 
 impl Edition {
+    /// The name of this source in the store: the feed's URL, or `edition:NAME`.
+    pub fn source_key(&self) -> String {
+        match &self.url {
+            Some(url) => url.clone(),
+            None => format!("edition:{}", self.name),
+        }
+    }
+
     /// True for a feed (something that can be refreshed).
     pub fn is_feed(&self) -> bool {
         self.url.is_some()

@@ -91,27 +91,36 @@ impl App {
         self.refilter(false);
     }
 
-    /// Adds a source's fetched stories: an entry seen before (same id, else link, else title) is
-    /// updated in place, keeping its read state; others are appended. Returns how many were new.
+    /// Adds a source's fetched stories: an entry seen before (same guid; or, under a new guid,
+    /// the same link, or the same title and date) is updated in place, keeping its marks; others
+    /// are appended, unread. Returns how many were new.
     fn merge_stories(&mut self, source: usize, stories: Vec<Story>) -> usize {
-        let key = |s: &Story| {
-            s.id.clone()
-                .or_else(|| s.link.clone())
-                .unwrap_or_else(|| s.title.clone())
-        };
-        let known: HashMap<String, usize> = (0..self.stories.len())
-            .filter(|&i| self.stories[i].edition == source)
-            .map(|i| (key(&self.stories[i]), i))
-            .collect();
+        let mut by_id = HashMap::new();
+        let mut by_link = HashMap::new();
+        let mut by_title = HashMap::new();
+        for i in (0..self.stories.len()).filter(|&i| self.stories[i].edition == source) {
+            let s = &self.stories[i];
+            by_id.extend(s.id.clone().map(|id| (id, i)));
+            by_link.extend(s.link.clone().map(|link| (link, i)));
+            by_title.insert((s.title.clone(), s.published), i);
+        }
         let mut added = 0;
         for story in stories {
             let story = Story {
                 edition: source,
                 ..story
             };
-            match known.get(&key(&story)) {
-                Some(&i) if self.stories[i] != story => {
+            let known = story
+                .id
+                .as_ref()
+                .and_then(|id| by_id.get(id))
+                .or_else(|| story.link.as_ref().and_then(|l| by_link.get(l)))
+                .or_else(|| by_title.get(&(story.title.clone(), story.published)))
+                .copied();
+            match known {
+                Some(i) if self.stories[i] != story => {
                     self.search_keys[i] = search_key(&story.title);
+                    self.keys[i] = self.key_of(&story);
                     self.stories[i] = story;
                     if self.laid_out_for.is_some_and(|(s, _)| s == i) {
                         // Re-lay the open story, keeping the reading place as on a resize.
@@ -121,8 +130,10 @@ impl App {
                 Some(_) => {}
                 None => {
                     self.search_keys.push(search_key(&story.title));
+                    self.keys.push(self.key_of(&story));
                     self.stories.push(story);
                     self.read.push(false);
+                    self.starred.push(false);
                     added += 1;
                 }
             }

@@ -13,6 +13,8 @@ use crate::text::{truncate, width, ELLIPSIS};
 
 /// The mark of a story not read yet.
 pub const UNREAD_MARK: &str = "●";
+/// The mark of a starred story (in place of the full-text mark).
+pub const STAR_MARK: &str = "★ ";
 /// The mark before a story that has its full text; headline-only stories get blanks.
 pub const FULL_TEXT_MARK: &str = "▪ ";
 const NO_TEXT_MARK: &str = "  ";
@@ -110,10 +112,12 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
                 unread,
                 if selected { plain } else { theme.focused },
             ));
-            let mark = if story.has_text() {
-                FULL_TEXT_MARK
+            let (mark, mark_style) = if app.starred[index] {
+                (STAR_MARK, if selected { plain } else { theme.matched })
+            } else if story.has_text() {
+                (FULL_TEXT_MARK, mark_style)
             } else {
-                NO_TEXT_MARK
+                (NO_TEXT_MARK, mark_style)
             };
             spans.push(Span::styled(mark, mark_style));
             let mut used = width(unread) + width(mark);

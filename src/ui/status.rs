@@ -23,7 +23,9 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         n => format!(", {n} unread"),
     };
     let filter = if app.filtering || !app.query.is_empty() {
-        format!("  /{}", app.query)
+        // Text mode searches whole stories: the prompt says so.
+        let prompt = if app.text_mode { "text/" } else { "/" };
+        format!("  {prompt}{}", app.query)
     } else {
         String::new()
     };
@@ -47,7 +49,14 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
                 .map_or((0, 0), |r| (r.done + 1, r.total));
             format!("Refreshing {}/{} feeds… ", r.0.min(r.1), r.1)
         }
-        None if app.filtering => "Enter keep · Esc clear · ↑↓ move ".to_string(),
+        None if app.filtering => {
+            let mode = if app.text_mode {
+                "Tab headlines"
+            } else {
+                "Tab whole text"
+            };
+            format!("Enter keep · Esc clear · {mode} · ↑↓ move ")
+        }
         None => {
             let read = if app.full_view { "back" } else { "read" };
             let hints: Vec<String> = [

@@ -1,0 +1,88 @@
+//! The app's filter: narrowing the list by words in headlines (or, in text mode, in the whole
+//! story) and by `is:`/`source:`/`tag:` conditions, keeping the selection.
+
+use std::collections::HashSet;
+
+use super::App;
+use crate::filter::{Facts, Query};
+
+impl App {
+    /// Recomputes the visible headlines for the query, keeping the selected story when it still
+    /// matches. `narrowing` says the query only grew, so the current matches are a superset.
+    pub(super) fn refilter(&mut self, narrowing: bool) {
+        let previous = self.selected_story();
+        let query = Query::new(&self.query);
+        // Growing a word narrows; a condition that appears or changes ("is:" becoming "is:unread")
+        // may widen, and so may text mode (whose matches come from elsewhere).
+        let superset = narrowing
+            && !self.parsed_query.is_empty()
+            && !self.text_mode
+            && query.same_conditions(&self.parsed_query);
+        let candidates: Vec<usize> = if superset {
+            std::mem::take(&mut self.visible)
+        } else {
+            self.order.clone()
+        };
+        let text_hits = self.text_hits(&query);
+        self.visible = candidates
+            .into_iter()
+            .filter(|&i| {
+                let words = match &text_hits {
+                    Some(hits) => hits.contains(&self.keys[i]),
+                    None => query.matches_prepared(&self.stories[i].title, &self.search_keys[i]),
+                };
+                words && query.conditions_hold(&self.facts(i))
+            })
+            .collect();
+        self.parsed_query = query;
+        let index = previous
+            .and_then(|p| self.visible.iter().position(|&i| i == p))
+            .unwrap_or(0);
+        self.select_keeping(index, previous);
+    }
+
+    /// In text mode, the keys of the stories whose title or text hold every word (from the index,
+    /// or by scanning when there is none); `None` in headline mode or with no words.
+    fn text_hits(&mut self, query: &Query) -> Option<HashSet<String>> {
+        if !self.text_mode || query.words().is_empty() {
+            return None;
+        }
+        if let Some(index) = &self.text_index {
+            match (index.0)(query.words()) {
+                Ok(keys) => return Some(keys.into_iter().collect()),
+                Err(e) => self.message = Some(format!("Text search failed: {e:#}")),
+            }
+        }
+        let words = query.words();
+        let hits = (0..self.stories.len())
+            .filter(|&i| {
+                let story = &self.stories[i];
+                let text = std::iter::once(story.title.as_str())
+                    .chain(story.paragraphs.iter().map(|p| p.text.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .to_lowercase();
+                words.iter().all(|w| text.contains(&w.to_lowercase()))
+            })
+            .map(|i| self.keys[i].clone())
+            .collect();
+        Some(hits)
+    }
+
+    /// Story `i` as the filter's conditions see it.
+    pub(super) fn facts(&self, i: usize) -> Facts<'_> {
+        let source = &self.editions[self.stories[i].edition];
+        Facts {
+            read: self.read[i],
+            starred: self.starred[i],
+            source: &source.name,
+            tags: &source.tags,
+        }
+    }
+
+    /// Switches the filter between headlines and whole stories.
+    pub(super) fn toggle_text_mode(&mut self) {
+        self.text_mode = !self.text_mode;
+        self.refilter(false);
+    }
+}

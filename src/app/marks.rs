@@ -1,0 +1,73 @@
+//! Read and starred marks: setting them, the keys that toggle them, and handing changes to the
+//! event loop for the store.
+
+use super::App;
+
+impl App {
+    /// Marks story `i` read or unread.
+    pub(super) fn set_read(&mut self, i: usize, read: bool) {
+        if self.read[i] != read {
+            self.read[i] = read;
+            self.pending_marks.push(i);
+        }
+    }
+
+    /// `m`: toggles the selected story's read mark.
+    pub(super) fn toggle_read(&mut self) {
+        if let Some(i) = self.selected_story() {
+            self.set_read(i, !self.read[i]);
+        }
+    }
+
+    /// `s`: toggles the selected story's star.
+    pub(super) fn toggle_star(&mut self) {
+        if let Some(i) = self.selected_story() {
+            self.starred[i] = !self.starred[i];
+            self.pending_marks.push(i);
+            self.message = Some(
+                if self.starred[i] {
+                    "Starred"
+                } else {
+                    "Star removed"
+                }
+                .into(),
+            );
+        }
+    }
+
+    /// `A`: marks every listed (filtered) story read.
+    pub(super) fn mark_listed_read(&mut self) {
+        let listed = self.visible.clone();
+        let count = listed.iter().filter(|&&i| !self.read[i]).count();
+        for i in listed {
+            self.set_read(i, true);
+        }
+        self.message = Some(format!(
+            "Marked {count} {} read",
+            if count == 1 { "story" } else { "stories" }
+        ));
+    }
+
+    /// `n`: selects the next unread story in the list after the selection, wrapping around.
+    pub(super) fn next_unread(&mut self) {
+        let n = self.visible.len();
+        let next = (1..=n)
+            .map(|step| (self.selected + step) % n.max(1))
+            .find(|&row| !self.read[self.visible[row]]);
+        match next {
+            Some(row) => self.select(row),
+            None => self.message = Some("No unread stories in the list.".into()),
+        }
+    }
+
+    /// The marks changed since the last call, as (key, read, starred), for the store to save.
+    pub fn take_mark_changes(&mut self) -> Vec<(String, bool, bool)> {
+        let mut changed = std::mem::take(&mut self.pending_marks);
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+            .into_iter()
+            .map(|i| (self.keys[i].clone(), self.read[i], self.starred[i]))
+            .collect()
+    }
+}

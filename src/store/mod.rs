@@ -1,0 +1,538 @@
+//! The offline store: every story fetched, with its read and starred marks, in the SQLite database
+//! `gazette.db` in the data directory, searchable in full text.
+//!
+//! # The file
+//!
+//! WAL journal, `synchronous = FULL` (a commit survives a crash or power cut), a 5 s busy timeout
+//! so two gazette processes on one data directory take turns, `application_id` 0x67617A65
+//! ("gaze"), and the schema version in `user_version`. Migrations are an ordered list of SQL steps
+//! applied from the file's `user_version` up to [`SCHEMA_VERSION`] in one transaction; an empty
+//! file is version 0. A file that is not SQLite, is damaged (`PRAGMA quick_check`), belongs to
+//! another program, or comes from a newer gazette is refused before anything is written to it.
+//!
+//! # Schema 1
+//!
+//! ```sql
+//! CREATE TABLE stories (
+//!     id         INTEGER PRIMARY KEY,    -- insertion order; also the full-text rowid
+//!     source     TEXT NOT NULL,          -- feed URL, or "edition:<name>"
+//!     key        TEXT NOT NULL UNIQUE,   -- story_key()
+//!     guid       TEXT,                   -- Story::id
+//!     link       TEXT,
+//!     title      TEXT NOT NULL,
+//!     published  INTEGER,                -- seconds since the Unix epoch, UTC
+//!     author     TEXT,
+//!     body       TEXT NOT NULL,          -- JSON: paragraphs (text, kind, spans) and references
+//!     fetched_at INTEGER NOT NULL,       -- when first stored
+//!     read       INTEGER NOT NULL DEFAULT 0,
+//!     starred    INTEGER NOT NULL DEFAULT 0
+//! );
+//! CREATE INDEX stories_source_published ON stories (source, published);
+//! CREATE INDEX stories_source_link ON stories (source, link);
+//! CREATE VIRTUAL TABLE stories_fts USING fts5 (title, body, content = '',
+//!     contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+//! ```
+//!
+//! `stories_fts` is contentless (the text is not stored twice): its rowid is `stories.id`, `body`
+//! is the paragraph texts joined by newlines. The code keeps it in step with `stories` in the same
+//! transaction as every insert, update and delete. The body JSON is described in `body.rs`.
+
+mod body;
+mod schema;
+mod writer;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::news::Story;
+
+pub use writer::{StoreWriter, Write};
+
+/// The schema this gazette writes; stored in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The database's file name in the data directory.
+pub const DB_FILE: &str = "gazette.db";
+
+/// Separates the parts of a [`story_key`] (U+001F, the unit separator).
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// A story as stored, with its marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStory {
+    /// Its [`story_key`].
+    pub key: String,
+    /// The story; its `edition` is 0 (callers set it).
+    pub story: Story,
+    /// Read.
+    pub read: bool,
+    /// Starred.
+    pub starred: bool,
+}
+
+/// What to keep. None = no limit. Starred stories are never dropped, nor the stories just saved
+/// (they are in the source now, and would come back unread on the next save).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Keep at most this many stories per source, the newest.
+    pub max_per_source: Option<usize>,
+    /// Drop read stories older than this many days (by published date, else by fetch time).
+    pub max_age_days: Option<u32>,
+}
+
+/// The stable key of a story within a source (a feed URL, or "edition:<name>" for a plain-text
+/// edition): source + U+001F + (guid if any, else link if any, else title + U+001F +
+/// published-or-empty). An empty guid or link counts as none.
+pub fn story_key(source: &str, story: &Story) -> String {
+    let mut key = String::from(source);
+    key.push(KEY_SEPARATOR);
+    match (non_empty(&story.id), non_empty(&story.link)) {
+        (Some(guid), _) => key.push_str(guid),
+        (None, Some(link)) => key.push_str(link),
+        (None, None) => {
+            key.push_str(&story.title);
+            key.push(KEY_SEPARATOR);
+            if let Some(published) = story.published {
+                key.push_str(&published.to_string());
+            }
+        }
+    }
+    key
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
+/// The data directory: `--data-dir` if given, else $XDG_DATA_HOME/gazette (directories::ProjectDirs
+/// data_dir).
+pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(dir) => Some(dir.to_path_buf()),
+        None => directories::ProjectDirs::from("", "", "gazette").map(|d| d.data_dir().to_path_buf()),
+    }
+}
+
+/// An open store: one connection to `gazette.db`.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A stored row, as compared against a story being saved.
+struct Row {
+    id: i64,
+    key: String,
+    guid: Option<String>,
+    link: Option<String>,
+    title: String,
+    published: Option<i64>,
+    author: Option<String>,
+    body: String,
+}
+
+const ROW_COLUMNS: &str = "id, key, guid, link, title, published, author, body";
+
+impl Row {
+    fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+        Ok(Row {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            guid: r.get(2)?,
+            link: r.get(3)?,
+            title: r.get(4)?,
+            published: r.get(5)?,
+            author: r.get(6)?,
+            body: r.get(7)?,
+        })
+    }
+}
+
+impl Store {
+    /// Opens (creating the directory and file if needed) `dir/gazette.db`: WAL journal,
+    /// synchronous=FULL, busy_timeout 5 s (so two gazette processes on one data dir both work,
+    /// taking turns), foreign keys, then migrations in one transaction. Errors are one line naming
+    /// the file, and never modify the file:
+    ///  - from a newer gazette: "<path>: made by a newer gazette (schema 7; this one reads up to 1)"
+    ///  - not SQLite, damaged, or another program's: "<path>: not a gazette database, or damaged
+    ///    (<sqlite message>)"; the checks (user_version, application_id, `PRAGMA quick_check`)
+    ///    only read, and run before WAL is set or anything is migrated.
+    pub fn open(dir: &Path) -> anyhow::Result<Store> {
+        let path = dir.join(DB_FILE);
+        let fail = |e: &dyn Display| anyhow!("{}: {e}", path.display());
+        std::fs::create_dir_all(dir).map_err(|e| anyhow!("{}: {e}", dir.display()))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| fail(&e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| fail(&e))?;
+        schema::check(&conn).map_err(|e| fail(&e))?;
+        schema::configure_and_migrate(&mut conn).map_err(|e| fail(&e))?;
+        Ok(Store { conn, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn fail(&self, doing: &str, e: impl Display) -> anyhow::Error {
+        anyhow!("{}: {doing}: {e}", self.path.display())
+    }
+
+    /// Every stored story of `source`, newest first (published desc, undated after, then
+    /// insertion order).
+    pub fn load_source(&self, source: &str) -> anyhow::Result<Vec<StoredStory>> {
+        let load = || -> anyhow::Result<Vec<StoredStory>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT key, guid, link, title, published, author, body, read, starred
+                 FROM stories WHERE source = ?1
+                 ORDER BY published IS NULL, published DESC, id",
+            )?;
+            let mut rows = stmt.query([source])?;
+            let mut stories = Vec::new();
+            while let Some(r) = rows.next()? {
+                let key: String = r.get(0)?;
+                let body: String = r.get(6)?;
+                let (paragraphs, references) = body::decode(&body)
+                    .map_err(|e| anyhow!("the body of {key:?} is damaged ({e})"))?;
+                stories.push(StoredStory {
+                    story: Story {
+                        title: r.get(3)?,
+                        paragraphs,
+                        edition: 0,
+                        link: r.get(2)?,
+                        published: r.get(4)?,
+                        author: r.get(5)?,
+                        references,
+                        id: r.get(1)?,
+                    },
+                    key,
+                    read: r.get(7)?,
+                    starred: r.get(8)?,
+                });
+            }
+            Ok(stories)
+        };
+        load().map_err(|e| self.fail(&format!("loading {source}"), e))
+    }
+
+    /// Read/starred marks for these keys (stories not stored are absent from the map).
+    pub fn marks(&self, keys: &[String]) -> anyhow::Result<HashMap<String, (bool, bool)>> {
+        let read = || -> rusqlite::Result<HashMap<String, (bool, bool)>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT read, starred FROM stories WHERE key = ?1")?;
+            let mut marks = HashMap::new();
+            for key in keys {
+                let found = stmt
+                    .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some(m) = found {
+                    marks.insert(key.clone(), m);
+                }
+            }
+            Ok(marks)
+        };
+        read().map_err(|e| self.fail("reading marks", e))
+    }
+
+    /// Saves a source's stories in one transaction: each story is matched to a stored one of the
+    /// same source by key, else by the same link, else by the same title and published date (a
+    /// story whose guid changed is not duplicated: the row is updated, its key and guid too);
+    /// matched rows are updated in place only if something changed, keeping read/starred; others
+    /// are inserted unread. Then applies `retention` to that source (never dropping starred, nor
+    /// the stories of this save; max_per_source keeps the newest; max_age_days drops read,
+    /// unstarred stories older than D days by published, else fetched time). The FTS index is kept
+    /// in step in the same transaction. Returns how many were inserted.
+    ///
+    /// The fallbacks are careful not to merge different stories: a link (or title and date) is
+    /// used only when no other story of this save has it, only a stored row that no story of this
+    /// save claims by key is taken, and an undated title is never matched on its own.
+    pub fn save_source(
+        &mut self,
+        source: &str,
+        stories: &[Story],
+        now: i64,
+        retention: Retention,
+    ) -> anyhow::Result<usize> {
+        let save = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (inserted, kept) = save_stories(&tx, source, stories, now)?;
+            apply_retention(&tx, source, now, retention, &kept)?;
+            tx.commit()?;
+            Ok(inserted)
+        };
+        save(&mut self.conn).map_err(|e| anyhow!("{}: saving {source}: {e}", self.path.display()))
+    }
+
+    /// Sets read/starred on stories by key, in one transaction (unknown keys ignored).
+    pub fn set_marks(&mut self, marks: &[(String, bool, bool)]) -> anyhow::Result<()> {
+        let set = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut stmt =
+                    tx.prepare_cached("UPDATE stories SET read = ?2, starred = ?3 WHERE key = ?1")?;
+                for (key, read, starred) in marks {
+                    stmt.execute(params![key, read, starred])?;
+                }
+            }
+            tx.commit()
+        };
+        set(&mut self.conn).map_err(|e| anyhow!("{}: saving marks: {e}", self.path.display()))
+    }
+
+    /// Full-text search over title and body of every stored story: each whitespace-separated word
+    /// of `query` is a prefix term, all must match (FTS5, case- and diacritic-insensitive). User
+    /// text is always quoted, so it is never FTS syntax; words without a letter or digit are
+    /// ignored (a query of only those matches nothing). Returns the matching keys (any order), at
+    /// most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> anyhow::Result<Vec<String>> {
+        let Some(expression) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let search = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT s.key FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+                 WHERE stories_fts MATCH ?1 LIMIT ?2",
+            )?;
+            let keys = stmt.query_map(params![expression, limit], |r| r.get(0))?;
+            keys.collect()
+        };
+        search().map_err(|e| self.fail("searching", e))
+    }
+}
+
+/// The FTS5 expression for a user's query: every word a quoted prefix phrase (`"wo""rd"*`), joined
+/// by AND. None when no word has a letter or digit to search for.
+fn fts_query(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+/// Upserts the stories (see [`Store::save_source`]); returns how many were inserted and the ids of
+/// every row this save matched or inserted.
+fn save_stories(
+    tx: &Connection,
+    source: &str,
+    stories: &[Story],
+    now: i64,
+) -> rusqlite::Result<(usize, HashSet<i64>)> {
+    let keys: Vec<String> = stories.iter().map(|s| story_key(source, s)).collect();
+    let batch_keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut links: HashMap<&str, usize> = HashMap::new();
+    let mut titles: HashMap<(&str, i64), usize> = HashMap::new();
+    for story in stories {
+        if let Some(link) = non_empty(&story.link) {
+            *links.entry(link).or_default() += 1;
+        }
+        if let Some(published) = story.published {
+            *titles.entry((&story.title, published)).or_default() += 1;
+        }
+    }
+
+    let mut by_key = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM stories WHERE key = ?1"
+    ))?;
+    let mut by_link = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM stories WHERE source = ?1 AND link = ?2 ORDER BY id"
+    ))?;
+    let mut by_title = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM stories
+         WHERE source = ?1 AND published = ?2 AND title = ?3 ORDER BY id"
+    ))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO stories (source, key, guid, link, title, published, author, body, fetched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE stories SET key = ?2, guid = ?3, link = ?4, title = ?5, published = ?6,
+         author = ?7, body = ?8 WHERE id = ?1",
+    )?;
+    let mut index = tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
+
+    let mut claimed: HashSet<i64> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut inserted = 0;
+    for (story, key) in stories.iter().zip(&keys) {
+        // The same story twice in one source: the first one counts.
+        if !seen.insert(key) {
+            continue;
+        }
+        // A fallback may take a row that no story of this save claims by key, and not twice.
+        let free = |row: &Row| !claimed.contains(&row.id) && !batch_keys.contains(row.key.as_str());
+        let mut found = by_key.query_row([key], Row::from_sql).optional()?;
+        if found.is_none() {
+            if let Some(link) = non_empty(&story.link).filter(|l| links[l] == 1) {
+                found = first_free(by_link.query_map(params![source, link], Row::from_sql)?, free)?;
+            }
+        }
+        if found.is_none() {
+            if let Some(published) = story.published {
+                if titles[&(story.title.as_str(), published)] == 1 {
+                    let rows =
+                        by_title.query_map(params![source, published, story.title], Row::from_sql)?;
+                    found = first_free(rows, free)?;
+                }
+            }
+        }
+
+        let body = body::encode(story);
+        match found {
+            Some(row) => {
+                claimed.insert(row.id);
+                let same_text = row.title == story.title && row.body == body;
+                let unchanged = same_text
+                    && row.key == *key
+                    && row.guid == story.id
+                    && row.link == story.link
+                    && row.published == story.published
+                    && row.author == story.author;
+                if unchanged {
+                    continue;
+                }
+                update.execute(params![
+                    row.id,
+                    key,
+                    story.id,
+                    story.link,
+                    story.title,
+                    story.published,
+                    story.author,
+                    body
+                ])?;
+                if !same_text {
+                    unindex.execute([row.id])?;
+                    index.execute(params![row.id, story.title, body::plain_text(story)])?;
+                }
+            }
+            None => {
+                insert.execute(params![
+                    source,
+                    key,
+                    story.id,
+                    story.link,
+                    story.title,
+                    story.published,
+                    story.author,
+                    body,
+                    now
+                ])?;
+                let id = tx.last_insert_rowid();
+                claimed.insert(id);
+                index.execute(params![id, story.title, body::plain_text(story)])?;
+                inserted += 1;
+            }
+        }
+    }
+    Ok((inserted, claimed))
+}
+
+/// The first row accepted by `free`.
+fn first_free(
+    rows: impl Iterator<Item = rusqlite::Result<Row>>,
+    free: impl Fn(&Row) -> bool,
+) -> rusqlite::Result<Option<Row>> {
+    for row in rows {
+        let row = row?;
+        if free(&row) {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
+}
+
+/// Drops what `retention` does not keep of `source`, never a starred story nor one in `kept`.
+fn apply_retention(
+    tx: &Connection,
+    source: &str,
+    now: i64,
+    retention: Retention,
+    kept: &HashSet<i64>,
+) -> rusqlite::Result<()> {
+    let mut doomed: Vec<i64> = Vec::new();
+    if let Some(days) = retention.max_age_days {
+        let cutoff = now.saturating_sub(i64::from(days) * 86_400);
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM stories WHERE source = ?1 AND read AND NOT starred
+             AND coalesce(published, fetched_at) < ?2",
+        )?;
+        for id in stmt.query_map(params![source, cutoff], |r| r.get(0))? {
+            doomed.push(id?);
+        }
+    }
+    if let Some(max) = retention.max_per_source {
+        let offset = i64::try_from(max).unwrap_or(i64::MAX);
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM stories WHERE source = ?1
+             ORDER BY published IS NULL, published DESC, id LIMIT -1 OFFSET ?2",
+        )?;
+        let mut starred = tx.prepare_cached("SELECT starred FROM stories WHERE id = ?1")?;
+        for id in stmt.query_map(params![source, offset], |r| r.get::<_, i64>(0))? {
+            let id = id?;
+            if !starred.query_row([id], |r| r.get::<_, bool>(0))? {
+                doomed.push(id);
+            }
+        }
+    }
+    let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
+    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
+    for id in doomed {
+        if !kept.contains(&id) && delete.execute([id])? > 0 {
+            unindex.execute([id])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fall_back_from_guid_to_link_to_title_and_date() {
+        let mut story = Story {
+            title: "T".into(),
+            published: Some(5),
+            ..Story::default()
+        };
+        assert_eq!(story_key("s", &story), "s\u{1f}T\u{1f}5");
+        story.published = None;
+        assert_eq!(story_key("s", &story), "s\u{1f}T\u{1f}");
+        story.link = Some("https://x/".into());
+        assert_eq!(story_key("s", &story), "s\u{1f}https://x/");
+        story.id = Some(String::new());
+        assert_eq!(story_key("s", &story), "s\u{1f}https://x/");
+        story.id = Some("g".into());
+        assert_eq!(story_key("s", &story), "s\u{1f}g");
+    }
+
+    #[test]
+    fn user_text_is_quoted_into_prefix_terms() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("- * : \""), None);
+        assert_eq!(
+            fts_query("Caf\u{e9} AND a\"b"),
+            Some("\"Caf\u{e9}\"* AND \"AND\"* AND \"a\"\"b\"*".into())
+        );
+    }
+
+    #[test]
+    fn data_dir_prefers_the_explicit_one() {
+        assert_eq!(
+            data_dir(Some(Path::new("/tmp/x"))),
+            Some(PathBuf::from("/tmp/x"))
+        );
+    }
+}

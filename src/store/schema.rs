@@ -1,0 +1,134 @@
+//! The schema, its migrations, and the checks made before a database file is touched.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::SCHEMA_VERSION;
+
+/// `PRAGMA application_id` of a gazette database ("gaze" in ASCII). A file with another non-zero
+/// id belongs to another program and is refused.
+pub(super) const APPLICATION_ID: i64 = 0x6761_7A65;
+
+/// The migrations: step `i` takes a database from `user_version` `i` to `i + 1`. A later schema
+/// appends a step (and bumps [`SCHEMA_VERSION`]); steps already released never change.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 0 → 1: stories and their full-text index.
+    "PRAGMA application_id = 1735424613;
+     CREATE TABLE stories (
+         id         INTEGER PRIMARY KEY,
+         source     TEXT NOT NULL,
+         key        TEXT NOT NULL UNIQUE,
+         guid       TEXT,
+         link       TEXT,
+         title      TEXT NOT NULL,
+         published  INTEGER,
+         author     TEXT,
+         body       TEXT NOT NULL,
+         fetched_at INTEGER NOT NULL,
+         read       INTEGER NOT NULL DEFAULT 0,
+         starred    INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE INDEX stories_source_published ON stories (source, published);
+     CREATE INDEX stories_source_link ON stories (source, link);
+     CREATE VIRTUAL TABLE stories_fts USING fts5 (
+         title, body,
+         content = '', contentless_delete = 1,
+         tokenize = 'unicode61 remove_diacritics 2'
+     );",
+];
+
+const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);
+const _: () = assert!(APPLICATION_ID == 1_735_424_613);
+
+/// Why a file cannot be used; the caller prefixes the file's path.
+pub(super) fn damaged(detail: impl std::fmt::Display) -> String {
+    let detail = detail.to_string();
+    let mut line: String = detail
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if line.chars().count() > 200 {
+        line = line.chars().take(199).collect::<String>() + "…";
+    }
+    format!("not a gazette database, or damaged ({line})")
+}
+
+fn newer(version: i64) -> String {
+    format!("made by a newer gazette (schema {version}; this one reads up to {SCHEMA_VERSION})")
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Checks a just-opened file with reads only, so a file that fails is left exactly as it was:
+/// readable as SQLite, not from a newer gazette, not another program's database, and passing
+/// `PRAGMA quick_check`. An empty file (or none) passes as schema 0.
+pub(super) fn check(conn: &Connection) -> Result<(), String> {
+    let version = user_version(conn).map_err(damaged)?;
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    if version < 0 {
+        return Err(damaged(format!("schema version {version}")));
+    }
+    let application_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(damaged)?;
+    if application_id != 0 && application_id != APPLICATION_ID {
+        return Err(damaged(format!(
+            "application id {application_id:#x} is another program's"
+        )));
+    }
+    let mut problems = Vec::new();
+    conn.pragma_query(None, "quick_check", |row| {
+        problems.push(row.get::<_, String>(0)?);
+        Ok(())
+    })
+    .map_err(damaged)?;
+    if problems != ["ok"] {
+        return Err(damaged(problems.join("; ")));
+    }
+    if version == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(damaged)?;
+        if objects > 0 {
+            return Err(damaged("it has tables but no gazette schema"));
+        }
+    }
+    Ok(())
+}
+
+/// Sets the connection up (WAL, synchronous FULL, foreign keys) and runs the migrations from the
+/// file's `user_version` up to [`SCHEMA_VERSION`] in one immediate transaction, so two processes
+/// opening a new directory at once migrate it once.
+pub(super) fn configure_and_migrate(conn: &mut Connection) -> Result<(), String> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!("cannot use a write-ahead log (journal mode {mode})"));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")
+        .and_then(|()| conn.pragma_update(None, "foreign_keys", true))
+        .map_err(|e| e.to_string())?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| e.to_string())?;
+    // Read again inside the transaction: another process may have migrated meanwhile.
+    let version = user_version(&tx).map_err(|e| e.to_string())?;
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    if version < SCHEMA_VERSION {
+        for step in &MIGRATIONS[version.max(0) as usize..] {
+            tx.execute_batch(step)
+                .map_err(|e| format!("upgrading from schema {version}: {e}"))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(|e| e.to_string())?;
+    }
+    tx.commit().map_err(|e| e.to_string())
+}

@@ -1,0 +1,108 @@
+//! The writer thread: writes leave the UI thread at once and are applied in order on a connection
+//! of their own.
+
+use std::path::Path;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::time::Duration;
+
+use crate::news::Story;
+
+use super::{Retention, Store};
+
+/// How long [`StoreWriter::flush`] (and dropping the writer) waits for the queue to drain.
+const FLUSH_WAIT: Duration = Duration::from_secs(5);
+
+/// A write for the [`StoreWriter`] thread.
+#[derive(Debug)]
+pub enum Write {
+    /// [`Store::save_source`].
+    SaveSource {
+        /// The source (feed URL, or `edition:<name>`).
+        source: String,
+        /// Its stories, as fetched.
+        stories: Vec<Story>,
+        /// The fetch time, seconds since the Unix epoch.
+        now: i64,
+        /// What to keep of the source.
+        retention: Retention,
+    },
+    /// [`Store::set_marks`]: `(key, read, starred)`.
+    Marks(Vec<(String, bool, bool)>),
+    /// Replies when everything before it is done (for tests and for quitting).
+    Flush(Sender<()>),
+}
+
+/// A writer thread owning its own connection, so the UI thread never waits on a write: commands are
+/// applied in order, each in its transaction; errors go to `on_error` (one line).
+///
+/// Dropping it lets the thread finish what was sent, waiting at most 5 s for that.
+pub struct StoreWriter {
+    queue: Option<Sender<Write>>,
+    finished: Receiver<()>,
+}
+
+impl StoreWriter {
+    /// Opens its own [`Store`] on `dir` (so an unusable database is reported here, at once) and
+    /// starts the thread.
+    pub fn spawn(
+        dir: &Path,
+        on_error: impl Fn(String) + Send + 'static,
+    ) -> anyhow::Result<StoreWriter> {
+        let mut store = Store::open(dir)?;
+        let (queue, writes) = channel::<Write>();
+        let (finish, finished) = channel();
+        std::thread::Builder::new()
+            .name("gazette-store".into())
+            .spawn(move || {
+                for write in writes {
+                    let result = match write {
+                        Write::SaveSource {
+                            source,
+                            stories,
+                            now,
+                            retention,
+                        } => store
+                            .save_source(&source, &stories, now, retention)
+                            .map(drop),
+                        Write::Marks(marks) => store.set_marks(&marks),
+                        Write::Flush(reply) => {
+                            let _ = reply.send(());
+                            Ok(())
+                        }
+                    };
+                    if let Err(e) = result {
+                        on_error(format!("{e:#}"));
+                    }
+                }
+                drop(store);
+                let _ = finish.send(());
+            })
+            .map_err(|e| anyhow::anyhow!("cannot start the store writer: {e}"))?;
+        Ok(StoreWriter {
+            queue: Some(queue),
+            finished,
+        })
+    }
+
+    /// Queues a write; returns at once.
+    pub fn send(&self, write: Write) {
+        if let Some(queue) = &self.queue {
+            // The thread only stops when this writer is dropped.
+            let _ = queue.send(write);
+        }
+    }
+
+    /// Waits (at most 5 s) until every write sent so far is committed. Used before exit.
+    pub fn flush(&self) {
+        let (reply, done) = channel();
+        self.send(Write::Flush(reply));
+        let _ = done.recv_timeout(FLUSH_WAIT);
+    }
+}
+
+impl Drop for StoreWriter {
+    fn drop(&mut self) {
+        self.queue = None;
+        let _ = self.finished.recv_timeout(FLUSH_WAIT);
+    }
+}

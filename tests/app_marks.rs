@@ -1,0 +1,146 @@
+//! Read and starred marks, the keys that set them, and the filter's `is:`/`source:`/`tag:` terms
+//! and whole-text mode, driven by `Action`s.
+
+use gazette::action::Action;
+use gazette::app::App;
+use gazette::config::Config;
+use gazette::source::Library;
+
+fn seed() -> App {
+    let mut app = App::new(Library::bundled(), Config::defaults());
+    app.update(Action::Resize(100, 30));
+    app
+}
+
+fn type_filter(app: &mut App, text: &str) {
+    app.update(Action::StartFilter);
+    for c in text.chars() {
+        app.update(Action::FilterInput(c));
+    }
+}
+
+#[test]
+fn selecting_reads_and_the_changes_are_handed_over_once() {
+    let mut app = seed();
+    assert!(app.read[0] && !app.read[1]);
+    assert_eq!(app.unread(), 17);
+    app.update(Action::Down);
+    assert!(app.read[1]);
+    let changes = app.take_mark_changes();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(changes.iter().all(|(key, read, starred)| key
+        .starts_with("edition:000_ee9c147485efd3c5.txt\u{1f}")
+        && *read
+        && !starred));
+    assert!(app.take_mark_changes().is_empty(), "taken once");
+}
+
+#[test]
+fn reading_on_open_can_be_turned_off() {
+    let config =
+        Config::from_str_with_defaults(Some(("t.toml", "[reading]\nmark_read_on_open = false\n")))
+            .unwrap();
+    let mut app = App::new(Library::bundled(), config);
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Down);
+    assert_eq!(app.unread(), 18);
+    app.update(Action::ToggleRead);
+    assert!(app.read[1]);
+}
+
+#[test]
+fn m_toggles_read_s_toggles_star_a_marks_the_list_n_finds_unread() {
+    let mut app = seed();
+    app.update(Action::ToggleRead);
+    assert!(!app.read[0], "m makes a read story unread again");
+    app.update(Action::ToggleStar);
+    assert!(app.starred[0]);
+    app.update(Action::ToggleStar);
+    assert!(!app.starred[0]);
+
+    // n goes to the next unread story after the selection.
+    app.update(Action::ToggleRead); // story 0 read again
+    app.update(Action::NextUnread);
+    assert_eq!(app.selected, 1);
+
+    type_filter(&mut app, "ukraine");
+    app.update(Action::FilterAccept);
+    app.update(Action::MarkAllRead);
+    assert!(app.visible.iter().all(|&i| app.read[i]));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Marked 2 stories read"),
+        "the selected one was read already"
+    );
+    app.update(Action::Close);
+    assert!(app.unread() > 0, "only the listed stories");
+    // With everything read, n says so instead of moving.
+    for i in 0..app.stories.len() {
+        if !app.read[i] {
+            app.select(app.visible.iter().position(|&v| v == i).unwrap());
+        }
+    }
+    let selected = app.selected;
+    app.update(Action::NextUnread);
+    assert_eq!(app.selected, selected);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("No unread stories in the list.")
+    );
+}
+
+#[test]
+fn is_terms_filter_by_state_and_combine_with_words() {
+    let mut app = seed();
+    app.update(Action::Down);
+    app.update(Action::ToggleStar); // story 1 starred (and read)
+    type_filter(&mut app, "is:starred");
+    assert_eq!(app.visible, [1]);
+    app.update(Action::FilterClear);
+    type_filter(&mut app, "is:unread u.s.");
+    let unread_us: Vec<usize> = (2..18)
+        .filter(|&i| app.stories[i].title.to_lowercase().contains("u.s."))
+        .collect();
+    assert!(!unread_us.is_empty());
+    // The selection moved onto a match and was read by that: it stays listed until the filter changes.
+    assert!(app
+        .visible
+        .iter()
+        .all(|&i| app.stories[i].title.to_lowercase().contains("u.s.")));
+    app.update(Action::FilterClear);
+    type_filter(&mut app, "source:000_ee9c");
+    assert_eq!(app.visible.len(), 18);
+    app.update(Action::FilterClear);
+    type_filter(&mut app, "source:nowhere");
+    assert!(app.visible.is_empty());
+}
+
+#[test]
+fn a_condition_typed_letter_by_letter_widens_as_it_completes() {
+    let mut app = seed();
+    type_filter(&mut app, "is:");
+    assert!(
+        app.visible.is_empty(),
+        "`is:` alone is a word no headline has"
+    );
+    app.update(Action::FilterInput('u'));
+    app.update(Action::FilterInput('n'));
+    type_filter(&mut app, "read");
+    assert_eq!(app.query, "is:unread");
+    assert!(
+        !app.visible.is_empty(),
+        "a complete condition is not narrowed from the empty list"
+    );
+}
+
+#[test]
+fn tab_searches_whole_stories_not_only_headlines() {
+    let mut app = seed();
+    type_filter(&mut app, "sheinbaum");
+    assert!(app.visible.is_empty(), "no headline names her");
+    app.update(Action::FilterToggleText);
+    assert!(app.text_mode);
+    assert_eq!(app.visible, [0], "the story's text does");
+    app.update(Action::FilterToggleText);
+    assert!(app.visible.is_empty());
+}
