@@ -95,6 +95,10 @@ pub struct App {
     pub keys: Vec<String>,
     /// Stories whose marks changed since the event loop last took them, for the store.
     pending_marks: Vec<usize>,
+    /// True while applying an action of the user's (not a background one).
+    by_user: bool,
+    /// True once the user has moved the selection.
+    user_moved: bool,
     /// True when the filter searches story text (through `text_index`), not only headlines.
     pub text_mode: bool,
     /// The full-text index (the store's FTS), if there is one; without it text is scanned.
@@ -168,6 +172,8 @@ impl App {
             starred: vec![false; count],
             keys: Vec::new(),
             pending_marks: Vec::new(),
+            by_user: false,
+            user_moved: false,
             text_mode: false,
             text_index: None,
             group_by_source: false,
@@ -300,6 +306,23 @@ impl App {
         if from_user {
             self.message = None;
         }
+        // Only the user's own moves open (and so read) a story, and once they have moved, news
+        // arriving in the background no longer pulls the selection to the top.
+        self.by_user = from_user;
+        self.user_moved |= from_user
+            && matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+                    | Action::Click(..)
+                    | Action::Wheel(..)
+                    | Action::NextUnread
+                    | Action::ToggleFullView
+            );
         if from_user && self.show_errors && action != Action::Quit {
             // The problems overlay is modal: the next command closes it (Esc, or any bound key).
             self.show_errors = false;
@@ -346,6 +369,13 @@ impl App {
             Action::FocusNext | Action::FocusList => {}
             Action::ToggleFullView if self.selected_story().is_none() && !self.full_view => {}
             Action::ToggleFullView => {
+                // Opening the reading view reads the story, even one selected automatically.
+                if let Some(story) = self
+                    .selected_story()
+                    .filter(|_| self.config.reading.mark_read_on_open)
+                {
+                    self.set_read(story, true);
+                }
                 self.full_view = !self.full_view;
                 self.focus = if self.full_view {
                     Focus::Story
@@ -505,7 +535,7 @@ impl App {
         }
         self.relayout();
         if let Some(story) = self.selected_story() {
-            if self.config.reading.mark_read_on_open {
+            if self.config.reading.mark_read_on_open && self.by_user {
                 self.set_read(story, true);
             }
         }

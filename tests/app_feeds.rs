@@ -146,7 +146,12 @@ fn a_changed_entry_is_updated_in_place_and_keeps_its_read_state() {
         vec![story("Draft title", "1", 100), story("Other", "2", 50)],
         "v1",
     ));
-    assert!(app.read[0], "the selected story is read");
+    assert!(
+        !app.read[0],
+        "selected automatically, not opened by the user"
+    );
+    app.update(Action::ToggleRead);
+    assert!(app.read[0]);
     app.update(Action::RefreshAll);
     app.update(parsed(
         vec![story("Final title", "1", 100), story("Other", "2", 50)],

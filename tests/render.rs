@@ -65,7 +65,7 @@ fn split_pane_at_100x30() {
     // First headline, marked as full text and cut with "…" at the pane width.
     let first = list_row(&buffer, 1, 40);
     assert!(
-        first.starts_with(" ▪ U.S. President Donald Trump"),
+        first.starts_with("●▪ U.S. President Donald Trump"),
         "{first}"
     );
     assert!(first.ends_with('…'));
@@ -111,7 +111,7 @@ fn split_pane_at_40x10() {
     let app = app_at(Library::bundled(), 40, 10);
     let lines = screen(&draw(&app, 40, 10));
     assert!(lines[0].starts_with("┌ Headlines"), "{lines:#?}");
-    assert!(lines[1].starts_with("│ ▪ U.S. Pr"), "{lines:#?}");
+    assert!(lines[1].starts_with("│●▪ U.S. Pr"), "{lines:#?}");
     assert!(lines[1].contains('…'));
     assert!(lines[9].starts_with(" 18 stories"));
     for line in &lines {
@@ -138,7 +138,7 @@ fn wide_character_headlines_are_cut_by_display_width() {
         // The border after the list is intact: nothing spilled over it.
         assert_eq!(buffer[(list_width - 1, y)].symbol(), "│");
     }
-    assert!(list_row(&buffer, 1, list_width).starts_with("   東京都の新しい"));
+    assert!(list_row(&buffer, 1, list_width).starts_with("●  東京都の新しい"));
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn several_editions_show_which_one_a_headline_is_from() {
     let app = app_at(library, 100, 20);
     let buffer = draw(&app, 100, 20);
     assert!(
-        list_row(&buffer, 1, 40).starts_with("   world.txt World Headline"),
+        list_row(&buffer, 1, 40).starts_with("●  world.txt World Headline"),
         "{}",
         list_row(&buffer, 1, 40)
     );
@@ -212,9 +212,9 @@ fn help_overlay_lists_the_active_keymap() {
         Config::from_str_with_defaults(Some(("test.toml", "[keys]\nquit = [\"x\", \"ctrl-q\"]\n")))
             .unwrap();
     let mut app = App::new(Library::bundled(), config);
-    app.update(Action::Resize(100, 30));
+    app.update(Action::Resize(100, 50));
     app.update(Action::Help);
-    let lines = screen(&draw(&app, 100, 30));
+    let lines = screen(&draw(&app, 100, 50));
     let text = lines.join("\n");
     assert!(text.contains("Keys (Esc closes)"), "{text}");
     assert!(text.contains("Up, k") && text.contains("previous headline"));

@@ -89,6 +89,10 @@ impl App {
         }
         self.rebuild_order();
         self.refilter(false);
+        if !self.user_moved {
+            // Until the user moves, the selection stays on the newest story.
+            self.select(0);
+        }
     }
 
     /// Adds a source's fetched stories: an entry seen before (same guid; or, under a new guid,

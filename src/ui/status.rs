@@ -47,7 +47,8 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
                 .refresh
                 .as_ref()
                 .map_or((0, 0), |r| (r.done + 1, r.total));
-            format!("Refreshing {}/{} feeds… ", r.0.min(r.1), r.1)
+            let feeds = if r.1 == 1 { "feed" } else { "feeds" };
+            format!("Refreshing {}/{} {feeds}… ", r.0.min(r.1), r.1)
         }
         None if app.filtering => {
             let mode = if app.text_mode {
