@@ -99,6 +99,8 @@ pub struct App {
     by_user: bool,
     /// True once the user has moved the selection.
     user_moved: bool,
+    /// True with `--offline`: nothing is fetched.
+    pub offline: bool,
     /// True when the filter searches story text (through `text_index`), not only headlines.
     pub text_mode: bool,
     /// The full-text index (the store's FTS), if there is one; without it text is scanned.
@@ -174,6 +176,7 @@ impl App {
             pending_marks: Vec::new(),
             by_user: false,
             user_moved: false,
+            offline: false,
             text_mode: false,
             text_index: None,
             group_by_source: false,

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use gazette::app::App;
+use gazette::app::{App, TextIndex};
 use gazette::config::{user_config_path, Config};
 use gazette::feed::FeedFetched;
 use gazette::fetch::{FetchRequest, Fetcher};
 use gazette::sanitize::clean_line;
 use gazette::source::Library;
+use gazette::store::{self, Store};
 use gazette::subscriptions::{self, Subscription};
 use gazette::terminal::{self, Exit};
 use gazette::ui::theme::Theme;
@@ -37,6 +38,12 @@ struct Cli {
     /// Read this config file instead of $XDG_CONFIG_HOME/gazette/config.toml.
     #[arg(long, value_name = "PATH", global = true)]
     config: Option<PathBuf>,
+    /// Keep the offline store in DIR instead of $XDG_DATA_HOME/gazette.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Show what is stored; never touch the network.
+    #[arg(long)]
+    offline: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,9 +92,24 @@ fn main() -> ExitCode {
         None => {}
     }
 
-    let library = match open_library(&cli.paths, &feeds) {
+    let mut library = match open_library(&cli.paths, &feeds) {
         Ok(library) => library,
         Err(e) => return fail(&format!("{e:#}"), 1),
+    };
+    // The store: what was fetched before, and the marks. A store that cannot be used as it is
+    // (newer, damaged) is an error; no place for one (no home directory) means running without.
+    let data_dir = store::data_dir(cli.data_dir.as_deref());
+    let store = match data_dir.as_deref().map(Store::open).transpose() {
+        Ok(store) => store,
+        Err(e) => return fail(&format!("{e:#}"), 2),
+    };
+    let marks = match store
+        .as_ref()
+        .map(|s| load_stored(s, &mut library))
+        .transpose()
+    {
+        Ok(marks) => marks.unwrap_or_default(),
+        Err(e) => return fail(&format!("{e:#}"), 2),
     };
 
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
@@ -95,7 +117,11 @@ fn main() -> ExitCode {
         if dumb && !cli.list {
             eprintln!("gazette: TERM=dumb cannot show the reader; listing the headlines instead");
         }
-        let library = fetch_now(library, &config);
+        let library = if cli.offline {
+            library
+        } else {
+            fetch_now(library, &config)
+        };
         for note in &library.notes {
             eprintln!("gazette: {}", clean_line(note));
         }
@@ -104,7 +130,16 @@ fn main() -> ExitCode {
 
     let mut app = App::new(library, config);
     app.theme = Theme::from_env(&app.config.colors);
-    match terminal::run(app) {
+    app.offline = cli.offline;
+    app.restore_marks(&marks);
+    if let Some(search) = data_dir.as_deref().and_then(|dir| Store::open(dir).ok()) {
+        // A second connection for reading: the full-text index, queried as the user types.
+        app.text_index = Some(TextIndex(Box::new(move |words: &[String]| {
+            search.search(&words.join(" "), usize::MAX)
+        })));
+    }
+    drop(store);
+    match terminal::run(app, data_dir.as_deref()) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
         Err(e) => fail(&format!("{e:#}"), 1),
@@ -137,6 +172,35 @@ fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Lib
         library.add_subscription(&feed.url, feed.name.as_deref());
     }
     Ok(library)
+}
+
+/// Adds the stored stories of every feed to the library (the last fetch, shown before any network
+/// answer) and returns the stored marks of all its stories.
+fn load_stored(
+    store: &Store,
+    library: &mut Library,
+) -> anyhow::Result<std::collections::HashMap<String, (bool, bool)>> {
+    let mut marks = std::collections::HashMap::new();
+    for i in 0..library.editions.len() {
+        let source = library.editions[i].source_key();
+        let known: std::collections::HashSet<String> = library
+            .stories
+            .iter()
+            .filter(|s| s.edition == i)
+            .map(|s| store::story_key(&source, s))
+            .collect();
+        let stored = store.load_source(&source)?;
+        let mut cached = Vec::new();
+        for s in stored {
+            marks.insert(s.key.clone(), (s.read, s.starred));
+            // A feed file read just now is newer than its stored copy; keep only what it lacks.
+            if library.editions[i].is_feed() && !known.contains(&s.key) {
+                cached.push(s.story);
+            }
+        }
+        library.add_stories(i, cached);
+    }
+    Ok(marks)
 }
 
 /// For `--list`: fetches the feeds that have no stories yet, waiting for them (in parallel), and

@@ -19,9 +19,11 @@ use ratatui::Terminal;
 
 use crate::action::{Action, Effect};
 use crate::app::App;
-use crate::feed::FeedUpdate;
+use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::Fetcher;
 use crate::keymap::InputMode;
+use crate::news::Story;
+use crate::store::{Retention, StoreWriter, Write};
 
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,8 @@ pub enum Message {
     Feed(Box<FeedUpdate>),
     /// Time for an automatic refresh.
     Tick,
+    /// A write to the store failed.
+    StoreError(String),
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -83,7 +87,7 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
 /// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
-pub fn run(mut app: App) -> Result<Exit> {
+pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -102,10 +106,44 @@ pub fn run(mut app: App) -> Result<Exit> {
     spawn_input_reader(tx.clone());
     spawn_signal_listener(tx.clone())?;
     spawn_auto_refresh(tx.clone(), app.config.fetch.auto_refresh_minutes);
+    let store = match data_dir {
+        Some(dir) => {
+            let errors = tx.clone();
+            let report = move |e: String| {
+                let _ = errors.send(Message::StoreError(e));
+            };
+            Some(StoreWriter::spawn(dir, report)?)
+        }
+        None => None,
+    };
+    if let Some(store) = &store {
+        // Editions are stored too: their stories join the full-text index and carry marks.
+        for source in (0..app.editions.len()).filter(|&i| !app.editions[i].is_feed()) {
+            let stories: Vec<Story> = app
+                .stories
+                .iter()
+                .filter(|s| s.edition == source)
+                .cloned()
+                .collect();
+            store.send(save(
+                app.editions[source].source_key(),
+                stories,
+                &app.config,
+            ));
+        }
+    }
+    let saver = store.as_ref().and_then(StoreWriter::queue);
+    let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
+    let settings = app.config.clone();
     let fetch_tx = tx;
     let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
-        // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
+        // Parsing and HTML conversion happen here, on the worker thread, never on the UI's; so
+        // does handing the stories to the store, before the UI hears of them.
         let update = crate::feed::process(result);
+        if let (Some(saver), Ok(FeedFetched::Parsed { feed, .. })) = (&saver, &update.outcome) {
+            let source = sources.get(update.source).cloned().unwrap_or_default();
+            let _ = saver.send(save(source, feed.stories.clone(), &settings));
+        }
         let _ = fetch_tx.send(Message::Feed(Box::new(update)));
     });
 
@@ -129,7 +167,8 @@ pub fn run(mut app: App) -> Result<Exit> {
             // Each event is translated against the state the ones before it left (a `/` in the
             // same burst as the letters after it starts the filter they type into).
             let action = match message {
-                Message::Signal(n) => return Ok(Exit::Signal(n)),
+                Message::Signal(n) => return Ok(finish(store, Exit::Signal(n))),
+                Message::StoreError(e) => Some(Action::Notify(format!("Store: {e}"))),
                 Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
                 Message::Input(event) => action_for_event(&app, &event),
                 Message::Feed(update) => Some(Action::FeedUpdated(update)),
@@ -138,12 +177,41 @@ pub fn run(mut app: App) -> Result<Exit> {
             // Events that map to no action (mouse motion, key releases) cost no frame.
             let Some(action) = action else { continue };
             let effect = app.update(action);
+            if let Some(store) = &store {
+                let marks = app.take_mark_changes();
+                if !marks.is_empty() {
+                    store.send(Write::Marks(marks));
+                }
+            }
             if effect == Some(Effect::Quit) {
-                return Ok(Exit::Quit);
+                return Ok(finish(store, Exit::Quit));
             }
             carry_out(effect, &mut app, &mut terminal, &fetcher)?;
             redraw = true;
         }
+    }
+}
+
+/// Waits for the store to commit what it was sent, then ends with `exit`.
+fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
+    if let Some(store) = store {
+        store.flush();
+    }
+    exit
+}
+
+/// A store write saving `stories` as source `source`'s, with the configured retention.
+fn save(source: String, stories: Vec<Story>, config: &crate::config::Config) -> Write {
+    let keep = config.store;
+    Write::SaveSource {
+        source,
+        stories,
+        now: chrono::Utc::now().timestamp(),
+        retention: Retention {
+            max_per_source: (keep.max_stories_per_feed > 0)
+                .then_some(keep.max_stories_per_feed as usize),
+            max_age_days: (keep.max_age_days > 0).then_some(keep.max_age_days),
+        },
     }
 }
 

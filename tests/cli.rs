@@ -113,6 +113,8 @@ fn a_closed_pipe_is_not_an_error() {
         .args(["--list", "many.txt"])
         .current_dir(home.path())
         .env("XDG_CONFIG_HOME", home.path())
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -15,6 +15,11 @@ impl App {
     /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
     /// the status bar why there is nothing to do.
     pub(super) fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
+        if self.offline {
+            self.message =
+                Some("Offline (--offline): showing what is stored, fetching nothing.".into());
+            return None;
+        }
         let wanted: Vec<usize> = match only {
             Some(source) => vec![source],
             None => (0..self.editions.len()).collect(),

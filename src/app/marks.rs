@@ -60,6 +60,18 @@ impl App {
         }
     }
 
+    /// Sets the marks the store remembers (key → read, starred), as they were last time; these
+    /// are not changes to save again.
+    pub fn restore_marks(&mut self, marks: &std::collections::HashMap<String, (bool, bool)>) {
+        for i in 0..self.stories.len() {
+            if let Some(&(read, starred)) = marks.get(&self.keys[i]) {
+                self.read[i] = read;
+                self.starred[i] = starred;
+            }
+        }
+        self.refilter(false);
+    }
+
     /// The marks changed since the last call, as (key, read, starred), for the store to save.
     pub fn take_mark_changes(&mut self) -> Vec<(String, bool, bool)> {
         let mut changed = std::mem::take(&mut self.pending_marks);

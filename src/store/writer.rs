@@ -100,6 +100,14 @@ impl StoreWriter {
     }
 }
 
+impl StoreWriter {
+    /// A queue handle other threads can send writes on (fetch workers save what they fetched),
+    /// in order with this writer's own.
+    pub fn queue(&self) -> Option<Sender<Write>> {
+        self.queue.clone()
+    }
+}
+
 impl Drop for StoreWriter {
     fn drop(&mut self) {
         self.queue = None;
