@@ -169,7 +169,8 @@ fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Lib
     }
     let mut library = Library::default();
     for feed in feeds {
-        library.add_subscription(&feed.url, feed.name.as_deref());
+        let index = library.add_subscription(&feed.url, feed.name.as_deref());
+        library.editions[index].tags = feed.tags.clone();
     }
     Ok(library)
 }

@@ -162,6 +162,11 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
         if redraw {
             terminal.draw(|frame| crate::ui::render(frame, &app))?;
         }
+        // Debug builds only: lets the end-to-end tests check that a panic restores the terminal.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("GAZETTE_TEST_PANIC").is_some() {
+            panic!("GAZETTE_TEST_PANIC is set");
+        }
         redraw = false;
         for message in next_messages(&rx)? {
             // Each event is translated against the state the ones before it left (a `/` in the

@@ -186,3 +186,19 @@ fn resize_redraws_and_keeps_the_selection() {
     g.assert_exit(0);
     g.assert_restored();
 }
+
+#[test]
+fn a_panic_restores_the_terminal_before_reporting() {
+    // Debug builds panic after the first frame when GAZETTE_TEST_PANIC is set.
+    let mut g = Gazette::start_with_env(100, 30, &[], |_| {
+        vec![("GAZETTE_TEST_PANIC".to_string(), "1".into())]
+    });
+    g.assert_exit(101);
+    g.assert_restored();
+    // The panic message is readable on the normal screen, not lost in the alternate one.
+    assert!(
+        g.text().contains("GAZETTE_TEST_PANIC is set"),
+        "{}",
+        g.text()
+    );
+}
