@@ -15,6 +15,7 @@ pub mod news;
 pub mod reader;
 pub mod sanitize;
 pub mod source;
+pub mod store;
 pub mod subscriptions;
 pub mod terminal;
 pub mod text;

@@ -1,7 +1,7 @@
 //! A story's body as stored: JSON of its paragraphs (text, kind, styled spans) and references.
 //!
-//! The JSON shape is the database's own, independent of the in-memory model, so the model can change
-//! without changing what is on disk:
+//! The JSON shape is the database's own, independent of the in-memory model, so the model can
+//! change without changing what is on disk:
 //!
 //! ```json
 //! {"paragraphs": [{"text": "Hello world", "kind": "heading",
@@ -47,7 +47,7 @@ enum Kind {
     Preformatted,
 }
 
-fn no_references(references: &Cow<'_, [String]>) -> bool {
+fn no_references(references: &[String]) -> bool {
     references.is_empty()
 }
 

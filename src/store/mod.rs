@@ -7,8 +7,11 @@
 //! so two gazette processes on one data directory take turns, `application_id` 0x67617A65
 //! ("gaze"), and the schema version in `user_version`. Migrations are an ordered list of SQL steps
 //! applied from the file's `user_version` up to [`SCHEMA_VERSION`] in one transaction; an empty
-//! file is version 0. A file that is not SQLite, is damaged (`PRAGMA quick_check`), belongs to
-//! another program, or comes from a newer gazette is refused before anything is written to it.
+//! file is version 0. A file that is not SQLite, has a damaged header or schema
+//! (`PRAGMA quick_check(sqlite_schema)`), is shorter than its header says, belongs to another
+//! program, or comes from a newer gazette is refused before anything is written to it. Opening
+//! does not read the whole file (a full `quick_check` of 100,000 stories takes seconds): damage
+//! deeper in is reported, as an error naming the file, by the operation that meets it.
 //!
 //! # Schema 1
 //!
@@ -31,6 +34,7 @@
 //! CREATE INDEX stories_source_link ON stories (source, link);
 //! CREATE VIRTUAL TABLE stories_fts USING fts5 (title, body, content = '',
 //!     contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+//! INSERT INTO stories_fts (stories_fts, rank) VALUES ('hashsize', 16777216);
 //! ```
 //!
 //! `stories_fts` is contentless (the text is not stored twice): its rowid is `stories.id`, `body`
@@ -38,10 +42,11 @@
 //! transaction as every insert, update and delete. The body JSON is described in `body.rs`.
 
 mod body;
+mod save;
 mod schema;
 mod writer;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
@@ -84,7 +89,7 @@ pub struct Retention {
     pub max_age_days: Option<u32>,
 }
 
-/// The stable key of a story within a source (a feed URL, or "edition:<name>" for a plain-text
+/// The stable key of a story within a source (a feed URL, or `edition:<name>` for a plain-text
 /// edition): source + U+001F + (guid if any, else link if any, else title + U+001F +
 /// published-or-empty). An empty guid or link counts as none.
 pub fn story_key(source: &str, story: &Story) -> String {
@@ -113,7 +118,9 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
 pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     match explicit {
         Some(dir) => Some(dir.to_path_buf()),
-        None => directories::ProjectDirs::from("", "", "gazette").map(|d| d.data_dir().to_path_buf()),
+        None => {
+            directories::ProjectDirs::from("", "", "gazette").map(|d| d.data_dir().to_path_buf())
+        }
     }
 }
 
@@ -123,44 +130,17 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// A stored row, as compared against a story being saved.
-struct Row {
-    id: i64,
-    key: String,
-    guid: Option<String>,
-    link: Option<String>,
-    title: String,
-    published: Option<i64>,
-    author: Option<String>,
-    body: String,
-}
-
-const ROW_COLUMNS: &str = "id, key, guid, link, title, published, author, body";
-
-impl Row {
-    fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-        Ok(Row {
-            id: r.get(0)?,
-            key: r.get(1)?,
-            guid: r.get(2)?,
-            link: r.get(3)?,
-            title: r.get(4)?,
-            published: r.get(5)?,
-            author: r.get(6)?,
-            body: r.get(7)?,
-        })
-    }
-}
-
 impl Store {
     /// Opens (creating the directory and file if needed) `dir/gazette.db`: WAL journal,
     /// synchronous=FULL, busy_timeout 5 s (so two gazette processes on one data dir both work,
     /// taking turns), foreign keys, then migrations in one transaction. Errors are one line naming
     /// the file, and never modify the file:
-    ///  - from a newer gazette: "<path>: made by a newer gazette (schema 7; this one reads up to 1)"
-    ///  - not SQLite, damaged, or another program's: "<path>: not a gazette database, or damaged
-    ///    (<sqlite message>)"; the checks (user_version, application_id, `PRAGMA quick_check`)
-    ///    only read, and run before WAL is set or anything is migrated.
+    ///  - from a newer gazette:
+    ///    `<path>: made by a newer gazette (schema 7; this one reads up to 1)`
+    ///  - not SQLite, damaged, or another program's: `<path>: not a gazette database, or damaged
+    ///    (<sqlite message>)`; the checks (user_version, application_id, `PRAGMA
+    ///    quick_check(sqlite_schema)`, the length against the header's page count) only read,
+    ///    and run before WAL is set or anything is migrated.
     pub fn open(dir: &Path) -> anyhow::Result<Store> {
         let path = dir.join(DB_FILE);
         let fail = |e: &dyn Display| anyhow!("{}: {e}", path.display());
@@ -171,7 +151,7 @@ impl Store {
         let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| fail(&e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| fail(&e))?;
-        schema::check(&conn).map_err(|e| fail(&e))?;
+        schema::check(&conn, &path).map_err(|e| fail(&e))?;
         schema::configure_and_migrate(&mut conn).map_err(|e| fail(&e))?;
         Ok(Store { conn, path })
     }
@@ -263,8 +243,8 @@ impl Store {
     ) -> anyhow::Result<usize> {
         let save = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (inserted, kept) = save_stories(&tx, source, stories, now)?;
-            apply_retention(&tx, source, now, retention, &kept)?;
+            let (inserted, kept) = save::save_stories(&tx, source, stories, now)?;
+            save::apply_retention(&tx, source, now, retention, &kept)?;
             tx.commit()?;
             Ok(inserted)
         };
@@ -318,182 +298,6 @@ fn fts_query(query: &str) -> Option<String> {
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" AND "))
-}
-
-/// Upserts the stories (see [`Store::save_source`]); returns how many were inserted and the ids of
-/// every row this save matched or inserted.
-fn save_stories(
-    tx: &Connection,
-    source: &str,
-    stories: &[Story],
-    now: i64,
-) -> rusqlite::Result<(usize, HashSet<i64>)> {
-    let keys: Vec<String> = stories.iter().map(|s| story_key(source, s)).collect();
-    let batch_keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let mut links: HashMap<&str, usize> = HashMap::new();
-    let mut titles: HashMap<(&str, i64), usize> = HashMap::new();
-    for story in stories {
-        if let Some(link) = non_empty(&story.link) {
-            *links.entry(link).or_default() += 1;
-        }
-        if let Some(published) = story.published {
-            *titles.entry((&story.title, published)).or_default() += 1;
-        }
-    }
-
-    let mut by_key = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM stories WHERE key = ?1"
-    ))?;
-    let mut by_link = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM stories WHERE source = ?1 AND link = ?2 ORDER BY id"
-    ))?;
-    let mut by_title = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM stories
-         WHERE source = ?1 AND published = ?2 AND title = ?3 ORDER BY id"
-    ))?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO stories (source, key, guid, link, title, published, author, body, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE stories SET key = ?2, guid = ?3, link = ?4, title = ?5, published = ?6,
-         author = ?7, body = ?8 WHERE id = ?1",
-    )?;
-    let mut index = tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
-    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
-
-    let mut claimed: HashSet<i64> = HashSet::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut inserted = 0;
-    for (story, key) in stories.iter().zip(&keys) {
-        // The same story twice in one source: the first one counts.
-        if !seen.insert(key) {
-            continue;
-        }
-        // A fallback may take a row that no story of this save claims by key, and not twice.
-        let free = |row: &Row| !claimed.contains(&row.id) && !batch_keys.contains(row.key.as_str());
-        let mut found = by_key.query_row([key], Row::from_sql).optional()?;
-        if found.is_none() {
-            if let Some(link) = non_empty(&story.link).filter(|l| links[l] == 1) {
-                found = first_free(by_link.query_map(params![source, link], Row::from_sql)?, free)?;
-            }
-        }
-        if found.is_none() {
-            if let Some(published) = story.published {
-                if titles[&(story.title.as_str(), published)] == 1 {
-                    let rows =
-                        by_title.query_map(params![source, published, story.title], Row::from_sql)?;
-                    found = first_free(rows, free)?;
-                }
-            }
-        }
-
-        let body = body::encode(story);
-        match found {
-            Some(row) => {
-                claimed.insert(row.id);
-                let same_text = row.title == story.title && row.body == body;
-                let unchanged = same_text
-                    && row.key == *key
-                    && row.guid == story.id
-                    && row.link == story.link
-                    && row.published == story.published
-                    && row.author == story.author;
-                if unchanged {
-                    continue;
-                }
-                update.execute(params![
-                    row.id,
-                    key,
-                    story.id,
-                    story.link,
-                    story.title,
-                    story.published,
-                    story.author,
-                    body
-                ])?;
-                if !same_text {
-                    unindex.execute([row.id])?;
-                    index.execute(params![row.id, story.title, body::plain_text(story)])?;
-                }
-            }
-            None => {
-                insert.execute(params![
-                    source,
-                    key,
-                    story.id,
-                    story.link,
-                    story.title,
-                    story.published,
-                    story.author,
-                    body,
-                    now
-                ])?;
-                let id = tx.last_insert_rowid();
-                claimed.insert(id);
-                index.execute(params![id, story.title, body::plain_text(story)])?;
-                inserted += 1;
-            }
-        }
-    }
-    Ok((inserted, claimed))
-}
-
-/// The first row accepted by `free`.
-fn first_free(
-    rows: impl Iterator<Item = rusqlite::Result<Row>>,
-    free: impl Fn(&Row) -> bool,
-) -> rusqlite::Result<Option<Row>> {
-    for row in rows {
-        let row = row?;
-        if free(&row) {
-            return Ok(Some(row));
-        }
-    }
-    Ok(None)
-}
-
-/// Drops what `retention` does not keep of `source`, never a starred story nor one in `kept`.
-fn apply_retention(
-    tx: &Connection,
-    source: &str,
-    now: i64,
-    retention: Retention,
-    kept: &HashSet<i64>,
-) -> rusqlite::Result<()> {
-    let mut doomed: Vec<i64> = Vec::new();
-    if let Some(days) = retention.max_age_days {
-        let cutoff = now.saturating_sub(i64::from(days) * 86_400);
-        let mut stmt = tx.prepare_cached(
-            "SELECT id FROM stories WHERE source = ?1 AND read AND NOT starred
-             AND coalesce(published, fetched_at) < ?2",
-        )?;
-        for id in stmt.query_map(params![source, cutoff], |r| r.get(0))? {
-            doomed.push(id?);
-        }
-    }
-    if let Some(max) = retention.max_per_source {
-        let offset = i64::try_from(max).unwrap_or(i64::MAX);
-        let mut stmt = tx.prepare_cached(
-            "SELECT id FROM stories WHERE source = ?1
-             ORDER BY published IS NULL, published DESC, id LIMIT -1 OFFSET ?2",
-        )?;
-        let mut starred = tx.prepare_cached("SELECT starred FROM stories WHERE id = ?1")?;
-        for id in stmt.query_map(params![source, offset], |r| r.get::<_, i64>(0))? {
-            let id = id?;
-            if !starred.query_row([id], |r| r.get::<_, bool>(0))? {
-                doomed.push(id);
-            }
-        }
-    }
-    let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
-    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
-    for id in doomed {
-        if !kept.contains(&id) && delete.execute([id])? > 0 {
-            unindex.execute([id])?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The schema, its migrations, and the checks made before a database file is touched.
 
+use std::path::Path;
+
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::SCHEMA_VERSION;
@@ -12,7 +14,7 @@ pub(super) const APPLICATION_ID: i64 = 0x6761_7A65;
 /// appends a step (and bumps [`SCHEMA_VERSION`]); steps already released never change.
 pub(super) const MIGRATIONS: &[&str] = &[
     // 0 → 1: stories and their full-text index.
-    "PRAGMA application_id = 1735424613;
+    "PRAGMA application_id = 1734441573;
      CREATE TABLE stories (
          id         INTEGER PRIMARY KEY,
          source     TEXT NOT NULL,
@@ -33,11 +35,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
          title, body,
          content = '', contentless_delete = 1,
          tokenize = 'unicode61 remove_diacritics 2'
-     );",
+     );
+     -- Index 16 MiB of new text in memory before writing a segment (default 1 MiB): a large first
+     -- save spends a quarter less time merging segments.
+     INSERT INTO stories_fts (stories_fts, rank) VALUES ('hashsize', 16777216);",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);
-const _: () = assert!(APPLICATION_ID == 1_735_424_613);
+const _: () = assert!(APPLICATION_ID == 1_734_441_573);
 
 /// Why a file cannot be used; the caller prefixes the file's path.
 pub(super) fn damaged(detail: impl std::fmt::Display) -> String {
@@ -54,6 +59,29 @@ pub(super) fn damaged(detail: impl std::fmt::Display) -> String {
     format!("not a gazette database, or damaged ({line})")
 }
 
+/// A file cut short (a failed copy, a full disk) reads as SQLite until a missing page is needed:
+/// catch it from its header's page count. Only when no write-ahead log is in use, since pages
+/// not yet checkpointed live in the log, past the end of the file. The sizes are read after the
+/// page count, and the log of an open database is never shortened (no `journal_size_limit`, no
+/// truncating checkpoint), so a concurrent writer cannot make a whole file look short.
+fn check_length(conn: &Connection, path: &Path) -> Result<(), String> {
+    let pages: i64 = conn
+        .pragma_query_value(None, "page_count", |r| r.get(0))
+        .map_err(damaged)?;
+    let page_size: i64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .map_err(damaged)?;
+    let expected = u64::try_from(pages.saturating_mul(page_size)).unwrap_or(0);
+    let length = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let actual = length(path);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if length(Path::new(&wal)) == 0 && actual < expected {
+        return Err(damaged(format!("cut short: {actual} bytes of {expected}")));
+    }
+    Ok(())
+}
+
 fn newer(version: i64) -> String {
     format!("made by a newer gazette (schema {version}; this one reads up to {SCHEMA_VERSION})")
 }
@@ -63,9 +91,14 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Checks a just-opened file with reads only, so a file that fails is left exactly as it was:
-/// readable as SQLite, not from a newer gazette, not another program's database, and passing
-/// `PRAGMA quick_check`. An empty file (or none) passes as schema 0.
-pub(super) fn check(conn: &Connection) -> Result<(), String> {
+/// readable as SQLite, not from a newer gazette, not another program's database, its schema
+/// intact (`PRAGMA quick_check(sqlite_schema)`), and not shorter than its header says. An empty
+/// file (or none) passes as schema 0.
+///
+/// A full `PRAGMA quick_check` would also find a damaged page in the middle, but it reads the whole
+/// file and checks the full-text index (about 5 s for 100,000 stories): such damage is reported
+/// instead by the operation that meets it, and SQLite never writes over it.
+pub(super) fn check(conn: &Connection, path: &Path) -> Result<(), String> {
     let version = user_version(conn).map_err(damaged)?;
     if version > SCHEMA_VERSION {
         return Err(newer(version));
@@ -82,7 +115,7 @@ pub(super) fn check(conn: &Connection) -> Result<(), String> {
         )));
     }
     let mut problems = Vec::new();
-    conn.pragma_query(None, "quick_check", |row| {
+    conn.pragma(None, "quick_check", "sqlite_schema", |row| {
         problems.push(row.get::<_, String>(0)?);
         Ok(())
     })
@@ -90,6 +123,7 @@ pub(super) fn check(conn: &Connection) -> Result<(), String> {
     if problems != ["ok"] {
         return Err(damaged(problems.join("; ")));
     }
+    check_length(conn, path)?;
     if version == 0 {
         let objects: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
@@ -109,7 +143,9 @@ pub(super) fn configure_and_migrate(conn: &mut Connection) -> Result<(), String>
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(format!("cannot use a write-ahead log (journal mode {mode})"));
+        return Err(format!(
+            "cannot use a write-ahead log (journal mode {mode})"
+        ));
     }
     conn.pragma_update(None, "synchronous", "FULL")
         .and_then(|()| conn.pragma_update(None, "foreign_keys", true))

@@ -87,7 +87,7 @@ impl StoreWriter {
     /// Queues a write; returns at once.
     pub fn send(&self, write: Write) {
         if let Some(queue) = &self.queue {
-            // The thread only stops when this writer is dropped.
+            // The thread only stops once this writer and every queue() handle are dropped.
             let _ = queue.send(write);
         }
     }

@@ -1,0 +1,216 @@
+//! Saving a source's stories: matching them to stored rows, and retention.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{body, non_empty, story_key, Retention};
+use crate::news::Story;
+
+/// A stored row, as compared against a story being saved.
+struct Row {
+    id: i64,
+    key: String,
+    guid: Option<String>,
+    link: Option<String>,
+    title: String,
+    published: Option<i64>,
+    author: Option<String>,
+    body: String,
+}
+
+const ROW_COLUMNS: &str = "id, key, guid, link, title, published, author, body";
+
+impl Row {
+    fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+        Ok(Row {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            guid: r.get(2)?,
+            link: r.get(3)?,
+            title: r.get(4)?,
+            published: r.get(5)?,
+            author: r.get(6)?,
+            body: r.get(7)?,
+        })
+    }
+}
+
+/// Upserts the stories (see [`Store::save_source`]); returns how many were inserted and the ids of
+/// every row this save matched or inserted.
+pub(super) fn save_stories(
+    tx: &Connection,
+    source: &str,
+    stories: &[Story],
+    now: i64,
+) -> rusqlite::Result<(usize, HashSet<i64>)> {
+    let keys: Vec<String> = stories.iter().map(|s| story_key(source, s)).collect();
+    let batch_keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut links: HashMap<&str, usize> = HashMap::new();
+    let mut titles: HashMap<(&str, i64), usize> = HashMap::new();
+    for story in stories {
+        if let Some(link) = non_empty(&story.link) {
+            *links.entry(link).or_default() += 1;
+        }
+        if let Some(published) = story.published {
+            *titles.entry((&story.title, published)).or_default() += 1;
+        }
+    }
+
+    let mut by_key =
+        tx.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM stories WHERE key = ?1"))?;
+    let mut by_link = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM stories WHERE source = ?1 AND link = ?2 ORDER BY id"
+    ))?;
+    let mut by_title = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM stories
+         WHERE source = ?1 AND published = ?2 AND title = ?3 ORDER BY id"
+    ))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO stories (source, key, guid, link, title, published, author, body, fetched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE stories SET key = ?2, guid = ?3, link = ?4, title = ?5, published = ?6,
+         author = ?7, body = ?8 WHERE id = ?1",
+    )?;
+    let mut index =
+        tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
+
+    let mut claimed: HashSet<i64> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut inserted = 0;
+    for (story, key) in stories.iter().zip(&keys) {
+        // The same story twice in one source: the first one counts.
+        if !seen.insert(key) {
+            continue;
+        }
+        // A fallback may take a row that no story of this save claims by key, and not twice.
+        let free = |row: &Row| !claimed.contains(&row.id) && !batch_keys.contains(row.key.as_str());
+        let mut found = by_key.query_row([key], Row::from_sql).optional()?;
+        if found.is_none() {
+            if let Some(link) = non_empty(&story.link).filter(|l| links[l] == 1) {
+                found = first_free(
+                    by_link.query_map(params![source, link], Row::from_sql)?,
+                    free,
+                )?;
+            }
+        }
+        if found.is_none() {
+            if let Some(published) = story.published {
+                if titles[&(story.title.as_str(), published)] == 1 {
+                    let rows = by_title
+                        .query_map(params![source, published, story.title], Row::from_sql)?;
+                    found = first_free(rows, free)?;
+                }
+            }
+        }
+
+        let body = body::encode(story);
+        match found {
+            Some(row) => {
+                claimed.insert(row.id);
+                let same_text = row.title == story.title && row.body == body;
+                let unchanged = same_text
+                    && row.key == *key
+                    && row.guid == story.id
+                    && row.link == story.link
+                    && row.published == story.published
+                    && row.author == story.author;
+                if unchanged {
+                    continue;
+                }
+                update.execute(params![
+                    row.id,
+                    key,
+                    story.id,
+                    story.link,
+                    story.title,
+                    story.published,
+                    story.author,
+                    body
+                ])?;
+                if !same_text {
+                    unindex.execute([row.id])?;
+                    index.execute(params![row.id, story.title, body::plain_text(story)])?;
+                }
+            }
+            None => {
+                insert.execute(params![
+                    source,
+                    key,
+                    story.id,
+                    story.link,
+                    story.title,
+                    story.published,
+                    story.author,
+                    body,
+                    now
+                ])?;
+                let id = tx.last_insert_rowid();
+                claimed.insert(id);
+                index.execute(params![id, story.title, body::plain_text(story)])?;
+                inserted += 1;
+            }
+        }
+    }
+    Ok((inserted, claimed))
+}
+
+/// The first row accepted by `free`.
+fn first_free(
+    rows: impl Iterator<Item = rusqlite::Result<Row>>,
+    free: impl Fn(&Row) -> bool,
+) -> rusqlite::Result<Option<Row>> {
+    for row in rows {
+        let row = row?;
+        if free(&row) {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
+}
+
+/// Drops what `retention` does not keep of `source`, never a starred story nor one in `kept`.
+pub(super) fn apply_retention(
+    tx: &Connection,
+    source: &str,
+    now: i64,
+    retention: Retention,
+    kept: &HashSet<i64>,
+) -> rusqlite::Result<()> {
+    let mut doomed: Vec<i64> = Vec::new();
+    if let Some(days) = retention.max_age_days {
+        let cutoff = now.saturating_sub(i64::from(days) * 86_400);
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM stories WHERE source = ?1 AND read AND NOT starred
+             AND coalesce(published, fetched_at) < ?2",
+        )?;
+        for id in stmt.query_map(params![source, cutoff], |r| r.get(0))? {
+            doomed.push(id?);
+        }
+    }
+    if let Some(max) = retention.max_per_source {
+        let offset = i64::try_from(max).unwrap_or(i64::MAX);
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM stories WHERE source = ?1
+             ORDER BY published IS NULL, published DESC, id LIMIT -1 OFFSET ?2",
+        )?;
+        let mut starred = tx.prepare_cached("SELECT starred FROM stories WHERE id = ?1")?;
+        for id in stmt.query_map(params![source, offset], |r| r.get::<_, i64>(0))? {
+            let id = id?;
+            if !starred.query_row([id], |r| r.get::<_, bool>(0))? {
+                doomed.push(id);
+            }
+        }
+    }
+    let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
+    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
+    for id in doomed {
+        if !kept.contains(&id) && delete.execute([id])? > 0 {
+            unindex.execute([id])?;
+        }
+    }
+    Ok(())
+}

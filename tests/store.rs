@@ -1,0 +1,1073 @@
+//! The offline store: round trips, matching on refresh, marks, retention, migrations, refusing
+//! files it must not touch, full-text search, concurrency, the writer thread, and crash safety.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use gazette::news::{Inline, Paragraph, ParagraphKind, Span, Story};
+use gazette::store::{
+    story_key, Retention, Store, StoreWriter, StoredStory, Write, DB_FILE, SCHEMA_VERSION,
+};
+use rusqlite::Connection;
+
+const FEED: &str = "https://example.com/feed.xml";
+const DAY: i64 = 86_400;
+const NOW: i64 = 1_800_000_000;
+
+fn story(guid: &str, title: &str, published: Option<i64>) -> Story {
+    Story {
+        title: title.into(),
+        paragraphs: vec![Paragraph::plain(format!("Text of {title}."))],
+        published,
+        id: (!guid.is_empty()).then(|| guid.to_string()),
+        ..Story::default()
+    }
+}
+
+fn titles(stored: &[StoredStory]) -> Vec<&str> {
+    stored.iter().map(|s| s.story.title.as_str()).collect()
+}
+
+fn raw(dir: &Path) -> Connection {
+    let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    conn
+}
+
+fn count(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM stories", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Changes committed by other connections since `conn` last looked.
+fn data_version(conn: &Connection) -> i64 {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn stories_round_trip_with_every_field_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.path(), dir.path().join("gazette.db"));
+    let rich = Story {
+        title: "Rich «story» 東京".into(),
+        paragraphs: vec![
+            Paragraph {
+                text: "Heading".into(),
+                kind: ParagraphKind::Heading,
+                spans: vec![],
+            },
+            Paragraph {
+                text: "Some bold, é, a link and code.".into(),
+                kind: ParagraphKind::Text,
+                spans: vec![
+                    Span {
+                        range: 5..9,
+                        style: Inline::Strong,
+                    },
+                    Span {
+                        range: 11..13,
+                        style: Inline::Emphasis,
+                    },
+                    Span {
+                        range: 17..21,
+                        style: Inline::Link(1),
+                    },
+                    Span {
+                        range: 26..30,
+                        style: Inline::Code,
+                    },
+                ],
+            },
+            Paragraph {
+                text: "quoted".into(),
+                kind: ParagraphKind::Quote,
+                spans: vec![],
+            },
+            Paragraph {
+                text: "• item".into(),
+                kind: ParagraphKind::ListItem,
+                spans: vec![],
+            },
+            Paragraph {
+                text: "[image: a cat]".into(),
+                kind: ParagraphKind::Text,
+                spans: vec![Span {
+                    range: 0..14,
+                    style: Inline::Image,
+                }],
+            },
+            Paragraph {
+                text: "  fn main() {\n      x\n  }".into(),
+                kind: ParagraphKind::Preformatted,
+                spans: vec![],
+            },
+        ],
+        edition: 3,
+        link: Some("https://example.com/rich".into()),
+        published: Some(NOW - 10),
+        author: Some("Ann Author".into()),
+        references: vec!["https://example.com/ref".into()],
+        id: Some("tag:rich".into()),
+    };
+    let stories = vec![
+        story("", "Undated first", None),
+        story("b", "Older", Some(NOW - DAY)),
+        rich.clone(),
+        story("", "Undated second", None),
+        Story {
+            title: "Headline only".into(),
+            published: Some(NOW - 5),
+            ..Story::default()
+        },
+    ];
+    assert_eq!(
+        store
+            .save_source(FEED, &stories, NOW, Retention::default())
+            .unwrap(),
+        5
+    );
+    store
+        .save_source(
+            "edition:other",
+            &[story("z", "Elsewhere", Some(NOW))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(
+        titles(&loaded),
+        [
+            "Headline only",
+            "Rich «story» 東京",
+            "Older",
+            "Undated first",
+            "Undated second"
+        ]
+    );
+    let expected = Story {
+        edition: 0,
+        ..rich.clone()
+    };
+    assert_eq!(loaded[1].story, expected);
+    assert_eq!(loaded[1].key, story_key(FEED, &rich));
+    assert!(!loaded[1].read && !loaded[1].starred);
+    assert!(loaded[0].story.paragraphs.is_empty());
+    assert_eq!(loaded[0].story.id, None);
+    for stored in &loaded {
+        assert_eq!(stored.key, story_key(FEED, &stored.story));
+    }
+    assert!(store.load_source("nothing here").unwrap().is_empty());
+}
+
+#[test]
+fn resaving_unchanged_stories_inserts_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let stories = vec![
+        story("a", "A", Some(NOW)),
+        story("", "B", None),
+        Story {
+            link: Some("https://example.com/c".into()),
+            ..story("", "C", Some(NOW - 1))
+        },
+    ];
+    assert_eq!(
+        store
+            .save_source(FEED, &stories, NOW, Retention::default())
+            .unwrap(),
+        3
+    );
+    let before = store.load_source(FEED).unwrap();
+    let watcher = raw(dir.path());
+    let version = data_version(&watcher);
+    assert_eq!(
+        store
+            .save_source(FEED, &stories, NOW + 60, Retention::default())
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        data_version(&watcher),
+        version,
+        "an unchanged save wrote something"
+    );
+    assert_eq!(store.load_source(FEED).unwrap(), before);
+    // (The watcher does see a save that changes something.)
+    let changed = story("a", "A, corrected", Some(NOW));
+    assert_eq!(
+        store
+            .save_source(FEED, &[changed], NOW + 60, Retention::default())
+            .unwrap(),
+        0
+    );
+    assert_ne!(data_version(&watcher), version);
+}
+
+#[test]
+fn a_changed_story_is_updated_in_place_keeping_its_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let first = story("g", "Old title", Some(NOW));
+    store
+        .save_source(
+            FEED,
+            std::slice::from_ref(&first),
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    let key = story_key(FEED, &first);
+    store.set_marks(&[(key.clone(), true, true)]).unwrap();
+
+    let mut changed = story("g", "New title", Some(NOW));
+    changed.paragraphs.push(Paragraph::plain("A correction."));
+    assert_eq!(
+        store
+            .save_source(FEED, &[changed.clone()], NOW + 60, Retention::default())
+            .unwrap(),
+        0
+    );
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].story, changed);
+    assert!(loaded[0].read && loaded[0].starred);
+    // The index follows the new text.
+    assert_eq!(store.search("correction", 10).unwrap(), [key.as_str()]);
+    assert_eq!(store.search("new title", 10).unwrap(), [key]);
+    assert!(store.search("old", 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_new_guid_on_the_same_link_updates_the_story_and_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let link = Some("https://example.com/story".to_string());
+    let old = Story {
+        link: link.clone(),
+        ..story("http://old/1", "Story", Some(NOW))
+    };
+    store
+        .save_source(FEED, std::slice::from_ref(&old), NOW, Retention::default())
+        .unwrap();
+    store
+        .set_marks(&[(story_key(FEED, &old), true, false)])
+        .unwrap();
+
+    let new = Story {
+        link,
+        ..story("https://new/1", "Story", Some(NOW))
+    };
+    assert_eq!(
+        store
+            .save_source(FEED, std::slice::from_ref(&new), NOW, Retention::default())
+            .unwrap(),
+        0
+    );
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].key, story_key(FEED, &new));
+    assert_eq!(loaded[0].story.id.as_deref(), Some("https://new/1"));
+    assert!(loaded[0].read);
+    let marks = store
+        .marks(&[story_key(FEED, &old), story_key(FEED, &new)])
+        .unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[&story_key(FEED, &new)], (true, false));
+}
+
+#[test]
+fn the_same_title_and_date_is_the_same_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    // No guid, no link: the key is the title and date.
+    let plain = story("", "Plain", Some(NOW));
+    store
+        .save_source(
+            FEED,
+            std::slice::from_ref(&plain),
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .save_source(FEED, &[plain], NOW, Retention::default())
+            .unwrap(),
+        0
+    );
+    // A guid that changed, no link: matched by title and date.
+    store
+        .save_source(
+            FEED,
+            &[story("g1", "Dated", Some(NOW - 9))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    let moved = story("g2", "Dated", Some(NOW - 9));
+    assert_eq!(
+        store
+            .save_source(
+                FEED,
+                std::slice::from_ref(&moved),
+                NOW,
+                Retention::default()
+            )
+            .unwrap(),
+        0
+    );
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(titles(&loaded), ["Plain", "Dated"]);
+    assert_eq!(loaded[1].key, story_key(FEED, &moved));
+    // Undated stories with their own guids are different stories, even with one title.
+    store
+        .save_source(
+            FEED,
+            &[story("d1", "Daily briefing", None)],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .save_source(
+                FEED,
+                &[story("d2", "Daily briefing", None)],
+                NOW,
+                Retention::default()
+            )
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn a_link_shared_by_many_stories_does_not_merge_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let home = Some("https://example.com/".to_string());
+    let entry = |guid: &str, t: i64| Story {
+        link: home.clone(),
+        ..story(guid, guid, Some(NOW - t))
+    };
+    let first = [entry("a", 1), entry("b", 2)];
+    assert_eq!(
+        store
+            .save_source(FEED, &first, NOW, Retention::default())
+            .unwrap(),
+        2
+    );
+    let next = [entry("a", 1), entry("b", 2), entry("c", 0)];
+    assert_eq!(
+        store
+            .save_source(FEED, &next, NOW, Retention::default())
+            .unwrap(),
+        1
+    );
+    // "a" left the feed; "d" and "e" share the home page link with each other: nothing merges.
+    let later = [entry("d", 0), entry("e", 0), entry("b", 2)];
+    assert_eq!(
+        store
+            .save_source(FEED, &later, NOW, Retention::default())
+            .unwrap(),
+        2
+    );
+    let mut all = titles(&store.load_source(FEED).unwrap())
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    all.sort();
+    assert_eq!(all, ["a", "b", "c", "d", "e"]);
+}
+
+#[test]
+fn marks_round_trip_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let stories: Vec<Story> = (0..4)
+        .map(|i| story(&format!("g{i}"), &format!("S{i}"), Some(NOW - i)))
+        .collect();
+    let keys: Vec<String> = stories.iter().map(|s| story_key(FEED, s)).collect();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .save_source(FEED, &stories, NOW, Retention::default())
+            .unwrap();
+        store
+            .set_marks(&[
+                (keys[0].clone(), true, false),
+                (keys[1].clone(), false, true),
+                (keys[2].clone(), true, true),
+                ("unknown key".into(), true, true),
+            ])
+            .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let mut asked = keys.clone();
+    asked.push("unknown key".into());
+    let marks = store.marks(&asked).unwrap();
+    assert_eq!(marks.len(), 4);
+    assert_eq!(marks[&keys[0]], (true, false));
+    assert_eq!(marks[&keys[1]], (false, true));
+    assert_eq!(marks[&keys[2]], (true, true));
+    assert_eq!(marks[&keys[3]], (false, false));
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(
+        loaded
+            .iter()
+            .map(|s| (s.read, s.starred))
+            .collect::<Vec<_>>(),
+        [(true, false), (false, true), (true, true), (false, false)]
+    );
+}
+
+#[test]
+fn max_per_source_keeps_the_newest_and_every_starred_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let keep3 = Retention {
+        max_per_source: Some(3),
+        max_age_days: None,
+    };
+    // Six days of two stories a day; each save is one day's feed.
+    for day in 0..6 {
+        let feed: Vec<Story> = (0..2)
+            .map(|i| {
+                story(
+                    &format!("d{day}s{i}"),
+                    &format!("d{day}s{i}"),
+                    Some(NOW + day * DAY - i),
+                )
+            })
+            .collect();
+        if day == 1 {
+            // Star an old one before it would go.
+            store
+                .save_source(FEED, &feed, NOW, Retention::default())
+                .unwrap();
+            store
+                .set_marks(&[(story_key(FEED, &feed[1]), true, true)])
+                .unwrap();
+            continue;
+        }
+        store
+            .save_source(FEED, &feed, NOW + day * DAY, keep3)
+            .unwrap();
+    }
+    assert_eq!(
+        titles(&store.load_source(FEED).unwrap()),
+        ["d5s0", "d5s1", "d4s0", "d1s1"]
+    );
+    // The stories of the save itself stay even beyond the limit (else they would come back next
+    // time, unread).
+    let big: Vec<Story> = (0..5)
+        .map(|i| {
+            story(
+                &format!("b{i}"),
+                &format!("b{i}"),
+                Some(NOW - 100 * DAY - i),
+            )
+        })
+        .collect();
+    assert_eq!(store.save_source(FEED, &big, NOW, keep3).unwrap(), 5);
+    assert_eq!(store.save_source(FEED, &big, NOW, keep3).unwrap(), 0);
+    assert_eq!(
+        titles(&store.load_source(FEED).unwrap()),
+        ["d5s0", "d5s1", "d4s0", "d1s1", "b0", "b1", "b2", "b3", "b4"]
+    );
+    // Other sources are left alone.
+    store
+        .save_source("edition:x", &big, NOW, Retention::default())
+        .unwrap();
+    store
+        .save_source(
+            FEED,
+            &[],
+            NOW,
+            Retention {
+                max_per_source: Some(0),
+                max_age_days: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(titles(&store.load_source(FEED).unwrap()), ["d1s1"]);
+    assert_eq!(store.load_source("edition:x").unwrap().len(), 5);
+}
+
+#[test]
+fn max_age_drops_only_old_read_unstarred_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let stories = vec![
+        story("old-read", "old read", Some(NOW - 40 * DAY)),
+        story("old-unread", "old unread", Some(NOW - 40 * DAY)),
+        story("old-starred", "old starred", Some(NOW - 40 * DAY)),
+        story("new-read", "new read", Some(NOW - 2 * DAY)),
+        story("undated-read", "undated read", None),
+    ];
+    let keys: Vec<String> = stories.iter().map(|s| story_key(FEED, s)).collect();
+    // Fetched 40 days ago.
+    store
+        .save_source(FEED, &stories, NOW - 40 * DAY, Retention::default())
+        .unwrap();
+    store
+        .set_marks(&[
+            (keys[0].clone(), true, false),
+            (keys[2].clone(), true, true),
+            (keys[3].clone(), true, false),
+            (keys[4].clone(), true, false),
+        ])
+        .unwrap();
+    let month = Retention {
+        max_per_source: None,
+        max_age_days: Some(30),
+    };
+    // They are all still in the feed: nothing goes.
+    store.save_source(FEED, &stories, NOW, month).unwrap();
+    assert_eq!(store.load_source(FEED).unwrap().len(), 5);
+    // Now they have left the feed.
+    store
+        .save_source(FEED, &[story("fresh", "fresh", Some(NOW))], NOW, month)
+        .unwrap();
+    assert_eq!(
+        titles(&store.load_source(FEED).unwrap()),
+        ["fresh", "new read", "old unread", "old starred"]
+    );
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn schema_sql(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let sql = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    sql
+}
+
+#[test]
+fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("new/nested");
+    let store = Store::open(&fresh).unwrap();
+    drop(store);
+    assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
+    assert_eq!(SCHEMA_VERSION, 1);
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join(DB_FILE), b"").unwrap();
+    let mut store = Store::open(&empty).unwrap();
+    store
+        .save_source(FEED, &[story("a", "A", None)], NOW, Retention::default())
+        .unwrap();
+    drop(store);
+    assert_eq!(user_version(&empty.join(DB_FILE)), SCHEMA_VERSION);
+    assert_eq!(
+        schema_sql(&empty.join(DB_FILE)),
+        schema_sql(&fresh.join(DB_FILE))
+    );
+    let conn = Connection::open(empty.join(DB_FILE)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn reopening_a_current_database_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .save_source(
+            FEED,
+            &[story("a", "A", Some(NOW))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    drop(store);
+    let path = dir.path().join(DB_FILE);
+    let schema = schema_sql(&path);
+    assert!(schema.iter().any(|s| s.contains("CREATE TABLE stories")));
+    assert!(schema.iter().any(|s| s.contains("fts5")));
+    for _ in 0..3 {
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.load_source(FEED).unwrap().len(), 1);
+        assert_eq!(store.search("a", 5).unwrap().len(), 1);
+    }
+    assert_eq!(schema_sql(&path), schema);
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+}
+
+/// Opening `dir` fails with a message naming the file and containing `expected`, and leaves the
+/// file byte for byte as it was.
+fn assert_refused(dir: &Path, expected: &str) {
+    let path = dir.join(DB_FILE);
+    let before = std::fs::read(&path).unwrap();
+    let error = Store::open(dir)
+        .err()
+        .expect("opened a file it should refuse")
+        .to_string();
+    assert!(
+        error.starts_with(&format!("{}: ", path.display())),
+        "{error}"
+    );
+    assert!(error.contains(expected), "{error}");
+    assert!(!error.contains('\n'), "{error}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the refused file was modified"
+    );
+    // Still refused the second time, and still untouched.
+    assert!(Store::open(dir).is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_database_from_a_newer_gazette_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .save_source(
+            FEED,
+            &[story("a", "A", Some(NOW))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    drop(store);
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    assert_refused(
+        dir.path(),
+        "made by a newer gazette (schema 99; this one reads up to 1)",
+    );
+}
+
+/// A valid store with a few stories, closed (so the file holds everything).
+fn built_store(dir: &Path) -> Vec<u8> {
+    let mut store = Store::open(dir).unwrap();
+    let stories: Vec<Story> = (0..40)
+        .map(|i| Story {
+            paragraphs: vec![Paragraph::plain("lorem ipsum ".repeat(100))],
+            ..story(&format!("g{i}"), &format!("T{i}"), Some(NOW - i))
+        })
+        .collect();
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+    drop(store);
+    std::fs::read(dir.join(DB_FILE)).unwrap()
+}
+
+#[test]
+fn a_file_of_random_bytes_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..8192)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(dir.path().join(DB_FILE), &bytes).unwrap();
+    assert_refused(dir.path(), "not a gazette database, or damaged (");
+    std::fs::write(dir.path().join(DB_FILE), b"hello, this is a text file\n").unwrap();
+    assert_refused(dir.path(), "not a gazette database, or damaged (");
+}
+
+#[test]
+fn a_damaged_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = built_store(dir.path());
+    assert!(good.len() > 16 * 4096, "{}", good.len());
+    let path = dir.path().join(DB_FILE);
+
+    let mut zeroed = good.clone();
+    zeroed[..100].fill(0);
+    std::fs::write(&path, &zeroed).unwrap();
+    assert_refused(dir.path(), "not a gazette database, or damaged (");
+
+    std::fs::write(&path, &good[..good.len() / 2]).unwrap();
+    assert_refused(dir.path(), "not a gazette database, or damaged (");
+
+    let mut schema = good.clone();
+    schema[100..4096].fill(0xA5);
+    std::fs::write(&path, &schema).unwrap();
+    assert_refused(dir.path(), "not a gazette database, or damaged (");
+
+    // And the intact file still opens.
+    std::fs::write(&path, &good).unwrap();
+    assert_eq!(
+        Store::open(dir.path())
+            .unwrap()
+            .load_source(FEED)
+            .unwrap()
+            .len(),
+        40
+    );
+}
+
+#[test]
+fn damage_in_the_middle_is_reported_by_what_meets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = built_store(dir.path());
+    let path = dir.path().join(DB_FILE);
+    // Open does not read the whole file; the damaged page is found when it is needed.
+    let mut scribbled = good.clone();
+    let middle = good.len() / 2 / 4096 * 4096;
+    scribbled[middle..middle + 4096].fill(0xA5);
+    std::fs::write(&path, &scribbled).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let loaded = store.load_source(FEED).expect_err("read a damaged page");
+    let error = loaded.to_string();
+    assert!(
+        error.starts_with(&format!("{}: loading {FEED}: ", path.display())),
+        "{error}"
+    );
+    assert!(error.contains("malformed"), "{error}");
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), scribbled);
+}
+
+#[test]
+fn another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    assert_refused(dir.path(), "no gazette schema");
+
+    let other = tempfile::tempdir().unwrap();
+    let conn = Connection::open(other.path().join(DB_FILE)).unwrap();
+    conn.execute_batch("PRAGMA application_id = 42; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    assert_refused(other.path(), "another program");
+}
+
+#[test]
+fn search_matches_prefixes_of_every_word_in_titles_and_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let cafe = Story {
+        paragraphs: vec![
+            Paragraph::plain("Le déjeuner sur l'herbe."),
+            Paragraph::plain("Second paragraph about Zürich."),
+        ],
+        ..story("cafe", "Café Society", Some(NOW))
+    };
+    let market = Story {
+        paragraphs: vec![Paragraph::plain(
+            "Markets rallied on Tuesday; the café index rose.",
+        )],
+        ..story("market", "Stocks Rally", Some(NOW))
+    };
+    let other = story("other", "Weather report", None);
+    store
+        .save_source(
+            FEED,
+            &[cafe.clone(), market.clone()],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    store
+        .save_source(
+            "edition:e",
+            std::slice::from_ref(&other),
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    let (cafe, market, other) = (
+        story_key(FEED, &cafe),
+        story_key(FEED, &market),
+        story_key("edition:e", &other),
+    );
+    let search = |q: &str| {
+        let mut keys = store.search(q, 100).unwrap();
+        keys.sort();
+        keys
+    };
+    let mut both = vec![cafe.clone(), market.clone()];
+    both.sort();
+    assert_eq!(search("caf"), both);
+    assert_eq!(search("CAFE"), both);
+    assert_eq!(search("Café"), both);
+    assert_eq!(search("dejeuner"), [cafe.as_str()]);
+    assert_eq!(search("zurich"), [cafe.as_str()]);
+    assert_eq!(search("café soc"), [cafe.as_str()]);
+    assert_eq!(search("  rall   TUES "), [market.as_str()]);
+    assert_eq!(search("café weather"), Vec::<String>::new());
+    assert_eq!(search("weath"), [other]);
+    assert_eq!(search("l'herbe"), [cafe.as_str()]);
+    assert_eq!(store.search("caf", 1).unwrap().len(), 1);
+    assert!(store.search("caf", 0).unwrap().is_empty());
+    assert!(store.search("", 10).unwrap().is_empty());
+    for q in [
+        "AND",
+        "OR",
+        "NOT",
+        "a AND",
+        "\"",
+        "\"café",
+        "*",
+        "caf*",
+        "NEAR(",
+        "NEAR(café market)",
+        "-",
+        "-café",
+        ":",
+        "title:café",
+        "body:",
+        "(",
+        ")",
+        "^café",
+        "+",
+        "{title}: x",
+        "caf\"é",
+        "' OR 1=1 --",
+        "\u{0}",
+        "🙂",
+    ] {
+        store.search(q, 10).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+    assert_eq!(search("\"café\""), both);
+    assert_eq!(search("title:café"), Vec::<String>::new());
+}
+
+#[test]
+fn two_stores_on_one_directory_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Store::open(dir.path()).unwrap();
+    let mut b = Store::open(dir.path()).unwrap();
+    for i in 0..20 {
+        let (writer, reader) = if i % 2 == 0 {
+            (&mut a, &mut b)
+        } else {
+            (&mut b, &mut a)
+        };
+        let s = story(&format!("g{i}"), &format!("T{i}"), Some(NOW + i));
+        assert_eq!(
+            writer
+                .save_source(FEED, std::slice::from_ref(&s), NOW, Retention::default())
+                .unwrap(),
+            1
+        );
+        reader
+            .set_marks(&[(story_key(FEED, &s), true, false)])
+            .unwrap();
+        assert_eq!(
+            writer.marks(&[story_key(FEED, &s)]).unwrap()[&story_key(FEED, &s)],
+            (true, false)
+        );
+        assert_eq!(reader.load_source(FEED).unwrap().len() as i64, i + 1);
+    }
+}
+
+#[test]
+fn a_thread_writes_while_another_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let reader = Store::open(dir.path()).unwrap();
+    let path = dir.path().to_path_buf();
+    let writer = std::thread::spawn(move || {
+        let mut store = Store::open(&path).unwrap();
+        for batch in 0..30 {
+            let stories: Vec<Story> = (0..10)
+                .map(|i| Story {
+                    paragraphs: vec![Paragraph::plain("words ".repeat(200))],
+                    ..story(
+                        &format!("{batch}-{i}"),
+                        &format!("T{batch}-{i}"),
+                        Some(NOW - i),
+                    )
+                })
+                .collect();
+            store
+                .save_source(FEED, &stories, NOW, Retention::default())
+                .unwrap();
+        }
+    });
+    let mut loads = 0;
+    while !writer.is_finished() {
+        let n = reader.load_source(FEED).unwrap().len();
+        assert_eq!(n % 10, 0, "saw part of a transaction");
+        reader.search("words", 5).unwrap();
+        loads += 1;
+    }
+    writer.join().unwrap();
+    assert_eq!(reader.load_source(FEED).unwrap().len(), 300);
+    assert!(loads > 0);
+}
+
+#[test]
+fn the_writer_applies_writes_in_order_and_flush_waits_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (errors_to, errors) = mpsc::channel();
+    let writer = StoreWriter::spawn(dir.path(), move |e| errors_to.send(e).unwrap()).unwrap();
+    let first = story("g", "First", Some(NOW));
+    let key = story_key(FEED, &first);
+    for i in 0..50 {
+        let s = story(&format!("n{i}"), &format!("N{i}"), Some(NOW - 1 - i));
+        writer.send(Write::SaveSource {
+            source: FEED.into(),
+            stories: vec![s],
+            now: NOW,
+            retention: Retention::default(),
+        });
+    }
+    writer.send(Write::SaveSource {
+        source: FEED.into(),
+        stories: vec![first],
+        now: NOW,
+        retention: Retention::default(),
+    });
+    // Only works if the save above came first.
+    writer.send(Write::Marks(vec![(key.clone(), true, true)]));
+    writer.send(Write::SaveSource {
+        source: FEED.into(),
+        stories: vec![story("g", "Second", Some(NOW))],
+        now: NOW,
+        retention: Retention::default(),
+    });
+    writer.flush();
+    let store = Store::open(dir.path()).unwrap();
+    let loaded = store.load_source(FEED).unwrap();
+    assert_eq!(loaded.len(), 51);
+    assert_eq!(loaded[0].story.title, "Second");
+    assert!(loaded[0].read && loaded[0].starred);
+
+    let (done_to, done) = mpsc::channel();
+    writer.send(Write::Flush(done_to));
+    done.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(errors.try_recv().is_err());
+
+    // A failing write is reported, in one line naming the file, and the writer carries on.
+    raw(dir.path()).execute_batch("DROP TABLE stories").unwrap();
+    writer.send(Write::Marks(vec![(key, false, false)]));
+    writer.flush();
+    let error = errors.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(
+        error.contains(&*dir.path().join(DB_FILE).to_string_lossy()),
+        "{error}"
+    );
+    assert!(error.contains("no such table"), "{error}");
+    assert!(!error.contains('\n'));
+    drop(writer);
+}
+
+#[test]
+fn a_writer_on_an_unusable_directory_fails_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(DB_FILE),
+        b"not a database at all, not even close",
+    )
+    .unwrap();
+    assert!(StoreWriter::spawn(dir.path(), |_| {}).is_err());
+}
+
+const CHILD_ENV: &str = "GAZETTE_STORE_CHILD";
+const STORIES_PER_SAVE: usize = 10;
+
+/// Not a test of its own: the child process of `killing_a_writer_midway_leaves_whole_transactions`,
+/// which saves batches of stories until it is killed (or gives up after 20 s).
+#[test]
+fn store_child_writer() {
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let mut store = Store::open(Path::new(&dir)).unwrap();
+    let started = Instant::now();
+    let body = vec![Paragraph::plain("crash test ".repeat(200)); 3];
+    let mut batch = 0;
+    while started.elapsed() < Duration::from_secs(20) {
+        let stories: Vec<Story> = (0..STORIES_PER_SAVE)
+            .map(|i| Story {
+                paragraphs: body.clone(),
+                ..story(
+                    &format!("{}-{batch}-{i}", std::process::id()),
+                    &format!("Crash {batch} {i}"),
+                    Some(NOW),
+                )
+            })
+            .collect();
+        store
+            .save_source(FEED, &stories, NOW, Retention::default())
+            .unwrap();
+        batch += 1;
+    }
+}
+
+#[test]
+fn killing_a_writer_midway_leaves_whole_transactions() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap();
+    let watcher = raw(dir.path());
+    for round in 1..=3 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "store_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = count(&watcher);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while count(&watcher) < start + 50 {
+            assert!(Instant::now() < deadline, "the child wrote nothing");
+            assert!(child.try_wait().unwrap().is_none(), "the child stopped");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(7 * round));
+        // SIGKILL: no destructor, no rollback, no checkpoint runs in the child.
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let store = Store::open(dir.path()).unwrap();
+        let conn = raw(dir.path());
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let n = store.load_source(FEED).unwrap().len();
+        assert!(n > 0);
+        assert_eq!(
+            n % STORIES_PER_SAVE,
+            0,
+            "a transaction was cut in half: {n} stories"
+        );
+        assert_eq!(count(&conn) as usize, n);
+        assert_eq!(
+            store.search("crash", 1_000_000).unwrap().len(),
+            n,
+            "the index is out of step"
+        );
+    }
+}
