@@ -190,6 +190,16 @@ fn load_stored(
             .filter(|s| s.edition == i)
             .map(|s| store::story_key(&source, s))
             .collect();
+        if let Some(info) = store.source_info(&source)? {
+            // The feed's own title and the last answer's validators, as the last run left them.
+            let edition = &mut library.editions[i];
+            if let Some(title) = info.title.filter(|_| edition.name_from_feed) {
+                edition.name = title;
+                edition.name_from_feed = false;
+            }
+            edition.etag = info.etag;
+            edition.last_modified = info.last_modified;
+        }
         let stored = store.load_source(&source)?;
         let mut cached = Vec::new();
         for s in stored {

@@ -23,7 +23,7 @@ use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::Fetcher;
 use crate::keymap::InputMode;
 use crate::news::Story;
-use crate::store::{Retention, StoreWriter, Write};
+use crate::store::{Retention, SourceInfo, StoreWriter, Write};
 
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,9 +140,23 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
         // Parsing and HTML conversion happen here, on the worker thread, never on the UI's; so
         // does handing the stories to the store, before the UI hears of them.
         let update = crate::feed::process(result);
-        if let (Some(saver), Ok(FeedFetched::Parsed { feed, .. })) = (&saver, &update.outcome) {
+        if let (
+            Some(saver),
+            Ok(FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }),
+        ) = (&saver, &update.outcome)
+        {
             let source = sources.get(update.source).cloned().unwrap_or_default();
-            let _ = saver.send(save(source, feed.stories.clone(), &settings));
+            let _ = saver.send(save(source.clone(), feed.stories.clone(), &settings));
+            let info = SourceInfo {
+                title: feed.title.clone(),
+                etag: etag.clone(),
+                last_modified: last_modified.clone(),
+            };
+            let _ = saver.send(Write::SourceInfo { source, info });
         }
         let _ = fetch_tx.send(Message::Feed(Box::new(update)));
     });

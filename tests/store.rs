@@ -566,7 +566,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(SCHEMA_VERSION, 2);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -657,7 +657,7 @@ fn a_database_from_a_newer_gazette_is_refused_untouched() {
     drop(conn);
     assert_refused(
         dir.path(),
-        "made by a newer gazette (schema 99; this one reads up to 1)",
+        "made by a newer gazette (schema 99; this one reads up to 2)",
     );
 }
 
@@ -1070,4 +1070,52 @@ fn killing_a_writer_midway_leaves_whole_transactions() {
             "the index is out of step"
         );
     }
+}
+
+#[test]
+fn a_version_1_database_migrates_to_2_keeping_its_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        let story = gazette::news::Story {
+            title: "Kept".into(),
+            id: Some("g1".into()),
+            ..Default::default()
+        };
+        store
+            .save_source("https://v1.example/feed", &[story], 1, Retention::default())
+            .unwrap();
+    }
+    // Turn it back into what gazette 1 left: no sources table, user_version 1.
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute_batch("DROP TABLE sources; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(user_version(&dir.path().join(DB_FILE)), 2);
+    assert_eq!(
+        store.load_source("https://v1.example/feed").unwrap()[0]
+            .story
+            .title,
+        "Kept"
+    );
+    let info = gazette::store::SourceInfo {
+        title: Some("V1 Wire".into()),
+        etag: Some("\"e1\"".into()),
+        last_modified: None,
+    };
+    store
+        .set_source_info("https://v1.example/feed", &info)
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.source_info("https://v1.example/feed").unwrap(),
+        Some(info)
+    );
+    assert_eq!(
+        store.source_info("https://elsewhere.example/").unwrap(),
+        None
+    );
 }

@@ -44,7 +44,10 @@ impl App {
     /// In text mode, the keys of the stories whose title or text hold every word (from the index,
     /// or by scanning when there is none); `None` in headline mode or with no words.
     fn text_hits(&mut self, query: &Query) -> Option<HashSet<String>> {
-        if !self.text_mode || query.words().is_empty() {
+        // One letter is a prefix of most of a large corpus: text search starts at the second
+        // (until then the words match headlines).
+        let letters: usize = query.words().iter().map(|w| w.chars().count()).sum();
+        if !self.text_mode || letters < 2 {
             return None;
         }
         if let Some(index) = &self.text_index {

@@ -40,6 +40,15 @@
 //! `stories_fts` is contentless (the text is not stored twice): its rowid is `stories.id`, `body`
 //! is the paragraph texts joined by newlines. The code keeps it in step with `stories` in the same
 //! transaction as every insert, update and delete. The body JSON is described in `body.rs`.
+//!
+//! # Schema 2
+//!
+//! ```sql
+//! CREATE TABLE sources (source TEXT PRIMARY KEY, title TEXT, etag TEXT, last_modified TEXT);
+//! ```
+//!
+//! A feed's title (so offline reading names it) and its last answer's validators (so the first
+//! refresh after a restart is a conditional request).
 
 mod body;
 mod save;
@@ -58,7 +67,7 @@ use crate::news::Story;
 pub use writer::{StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -122,6 +131,17 @@ pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
             directories::ProjectDirs::from("", "", "gazette").map(|d| d.data_dir().to_path_buf())
         }
     }
+}
+
+/// What is kept of a source between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The feed's own title.
+    pub title: Option<String>,
+    /// The last answer's ETag.
+    pub etag: Option<String>,
+    /// The last answer's Last-Modified.
+    pub last_modified: Option<String>,
 }
 
 /// An open store: one connection to `gazette.db`.
@@ -265,6 +285,37 @@ impl Store {
             tx.commit()
         };
         set(&mut self.conn).map_err(|e| anyhow!("{}: saving marks: {e}", self.path.display()))
+    }
+
+    /// What is known of a source between runs: its title and its last answer's validators.
+    pub fn source_info(&self, source: &str) -> anyhow::Result<Option<SourceInfo>> {
+        self.conn
+            .query_row(
+                "SELECT title, etag, last_modified FROM sources WHERE source = ?1",
+                params![source],
+                |r| {
+                    Ok(SourceInfo {
+                        title: r.get(0)?,
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
+    }
+
+    /// Remembers a source's title and validators (replacing what was known).
+    pub fn set_source_info(&mut self, source: &str, info: &SourceInfo) -> anyhow::Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO sources (source, title, etag, last_modified) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (source) DO UPDATE SET title = excluded.title, etag = excluded.etag,
+                 last_modified = excluded.last_modified",
+                params![source, info.title, info.etag, info.last_modified],
+            )
+            .map(drop)
+            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
     }
 
     /// Full-text search over title and body of every stored story: each whitespace-separated word

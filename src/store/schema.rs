@@ -39,6 +39,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
      -- Index 16 MiB of new text in memory before writing a segment (default 1 MiB): a large first
      -- save spends a quarter less time merging segments.
      INSERT INTO stories_fts (stories_fts, rank) VALUES ('hashsize', 16777216);",
+    // 1 → 2: what is known of each feed between runs: its title (for offline reading) and the
+    // validators of its last answer (so the first refresh after a restart is conditional).
+    "CREATE TABLE sources (
+         source        TEXT PRIMARY KEY,
+         title         TEXT,
+         etag          TEXT,
+         last_modified TEXT
+     );",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

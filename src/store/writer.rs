@@ -28,6 +28,13 @@ pub enum Write {
     },
     /// [`Store::set_marks`]: `(key, read, starred)`.
     Marks(Vec<(String, bool, bool)>),
+    /// Remembers a source's title and validators.
+    SourceInfo {
+        /// The source (feed URL).
+        source: String,
+        /// What to remember.
+        info: super::SourceInfo,
+    },
     /// Replies when everything before it is done (for tests and for quitting).
     Flush(Sender<()>),
 }
@@ -65,6 +72,7 @@ impl StoreWriter {
                             .save_source(&source, &stories, now, retention)
                             .map(drop),
                         Write::Marks(marks) => store.set_marks(&marks),
+                        Write::SourceInfo { source, info } => store.set_source_info(&source, &info),
                         Write::Flush(reply) => {
                             let _ = reply.send(());
                             Ok(())
