@@ -214,7 +214,7 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
 /// Waits for the store to commit what it was sent, then ends with `exit`.
 fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
     if let Some(store) = store {
-        store.flush();
+        store.close();
     }
     exit
 }

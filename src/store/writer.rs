@@ -116,6 +116,17 @@ impl StoreWriter {
     }
 }
 
+impl StoreWriter {
+    /// Waits until everything sent so far is committed, then lets the writer go without waiting
+    /// for its thread: other queue handles (fetch workers still finishing a request) may keep it
+    /// alive a little longer, and anything they send is then written or, at exit, never started.
+    pub fn close(self) {
+        self.flush();
+        let mut this = std::mem::ManuallyDrop::new(self);
+        this.queue = None;
+    }
+}
+
 impl Drop for StoreWriter {
     fn drop(&mut self) {
         self.queue = None;
