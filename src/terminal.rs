@@ -163,11 +163,15 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
 
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
-    // Files given on the command line were read at start; feeds not read yet (URLs,
-    // subscriptions) are fetched now, in the background.
-    let unread =
-        |i: usize| app.editions[i].is_feed() && !app.stories.iter().any(|s| s.edition == i);
-    if (0..app.editions.len()).any(unread) {
+    // Feed files given on the command line were read at start; feeds on the network (whatever
+    // the store had of them is on screen already) and feeds not read yet are fetched now, in the
+    // background.
+    let stale = |i: usize| {
+        let e = &app.editions[i];
+        e.url.as_deref().is_some_and(crate::source::is_http_url)
+            || (e.is_feed() && !app.stories.iter().any(|s| s.edition == i))
+    };
+    if (0..app.editions.len()).any(stale) {
         let effect = app.update(Action::RefreshAll);
         carry_out(effect, &mut app, &mut terminal, &fetcher)?;
     }
