@@ -17,17 +17,10 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         .max()
         .unwrap_or(0)
         .min(18);
-    let width = area.width.saturating_sub(4).min(64);
-    let height = area.height.saturating_sub(2).min(entries.len() as u16 + 2);
-    if width < 10 || height < 3 {
+    let Some(popup) = super::popup(area, 64, entries.len()) else {
         return;
-    }
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
     };
+    let (width, height) = (popup.width, popup.height);
     let room = usize::from(width - 2);
     let rows = usize::from(height - 2);
     let scroll = app.help_scroll.min(entries.len().saturating_sub(rows));

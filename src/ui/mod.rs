@@ -47,6 +47,22 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
+/// A bordered overlay centred over `area`: at most `max_width` columns, tall enough for `rows`
+/// lines of content where it fits; `None` when there is no useful room.
+pub fn popup(area: Rect, max_width: u16, rows: usize) -> Option<Rect> {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let height = area
+        .height
+        .saturating_sub(2)
+        .min(u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2));
+    (width >= 10 && height >= 3).then(|| Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    })
+}
+
 /// Says the terminal is too small, as much of it as fits.
 pub fn render_too_small(frame: &mut Frame, area: Rect) {
     if area.is_empty() {

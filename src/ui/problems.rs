@@ -11,17 +11,10 @@ use crate::text::truncate;
 /// Draws the list of feed errors centred over `area`, one feed per line: its name, then the reason.
 pub fn render_feed_errors(frame: &mut Frame, app: &App, area: Rect) {
     let errors = app.feed_errors();
-    let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(2).min(errors.len() as u16 + 2);
-    if width < 10 || height < 3 {
+    let Some(popup) = super::popup(area, 100, errors.len()) else {
         return;
-    }
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
     };
+    let width = popup.width;
     let room = usize::from(width - 2);
     let lines: Vec<Line> = errors
         .iter()
