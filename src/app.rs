@@ -239,7 +239,7 @@ impl App {
         let feeds = self
             .editions
             .iter()
-            .filter_map(|e| e.error.as_deref().map(|r| (e.name.as_str(), r)));
+            .filter_map(|e| e.error.as_deref().map(|r| (e.full_name(), r)));
         feeds
             .chain(self.notes.iter().map(|n| ("file", n.as_str())))
             .collect()

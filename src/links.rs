@@ -17,20 +17,26 @@ pub fn open(url: &str) -> Result<()> {
         .ok()
         .filter(|b| !b.trim().is_empty())
     {
-        Some(browser) => {
-            // $BROWSER may name a program with arguments ("firefox --new-tab"); split on
-            // whitespace, never through a shell.
-            let mut words = browser.split_whitespace();
-            let program = words.next().unwrap_or_default();
-            Command::new(program)
-                .args(words)
-                .arg(url)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .with_context(|| format!("cannot run {program}"))?;
-            Ok(())
+        Some(browsers) => {
+            // $BROWSER is a list of commands separated by ':', tried in turn; each may carry
+            // arguments ("firefox --new-tab"), split on whitespace, never through a shell.
+            let mut last_error = None;
+            for browser in browsers.split(':').filter(|b| !b.trim().is_empty()) {
+                let mut words = browser.split_whitespace();
+                let program = words.next().unwrap_or_default();
+                let spawned = Command::new(program)
+                    .args(words)
+                    .arg(url)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn();
+                match spawned {
+                    Ok(_) => return Ok(()),
+                    Err(e) => last_error = Some(anyhow::anyhow!("cannot run {program}: {e}")),
+                }
+            }
+            Err(last_error.unwrap_or_else(|| anyhow::anyhow!("$BROWSER names no program")))
         }
         None => open::that_detached(url).context("no browser found (set $BROWSER)"),
     }
@@ -51,5 +57,19 @@ mod tests {
         ] {
             assert!(open(url).is_err(), "{url}");
         }
+    }
+
+    #[test]
+    fn browser_is_a_colon_separated_list_tried_in_turn() {
+        // The only test in this process that touches $BROWSER.
+        std::env::set_var("BROWSER", "gazette-no-such-browser:true --ignored-flag");
+        assert!(open("https://example.com/").is_ok());
+        std::env::set_var("BROWSER", "gazette-no-such-browser");
+        let error = open("https://example.com/").unwrap_err().to_string();
+        assert!(
+            error.starts_with("cannot run gazette-no-such-browser"),
+            "{error}"
+        );
+        std::env::remove_var("BROWSER");
     }
 }

@@ -125,6 +125,10 @@ fn main() -> ExitCode {
         for note in &library.notes {
             eprintln!("gazette: {}", clean_line(note));
         }
+        if library.stories.is_empty() && !library.notes.is_empty() {
+            // Nothing could be read (every feed failed): say so in the status as well.
+            return ExitCode::from(1);
+        }
         return print_list(&library);
     }
 
@@ -237,7 +241,7 @@ fn fetch_now(mut library: Library, config: &Config) -> Library {
     let mut updates: Vec<_> = rx.iter().take(count).collect();
     updates.sort_by_key(|u| u.source);
     for update in updates {
-        let name = library.editions[update.source].name.clone();
+        let name = library.editions[update.source].full_name().to_string();
         match update.outcome {
             Ok(FeedFetched::Parsed { feed, .. }) => {
                 library.add_stories(update.source, feed.stories)

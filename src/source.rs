@@ -46,6 +46,15 @@ impl Edition {
         }
     }
 
+    /// The name that tells this source from others in a list of problems: a feed still named
+    /// after its host goes by its URL, since one site's feeds share a host.
+    pub fn full_name(&self) -> &str {
+        match (&self.url, self.name_from_feed) {
+            (Some(url), true) => url,
+            _ => &self.name,
+        }
+    }
+
     /// True for a feed (something that can be refreshed).
     pub fn is_feed(&self) -> bool {
         self.url.is_some()

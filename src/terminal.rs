@@ -215,6 +215,18 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
     }
 }
 
+/// Clears the screen and starts a new frame history, so the next draw paints everything. (Not
+/// `Terminal::clear`, which asks the terminal where its cursor is: a question the input thread
+/// would take the answer to, and that a test terminal never answers.)
+fn fresh_screen(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<()> {
+    execute!(
+        stdout(),
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    )?;
+    *terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok(())
+}
+
 /// Waits for the store to commit what it was sent, then ends with `exit`.
 fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
     if let Some(store) = store {
@@ -276,7 +288,7 @@ fn carry_out(
                 app.update(Action::Notify(format!("Could not copy: {e}")));
             }
         }
-        Some(Effect::Redraw) => terminal.clear()?,
+        Some(Effect::Redraw) => fresh_screen(terminal)?,
         Some(Effect::Suspend) => {
             restore();
             // Stop as the shell's Ctrl-Z would; execution resumes here on `fg`.
@@ -288,7 +300,7 @@ fn carry_out(
                 EnableMouseCapture,
                 EnableBracketedPaste
             )?;
-            terminal.clear()?;
+            fresh_screen(terminal)?;
         }
     }
     Ok(())

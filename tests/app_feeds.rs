@@ -281,3 +281,44 @@ fn a_paste_into_the_filter_is_text_not_keys() {
     app.update(Action::Paste("ukraine".into()));
     assert_eq!(app.query, "nato", "outside the prompt a paste does nothing");
 }
+
+#[test]
+fn a_link_many_stories_share_does_not_merge_them_but_a_new_guid_alone_does() {
+    let mut app = feed_app();
+    let comic = |title: &str, id: &str, published: i64| Story {
+        link: Some("https://example.com/comic".into()),
+        ..story(title, id, published)
+    };
+    app.update(Action::RefreshAll);
+    app.update(parsed(vec![comic("Comic day one", "c1", 100)], "v1"));
+    app.update(Action::RefreshAll);
+    app.update(parsed(
+        vec![
+            comic("Comic day two", "c2", 200),
+            comic("Comic day one", "c1", 100),
+        ],
+        "v2",
+    ));
+    assert_eq!(
+        titles(&app),
+        ["Comic day two", "Comic day one"],
+        "both kept"
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 1 new story")
+    );
+
+    // The same story under a new guid (same link, alone in the feed) is updated, not doubled.
+    let mut app = feed_app();
+    app.update(Action::RefreshAll);
+    app.update(parsed(vec![story("Moved", "old-guid", 100)], "v1"));
+    app.update(Action::ToggleStar);
+    app.update(Action::RefreshAll);
+    let mut moved = story("Moved", "new-guid", 100);
+    moved.link = Some("https://example.com/old-guid".into());
+    app.update(parsed(vec![moved], "v2"));
+    assert_eq!(app.stories.len(), 1);
+    assert_eq!(app.stories[0].id.as_deref(), Some("new-guid"));
+    assert!(app.starred[0], "its marks stay with it");
+}

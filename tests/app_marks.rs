@@ -76,8 +76,8 @@ fn m_toggles_read_s_toggles_star_a_marks_the_list_n_finds_unread() {
     assert!(app.visible.iter().all(|&i| app.read[i]));
     assert_eq!(
         app.message.as_deref(),
-        Some("Marked 2 stories read"),
-        "the selected one was read already"
+        Some("Marked 3 stories read"),
+        "moves the filter made read nothing"
     );
     app.update(Action::Close);
     assert!(app.unread() > 0, "only the listed stories");
@@ -150,4 +150,17 @@ fn tab_searches_whole_stories_not_only_headlines() {
     assert_eq!(app.visible, [0], "the story's text does");
     app.update(Action::FilterToggleText);
     assert!(app.visible.is_empty());
+}
+
+#[test]
+fn the_filter_moving_the_selection_reads_nothing() {
+    let mut app = seed();
+    type_filter(&mut app, "nato");
+    assert_eq!(
+        app.unread(),
+        18,
+        "the filter jumped to a match; the user opened nothing"
+    );
+    app.update(Action::Down);
+    assert_eq!(app.unread(), 17, "moving is opening");
 }

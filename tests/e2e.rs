@@ -202,3 +202,18 @@ fn a_panic_restores_the_terminal_before_reporting() {
         g.text()
     );
 }
+
+#[test]
+fn ctrl_l_redraws_without_asking_the_terminal_anything() {
+    // The harness answers no queries (cursor position): a redraw that asked would hang and fail.
+    let mut g = Gazette::start_bundled(100, 30);
+    g.send("\x0c");
+    thread::sleep(Duration::from_millis(300));
+    g.send(DOWN);
+    g.wait_for("the reader still running after Ctrl-L", |s| {
+        s.contains("Headlines (18)") && story_text(s).contains(HEADLINE_ONLY)
+    });
+    g.send("q");
+    g.assert_exit(0);
+    g.assert_restored();
+}

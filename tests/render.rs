@@ -152,14 +152,14 @@ fn filter_matches_are_highlighted_and_counted() {
     let lines = screen(&buffer);
     assert!(lines[0].starts_with("┌ Headlines (2/18) "));
     assert!(
-        lines[29].starts_with(" 2 of 18 match, 16 unread  /nato"),
+        lines[29].starts_with(" 2 of 18 match, 18 unread  /nato"),
         "{}",
         lines[29]
     );
     assert_eq!(list_row(&buffer, 3, 40).trim(), "");
     // "NATO" lies past the cut in the Zelenskiy headline: the row shifts to show it, fzf-style.
     let first = list_row(&buffer, 1, 40);
-    assert!(first.starts_with("   …"), "{first}");
+    assert!(first.starts_with("●  …"), "{first}");
     assert!(first.contains("Drop NATO Bid"), "{first}");
     assert!(list_row(&buffer, 2, 40).starts_with("●  Ukraine’s NATO Concession"));
     // On the unselected row 2, the four matched characters carry the match colour, and only they.

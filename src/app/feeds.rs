@@ -105,13 +105,27 @@ impl App {
     /// are appended, unread. Returns how many were new.
     fn merge_stories(&mut self, source: usize, stories: Vec<Story>) -> usize {
         let mut by_id = HashMap::new();
-        let mut by_link = HashMap::new();
+        let mut by_link: HashMap<String, Option<usize>> = HashMap::new();
         let mut by_title = HashMap::new();
         for i in (0..self.stories.len()).filter(|&i| self.stories[i].edition == source) {
             let s = &self.stories[i];
             by_id.extend(s.id.clone().map(|id| (id, i)));
-            by_link.extend(s.link.clone().map(|link| (link, i)));
-            by_title.insert((s.title.clone(), s.published), i);
+            if let Some(link) = &s.link {
+                // A link several stories share (a comic's or podcast's home page) names none.
+                by_link
+                    .entry(link.clone())
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(i));
+            }
+            if s.published.is_some() {
+                by_title.insert((s.title.clone(), s.published), i);
+            }
+        }
+        let incoming_ids: std::collections::HashSet<String> =
+            stories.iter().filter_map(|s| s.id.clone()).collect();
+        let mut incoming_links: HashMap<String, usize> = HashMap::new();
+        for link in stories.iter().filter_map(|s| s.link.clone()) {
+            *incoming_links.entry(link).or_default() += 1;
         }
         let mut added = 0;
         for story in stories {
@@ -119,13 +133,34 @@ impl App {
                 edition: source,
                 ..story
             };
+            // The same guid; else, for a story whose guid changed, the same link (when that link
+            // is one story's alone, here and in the feed) or the same title and date.
+            let unique_link = story
+                .link
+                .as_ref()
+                .filter(|l| incoming_links.get(*l) == Some(&1));
+            // A fallback never takes a stored story that an incoming one claims by its guid.
+            let unclaimed = |i: &usize| {
+                self.stories[*i]
+                    .id
+                    .as_ref()
+                    .is_none_or(|id| !incoming_ids.contains(id))
+            };
             let known = story
                 .id
                 .as_ref()
-                .and_then(|id| by_id.get(id))
-                .or_else(|| story.link.as_ref().and_then(|l| by_link.get(l)))
-                .or_else(|| by_title.get(&(story.title.clone(), story.published)))
-                .copied();
+                .and_then(|id| by_id.get(id).copied())
+                .or_else(|| {
+                    unique_link
+                        .and_then(|l| by_link.get(l).copied().flatten())
+                        .filter(unclaimed)
+                })
+                .or_else(|| {
+                    by_title
+                        .get(&(story.title.clone(), story.published))
+                        .copied()
+                        .filter(unclaimed)
+                });
             match known {
                 Some(i) if self.stories[i] != story => {
                     self.search_keys[i] = search_key(&story.title);
@@ -163,7 +198,13 @@ impl App {
                     .then(b.published.cmp(&a.published))
             });
         } else {
-            order.sort_by(|&a, &b| stories[b].published.cmp(&stories[a].published));
+            // Ties (undated stories, equal dates) in source order, as the sources are listed.
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&stories[a], &stories[b]);
+                b.published
+                    .cmp(&a.published)
+                    .then(a.edition.cmp(&b.edition))
+            });
         }
         self.order = order;
     }

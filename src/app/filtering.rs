@@ -38,7 +38,10 @@ impl App {
         let index = previous
             .and_then(|p| self.visible.iter().position(|&i| i == p))
             .unwrap_or(0);
+        // The filter moving the selection is not the user opening a story.
+        let by_user = std::mem::replace(&mut self.by_user, false);
         self.select_keeping(index, previous);
+        self.by_user = by_user;
     }
 
     /// In text mode, the keys of the stories whose title or text hold every word (from the index,

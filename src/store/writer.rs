@@ -61,6 +61,9 @@ impl StoreWriter {
         std::thread::Builder::new()
             .name("gazette-store".into())
             .spawn(move || {
+                // Sources whose last save failed: their validators are not kept either, or the
+                // next run would get a 304 for stories that were never stored.
+                let mut unsaved = std::collections::HashSet::new();
                 for write in writes {
                     let result = match write {
                         Write::SaveSource {
@@ -68,10 +71,17 @@ impl StoreWriter {
                             stories,
                             now,
                             retention,
-                        } => store
-                            .save_source(&source, &stories, now, retention)
-                            .map(drop),
+                        } => {
+                            let saved = store.save_source(&source, &stories, now, retention);
+                            if saved.is_err() {
+                                unsaved.insert(source);
+                            } else {
+                                unsaved.remove(&source);
+                            }
+                            saved.map(drop)
+                        }
                         Write::Marks(marks) => store.set_marks(&marks),
+                        Write::SourceInfo { source, .. } if unsaved.contains(&source) => Ok(()),
                         Write::SourceInfo { source, info } => store.set_source_info(&source, &info),
                         Write::Flush(reply) => {
                             let _ = reply.send(());

@@ -43,10 +43,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let right = match &app.message {
         Some(message) => message.clone(),
         None if app.refresh.is_some() => {
-            let r = app
-                .refresh
-                .as_ref()
-                .map_or((0, 0), |r| (r.done + 1, r.total));
+            let r = app.refresh.as_ref().map_or((0, 0), |r| (r.done, r.total));
             let feeds = if r.1 == 1 { "feed" } else { "feeds" };
             format!("Refreshing {}/{} {feeds}… ", r.0.min(r.1), r.1)
         }

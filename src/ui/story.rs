@@ -76,6 +76,13 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
                 LineKind::Body | LineKind::Preformatted | LineKind::Blank => Style::new(),
             };
             let mut spans = Vec::new();
+            if line.kind == LineKind::Preformatted
+                && crate::text::width(&line.text) > usize::from(text.width)
+            {
+                // Preformatted lines are never wrapped: a cut one says so.
+                let cut = crate::text::truncate(&line.text, usize::from(text.width));
+                return Line::from(Span::styled(cut, style));
+            }
             if !line.prefix.is_empty() {
                 spans.push(Span::styled(line.prefix.as_str(), theme.dim));
             }
