@@ -1,6 +1,8 @@
 //! The app state: stories, the filtered headline list, selection, focus and scrolling, changed only
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
+use std::collections::HashSet;
+
 mod feeds;
 mod filtering;
 mod marks;
@@ -62,18 +64,6 @@ impl Refresh {
     }
 }
 
-/// A full-text search: the keys of the stories whose title or text hold every word.
-pub struct TextIndex(pub Box<SearchFn>);
-
-/// Words in, keys of matching stories out.
-pub type SearchFn = dyn Fn(&[String]) -> anyhow::Result<Vec<String>>;
-
-impl std::fmt::Debug for TextIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TextIndex")
-    }
-}
-
 /// Lines the mouse wheel scrolls a story per notch.
 const WHEEL_LINES: usize = 3;
 
@@ -102,10 +92,19 @@ pub struct App {
     user_moved: bool,
     /// True with `--offline`: nothing is fetched.
     pub offline: bool,
-    /// True when the filter searches story text (through `text_index`), not only headlines.
+    /// True when the filter searches story text, not only headlines.
     pub text_mode: bool,
-    /// The full-text index (the store's FTS), if there is one; without it text is scanned.
-    pub text_index: Option<TextIndex>,
+    /// True when a full-text index (the store's) answers text searches, on another thread;
+    /// without one, story text is scanned here.
+    pub indexed_search: bool,
+    /// The latest search asked of the index, for the event loop to send.
+    search_request: Option<(u64, Vec<String>)>,
+    /// The search sent and not answered yet.
+    pending_words: Option<(u64, Vec<String>)>,
+    /// Counts searches, so an answer to an older one is known as such.
+    search_generation: u64,
+    /// The index's last answer: the words and the keys of the stories holding them all.
+    text_results: Option<(Vec<String>, HashSet<String>)>,
     /// True when the list is grouped by source rather than newest first.
     pub group_by_source: bool,
     /// True while the feed errors overlay is open.
@@ -179,7 +178,11 @@ impl App {
             user_moved: false,
             offline: false,
             text_mode: false,
-            text_index: None,
+            indexed_search: false,
+            search_request: None,
+            pending_words: None,
+            search_generation: 0,
+            text_results: None,
             group_by_source: false,
             show_errors: false,
             refresh: None,
@@ -305,7 +308,10 @@ impl App {
         // Background news and resizes are not the user's answer to a message.
         let from_user = !matches!(
             action,
-            Action::Resize(..) | Action::FeedUpdated(_) | Action::Notify(_)
+            Action::Resize(..)
+                | Action::FeedUpdated(_)
+                | Action::Notify(_)
+                | Action::TextResults(..)
         );
         if from_user {
             self.message = None;
@@ -465,6 +471,7 @@ impl App {
             Action::MarkAllRead => self.mark_listed_read(),
             Action::NextUnread => self.next_unread(),
             Action::FilterToggleText => self.toggle_text_mode(),
+            Action::TextResults(generation, keys) => self.apply_text_results(generation, keys),
             Action::Notify(text) => self.message = Some(text),
             Action::Paste(text) if self.filtering => {
                 // A paste is text, never keys: newlines and tabs become spaces.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use gazette::app::{App, TextIndex};
+use gazette::app::App;
 use gazette::config::{user_config_path, Config};
 use gazette::feed::FeedFetched;
 use gazette::fetch::{FetchRequest, Fetcher};
@@ -136,12 +136,8 @@ fn main() -> ExitCode {
     app.theme = Theme::from_env(&app.config.colors);
     app.offline = cli.offline;
     app.restore_marks(&marks);
-    if let Some(search) = data_dir.as_deref().and_then(|dir| Store::open(dir).ok()) {
-        // A second connection for reading: the full-text index, queried as the user types.
-        app.text_index = Some(TextIndex(Box::new(move |words: &[String]| {
-            search.search(&words.join(" "), usize::MAX)
-        })));
-    }
+    // The store's full-text index answers text searches (on its own thread, see `terminal`).
+    app.indexed_search = store.is_some();
     drop(store);
     match terminal::run(app, data_dir.as_deref()) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,

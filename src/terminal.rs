@@ -50,6 +50,8 @@ pub enum Message {
     Tick,
     /// A write to the store failed.
     StoreError(String),
+    /// The full-text index answered search number `.0`.
+    TextResults(u64, Vec<String>),
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -132,6 +134,10 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
             ));
         }
     }
+    let searcher = match data_dir {
+        Some(dir) => Some(spawn_searcher(dir, tx.clone())?),
+        None => None,
+    };
     let saver = store.as_ref().and_then(StoreWriter::queue);
     let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
     let settings = app.config.clone();
@@ -192,6 +198,9 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
             let action = match message {
                 Message::Signal(n) => return Ok(finish(store, Exit::Signal(n))),
                 Message::StoreError(e) => Some(Action::Notify(format!("Store: {e}"))),
+                Message::TextResults(generation, keys) => {
+                    Some(Action::TextResults(generation, keys))
+                }
                 Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
                 Message::Input(event) => action_for_event(&app, &event),
                 Message::Feed(update) => Some(Action::FeedUpdated(update)),
@@ -205,6 +214,9 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
                 if !marks.is_empty() {
                     store.send(Write::Marks(marks));
                 }
+            }
+            if let (Some(searcher), Some(request)) = (&searcher, app.take_search_request()) {
+                let _ = searcher.send(request);
             }
             if effect == Some(Effect::Quit) {
                 return Ok(finish(store, Exit::Quit));
@@ -342,6 +354,37 @@ fn spawn_input_reader(tx: Sender<Message>) {
             return;
         }
     });
+}
+
+/// Starts the full-text search thread, with its own connection to the store: it answers the
+/// newest request waiting (older ones are dropped unasked), so typing never waits on the index.
+fn spawn_searcher(
+    dir: &std::path::Path,
+    tx: Sender<Message>,
+) -> Result<Sender<(u64, Vec<String>)>> {
+    let store = crate::store::Store::open(dir)?;
+    let (requests, incoming) = mpsc::channel::<(u64, Vec<String>)>();
+    thread::Builder::new()
+        .name("gazette-search".into())
+        .spawn(move || {
+            while let Ok(mut request) = incoming.recv() {
+                if let Some(newest) = incoming.try_iter().last() {
+                    request = newest;
+                }
+                let (generation, words) = request;
+                let keys = match store.search(&words.join(" "), usize::MAX) {
+                    Ok(keys) => keys,
+                    Err(e) => {
+                        let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
+                        Vec::new()
+                    }
+                };
+                if tx.send(Message::TextResults(generation, keys)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(requests)
 }
 
 fn spawn_auto_refresh(tx: Sender<Message>, minutes: u16) {

@@ -164,3 +164,36 @@ fn the_filter_moving_the_selection_reads_nothing() {
     app.update(Action::Down);
     assert_eq!(app.unread(), 17, "moving is opening");
 }
+
+#[test]
+fn with_an_index_text_search_is_asked_for_and_the_newest_answer_wins() {
+    let mut app = seed();
+    app.indexed_search = true;
+    type_filter(&mut app, "shein");
+    app.update(Action::FilterToggleText);
+    let (first, words) = app.take_search_request().expect("a search for the index");
+    assert_eq!(words, ["shein"]);
+    assert_eq!(
+        app.visible.len(),
+        0,
+        "headline matches until the index answers"
+    );
+    app.update(Action::FilterInput('b'));
+    let (second, _) = app
+        .take_search_request()
+        .expect("the longer query is asked too");
+    assert!(second > first);
+    // The answer to the older query comes late and is dropped.
+    let key = app.keys[0].clone();
+    app.update(Action::TextResults(
+        first,
+        vec![key.clone(), app.keys[1].clone()],
+    ));
+    assert_eq!(app.visible.len(), 0);
+    app.update(Action::TextResults(second, vec![key]));
+    assert_eq!(app.visible, [0]);
+    assert!(
+        app.take_search_request().is_none(),
+        "answered: nothing more to ask"
+    );
+}

@@ -217,3 +217,21 @@ fn ctrl_l_redraws_without_asking_the_terminal_anything() {
     g.assert_exit(0);
     g.assert_restored();
 }
+
+#[test]
+fn tab_in_the_filter_searches_story_text_through_the_store() {
+    let mut g = Gazette::start_bundled(100, 30);
+    g.send("/sheinbaum");
+    g.wait_for("no headline match", |s| s.contains("0 of 18 match"));
+    g.send("\t");
+    g.wait_for("the story whose text names her", |s| {
+        s.contains("1 of 18 match") && s.contains("text/sheinbaum")
+    });
+    assert!(
+        list_rows(&g.text())[0].starts_with("U.S. President Donald Trump"),
+        "{}",
+        g.text()
+    );
+    g.send(CTRL_C);
+    g.assert_exit(0);
+}

@@ -93,6 +93,8 @@ impl App {
             }
         }
         self.rebuild_order();
+        // A text search's answer predates these stories: ask again.
+        self.text_results = None;
         self.refilter(false);
         if !self.user_moved {
             // Until the user moves, the selection stays on the newest story.

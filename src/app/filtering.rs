@@ -53,13 +53,21 @@ impl App {
         if !self.text_mode || letters < 2 {
             return None;
         }
-        if let Some(index) = &self.text_index {
-            match (index.0)(query.words()) {
-                Ok(keys) => return Some(keys.into_iter().collect()),
-                Err(e) => self.message = Some(format!("Text search failed: {e:#}")),
-            }
-        }
         let words = query.words();
+        if self.indexed_search {
+            // The index answers on its own thread, the newest query winning: until the answer for
+            // these words is in, the list stays as it was.
+            if self
+                .text_results
+                .as_ref()
+                .is_some_and(|(w, _)| w.as_slice() == words)
+            {
+                return self.text_results.as_ref().map(|(_, hits)| hits.clone());
+            }
+            self.search_generation += 1;
+            self.search_request = Some((self.search_generation, words.to_vec()));
+            return Some(self.visible.iter().map(|&i| self.keys[i].clone()).collect());
+        }
         let hits = (0..self.stories.len())
             .filter(|&i| {
                 let story = &self.stories[i];
@@ -73,6 +81,22 @@ impl App {
             .map(|i| self.keys[i].clone())
             .collect();
         Some(hits)
+    }
+
+    /// Takes in the index's answer to search `generation`; an answer to an older query is dropped.
+    pub(super) fn apply_text_results(&mut self, generation: u64, keys: Vec<String>) {
+        let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
+            return;
+        };
+        self.text_results = Some((words, keys.into_iter().collect()));
+        self.refilter(false);
+    }
+
+    /// The text search the event loop must hand to the index, if the query changed.
+    pub fn take_search_request(&mut self) -> Option<(u64, Vec<String>)> {
+        let request = self.search_request.take()?;
+        self.pending_words = Some(request.clone());
+        Some(request)
     }
 
     /// Story `i` as the filter's conditions see it.
