@@ -7,11 +7,11 @@ mod common;
 use std::ffi::OsString;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::{list_rows, story_text, Gazette, TIMEOUT};
+use common::{list_rows, story_text, Gate, Gazette, TIMEOUT};
 use tiny_http::{Header, Response};
 
 /// Wide enough that every short title below fits its row whole, beside the date and source columns.
@@ -159,29 +159,6 @@ impl Drop for Server {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-/// A response held back until the test opens the gate (or `limit` passes, so that a broken
-/// program cannot keep a test waiting forever).
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Gate {
-    fn wait(&self, limit: Duration) {
-        let open = self.open.lock().unwrap();
-        let _unused = self
-            .changed
-            .wait_timeout_while(open, limit, |open| !*open)
-            .unwrap();
-    }
-
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.changed.notify_all();
     }
 }
 

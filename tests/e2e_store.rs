@@ -9,11 +9,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::{Gazette, TIMEOUT};
+use common::{Gate, Gazette, TIMEOUT};
 use gazette::store::{Store, DB_FILE, SCHEMA_VERSION};
 use rusqlite::Connection;
 use tiny_http::{Header, Response};
@@ -102,28 +102,6 @@ impl Drop for Server {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-/// A response held back until the test opens the gate (or a limit passes).
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Gate {
-    fn wait(&self, limit: Duration) {
-        let open = self.open.lock().unwrap();
-        let _unused = self
-            .changed
-            .wait_timeout_while(open, limit, |open| !*open)
-            .unwrap();
-    }
-
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.changed.notify_all();
     }
 }
 

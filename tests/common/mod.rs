@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -335,5 +335,30 @@ pub fn assert_list(text: &str, titles: &[&str]) {
             shown.len() > 10 && fits,
             "row {row:?} is not {title:?}; screen:\n{text}"
         );
+    }
+}
+
+/// A response held back until the test opens the gate (or `limit` passes, so that a broken
+/// program cannot keep a test waiting forever).
+#[derive(Default)]
+pub struct Gate {
+    open: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Gate {
+    /// Waits until the gate is open, or `limit` has passed.
+    pub fn wait(&self, limit: Duration) {
+        let open = self.open.lock().unwrap();
+        let _unused = self
+            .changed
+            .wait_timeout_while(open, limit, |open| !*open)
+            .unwrap();
+    }
+
+    /// Opens the gate for every waiter, now and later.
+    pub fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.changed.notify_all();
     }
 }
