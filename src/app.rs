@@ -215,20 +215,9 @@ impl App {
         app
     }
 
-    /// The store key of a story: its source, then its guid, else its link, else its title and
-    /// date (the same key the store gives it).
+    /// The store key of a story (the one [`crate::store::story_key`] gives it).
     fn key_of(&self, story: &Story) -> String {
-        let source = self.editions[story.edition].source_key();
-        let within = match (&story.id, &story.link) {
-            (Some(id), _) => id.clone(),
-            (None, Some(link)) => link.clone(),
-            (None, None) => format!(
-                "{}\u{1f}{}",
-                story.title,
-                story.published.map(|p| p.to_string()).unwrap_or_default()
-            ),
-        };
-        format!("{source}\u{1f}{within}")
+        crate::store::story_key(&self.editions[story.edition].source_key(), story)
     }
 
     /// How many stories are unread.
