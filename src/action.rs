@@ -89,6 +89,22 @@ pub enum Action {
     Wheel(u16, u16, i8),
 }
 
+impl Action {
+    /// True for the keys that move through the list or the story (and so still work, as
+    /// arrows and pages, while a filter is typed).
+    pub fn is_navigation(&self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+        )
+    }
+}
+
 /// What the event loop must do after an update: side effects are values, carried out outside the
 /// state code.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -309,19 +309,14 @@ impl App {
         // arriving in the background no longer pulls the selection to the top.
         self.by_user = from_user;
         self.user_moved |= from_user
-            && matches!(
-                action,
-                Action::Up
-                    | Action::Down
-                    | Action::PageUp
-                    | Action::PageDown
-                    | Action::Top
-                    | Action::Bottom
-                    | Action::Click(..)
-                    | Action::Wheel(..)
-                    | Action::NextUnread
-                    | Action::ToggleFullView
-            );
+            && (action.is_navigation()
+                || matches!(
+                    action,
+                    Action::Click(..)
+                        | Action::Wheel(..)
+                        | Action::NextUnread
+                        | Action::ToggleFullView
+                ));
         if from_user && self.show_errors && action != Action::Quit {
             // The problems overlay is modal: the next command closes it (Esc, or any bound key).
             self.show_errors = false;

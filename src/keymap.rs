@@ -332,18 +332,11 @@ impl Keymap {
                 (KeyCode::Esc, _) => return Some(Action::Close),
                 _ => {}
             }
-            return self.by_key.get(&key).cloned().filter(|a| {
-                matches!(a, Action::Redraw | Action::Suspend)
-                    || matches!(
-                        a,
-                        Action::Up
-                            | Action::Down
-                            | Action::PageUp
-                            | Action::PageDown
-                            | Action::Top
-                            | Action::Bottom
-                    )
-            });
+            return self
+                .by_key
+                .get(&key)
+                .cloned()
+                .filter(|a| a.is_navigation() || matches!(a, Action::Redraw | Action::Suspend));
         }
         self.by_key.get(&key).cloned()
     }

@@ -15,6 +15,19 @@ const FEED: &str = "https://example.com/feed.xml";
 const DAY: i64 = 86_400;
 const NOW: i64 = 1_800_000_000;
 
+/// Creates a current database in `dir` holding one story, and closes it.
+fn store_one_story(dir: &Path) {
+    let mut store = Store::open(dir).unwrap();
+    store
+        .save_source(
+            FEED,
+            &[story("a", "A", Some(NOW))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+}
+
 fn story(guid: &str, title: &str, published: Option<i64>) -> Story {
     Story {
         title: title.into(),
@@ -591,16 +604,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
 #[test]
 fn reopening_a_current_database_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    store
-        .save_source(
-            FEED,
-            &[story("a", "A", Some(NOW))],
-            NOW,
-            Retention::default(),
-        )
-        .unwrap();
-    drop(store);
+    store_one_story(dir.path());
     let path = dir.path().join(DB_FILE);
     let schema = schema_sql(&path);
     assert!(schema.iter().any(|s| s.contains("CREATE TABLE stories")));
@@ -642,16 +646,7 @@ fn assert_refused(dir: &Path, expected: &str) {
 #[test]
 fn a_database_from_a_newer_gazette_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    store
-        .save_source(
-            FEED,
-            &[story("a", "A", Some(NOW))],
-            NOW,
-            Retention::default(),
-        )
-        .unwrap();
-    drop(store);
+    store_one_story(dir.path());
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
