@@ -94,7 +94,7 @@ fn main() -> ExitCode {
 
     let mut library = match open_library(&cli.paths, &feeds) {
         Ok(library) => library,
-        Err(e) => return fail(&format!("{e:#}"), 1),
+        Err(e) => return fail(&format!("{e:#}"), 2),
     };
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
     // (newer, damaged) is an error; no place for one (no home directory) means running without.
@@ -261,7 +261,7 @@ fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription])
             println!("{}", clean_line(&report));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&format!("{e:#}"), 1),
+        Err(e) => fail(&format!("{e:#}"), 2),
     }
 }
 

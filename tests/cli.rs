@@ -65,7 +65,7 @@ fn bad_files_fail_with_one_line_naming_the_file() {
         // The same whether or not --list is given: the error comes before any output.
         for args in [vec![file], vec!["--list", file]] {
             let output = gazette(&args, home.path());
-            assert_eq!(output.status.code(), Some(1), "{args:?}");
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
             assert_eq!(stderr(&output), format!("gazette: {problem}\n"));
             assert!(output.stdout.is_empty());
         }
