@@ -2,6 +2,8 @@
 
 use crate::feed::FeedUpdate;
 use crate::fetch::FetchRequest;
+use crate::news::Paragraph;
+use crate::store::StoredStory;
 
 /// A request to change the app's state. Produced by the keymap (keys), the mouse handling and the
 /// event loop (resizes, fetch results); consumed by [`crate::app::App::update`].
@@ -61,6 +63,13 @@ pub enum Action {
     FeedErrors,
     /// A feed fetch finished (parsed off the UI thread).
     FeedUpdated(Box<FeedUpdate>),
+    /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
+    FeedBatch(Box<FeedUpdate>),
+    /// Every stored story, per source (in the order of the editions), with its marks: the reader
+    /// started with the newest of each.
+    Restored(Box<Vec<Vec<StoredStory>>>),
+    /// The text of story `.0` (an index into the stories), loaded or converted when it was opened.
+    BodyLoaded(usize, Box<(Vec<Paragraph>, Vec<String>)>),
     /// Text pasted into the terminal (bracketed paste): goes into the filter being typed.
     Paste(String),
     /// Clear and redraw the whole screen.

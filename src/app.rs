@@ -14,7 +14,7 @@ use crate::action::{Action, Effect};
 use crate::config::Config;
 use crate::filter::{search_key, Query};
 use crate::layout::Panes;
-use crate::news::Story;
+use crate::news::{Paragraph, Story};
 use crate::reader::{layout_story, line_at, StoryLine};
 use crate::source::{Edition, Library};
 use crate::ui::theme::Theme;
@@ -147,6 +147,8 @@ pub struct App {
     pub theme: Theme,
     /// Which story and width `story_lines` were laid out for.
     laid_out_for: Option<(usize, u16)>,
+    /// Lookups of the sources whose feed file is being read in parts (see `merge_stories`).
+    merging: std::collections::HashMap<usize, feeds::Known>,
 }
 
 impl App {
@@ -207,8 +209,14 @@ impl App {
             theme: Theme::new(&config.colors, false),
             config,
             laid_out_for: None,
+            merging: Default::default(),
         };
-        app.keys = (0..count).map(|i| app.key_of(&app.stories[i])).collect();
+        let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
+        app.keys = app
+            .stories
+            .iter()
+            .map(|s| crate::store::story_key(&sources[s.edition], s))
+            .collect();
         app.rebuild_order();
         app.visible = app.order.clone();
         app.select(0);
@@ -299,6 +307,9 @@ impl App {
             action,
             Action::Resize(..)
                 | Action::FeedUpdated(_)
+                | Action::FeedBatch(_)
+                | Action::Restored(_)
+                | Action::BodyLoaded(..)
                 | Action::Notify(_)
                 | Action::TextResults(..)
         );
@@ -449,7 +460,10 @@ impl App {
                     self.show_errors = true;
                 }
             }
-            Action::FeedUpdated(update) => self.apply_feed(*update),
+            Action::FeedUpdated(update) => self.apply_feed(*update, true),
+            Action::FeedBatch(update) => self.apply_feed(*update, false),
+            Action::Restored(lists) => self.restore_stored(*lists),
+            Action::BodyLoaded(story, body) => self.set_body(story, *body),
             Action::ToggleRead => self.toggle_read(),
             Action::ToggleStar => self.toggle_star(),
             Action::MarkAllRead => self.mark_listed_read(),
@@ -514,6 +528,28 @@ impl App {
             if self.config.reading.mark_read_on_open && self.by_user {
                 self.set_read(story, true);
             }
+        }
+    }
+
+    /// The story whose text the event loop should load or convert now: the open one, while its
+    /// text is pending (see [`crate::news::Pending`]).
+    pub fn wanted_body(&self) -> Option<usize> {
+        self.panes()?;
+        self.selected_story()
+            .filter(|&story| self.stories[story].text_pending())
+    }
+
+    /// Puts a story's loaded text in place, keeping the reading place if it is open.
+    fn set_body(&mut self, story: usize, (paragraphs, references): (Vec<Paragraph>, Vec<String>)) {
+        let Some(s) = self.stories.get_mut(story) else {
+            return;
+        };
+        s.paragraphs = paragraphs;
+        s.references = references;
+        s.pending = crate::news::Pending::Nothing;
+        if self.laid_out_for.is_some_and(|(s, _)| s == story) {
+            self.laid_out_for = Some((story, 0));
+            self.relayout();
         }
     }
 

@@ -7,7 +7,7 @@ use feed_rs::model::{Entry, Text};
 
 use crate::fetch::{FetchResult, Fetched};
 use crate::html::{html_to_text, Converted};
-use crate::news::{derive_title, Paragraph, Story};
+use crate::news::{derive_title, Paragraph, Pending, Story};
 use crate::sanitize::clean_line;
 
 /// Feed bodies larger than this are refused before parsing: feed-rs holds the whole document.
@@ -59,7 +59,7 @@ pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String>
     let stories = feed
         .entries
         .iter()
-        .map(|entry| entry_story(entry, base.as_deref()))
+        .map(|entry| entry_story(entry, base.as_deref(), false))
         .collect();
     Ok(ParsedFeed {
         title: feed
@@ -71,8 +71,9 @@ pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String>
     })
 }
 
-/// Turns one entry into a story: title, link, date, author, id and text.
-fn entry_story(entry: &Entry, feed_url: Option<&str>) -> Story {
+/// Turns one entry into a story: title, link, date, author, id and text. With `lazy`, an HTML
+/// body is kept as it is ([`Pending::Html`]), to be converted when the story is opened.
+pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> Story {
     let link = entry
         .links
         .iter()
@@ -81,12 +82,24 @@ fn entry_story(entry: &Entry, feed_url: Option<&str>) -> Story {
         .map(|l| clean_line(l.href.trim()))
         .filter(|href| href.starts_with("http://") || href.starts_with("https://"));
     let base = link.as_deref().or(feed_url);
-    let mut text = body(entry, base);
     let title = entry
         .title
         .as_ref()
         .map(plain_text)
         .filter(|t| !t.is_empty());
+    let raw = raw_body(entry);
+    let (mut text, pending) = match raw {
+        // Kept for later only when there is a title to list it by.
+        Some((body, true)) if lazy && title.is_some() => (
+            Converted::default(),
+            Pending::Html {
+                html: body.to_string(),
+                base: base.map(str::to_string),
+            },
+        ),
+        Some((body, html)) => (convert(body, html, base), Pending::Nothing),
+        None => (Converted::default(), Pending::Nothing),
+    };
     let title = match title {
         Some(title) => title,
         None => match text.paragraphs.first() {
@@ -112,36 +125,35 @@ fn entry_story(entry: &Entry, feed_url: Option<&str>) -> Story {
             .filter(|a| !a.is_empty()),
         id: Some(clean_line(&entry.id)).filter(|id| !id.is_empty()),
         edition: 0,
+        pending,
     }
 }
 
-/// The entry's text: its content, else its summary, else a media description (podcasts).
-fn body(entry: &Entry, base: Option<&str>) -> Converted {
+/// The entry's text and whether it is HTML: its content, else its summary, else a media
+/// description (podcasts); the first that has any text.
+fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
     let content = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_deref()?.trim();
-        (!body.is_empty()).then(|| convert(body, c.content_type.to_string().contains("html"), base))
+        let html = c.content_type.to_string().contains("html");
+        Some((body, html))
     });
-    let summary = || entry.summary.as_ref().map(|s| convert_text(s, base));
-    let media = || {
-        entry
-            .media
-            .iter()
-            .find_map(|m| m.description.as_ref())
-            .map(|d| convert_text(d, base))
-    };
-    content
-        .or_else(summary)
-        .or_else(media)
-        .filter(|c| !c.paragraphs.is_empty())
-        .unwrap_or_default()
-}
-
-fn convert_text(text: &Text, base: Option<&str>) -> Converted {
-    convert(
-        &text.content,
-        text.content_type.to_string().contains("html"),
-        base,
-    )
+    fn text(t: &Text) -> (&str, bool) {
+        (
+            t.content.trim(),
+            t.content_type.to_string().contains("html"),
+        )
+    }
+    let summary = entry.summary.as_ref().map(text);
+    let media = entry
+        .media
+        .iter()
+        .find_map(|m| m.description.as_ref())
+        .map(text);
+    [content, summary, media]
+        .into_iter()
+        .flatten()
+        .find(|(body, _)| !body.is_empty())
+        .map(|(body, html)| (body, html || looks_like_html(body)))
 }
 
 fn convert(body: &str, html: bool, base: Option<&str>) -> Converted {

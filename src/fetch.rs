@@ -323,7 +323,7 @@ fn fetch_file(options: &FetchOptions, url: &str) -> Result<Fetched, String> {
 
 /// The local path of a `file://` URL: `file:///p`, `file://localhost/p` (and `file:/p`), with
 /// percent-escapes decoded and any query or fragment dropped.
-fn file_url_path(url: &str) -> Result<PathBuf, String> {
+pub(crate) fn file_url_path(url: &str) -> Result<PathBuf, String> {
     // The scheme was matched case-insensitively; "file:" is five ASCII bytes whatever its case.
     let rest = &url[5..];
     let rest = rest.split(['?', '#']).next().unwrap_or_default();

@@ -1,6 +1,6 @@
 //! gazette's command line: arguments, config, then either the headline list or the reader.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -103,19 +103,27 @@ fn main() -> ExitCode {
         Ok(store) => store,
         Err(e) => return fail(&format!("{e:#}"), 2),
     };
-    let marks = match store
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let listing = cli.list || !std::io::stdout().is_terminal() || dumb;
+    // The reader starts with the newest stories of each source, enough for its first screen; the
+    // rest follows from the store a moment later (see `terminal::run`).
+    let first_screen = (!listing).then_some(FIRST_SCREEN_STORIES);
+    let (marks, partial) = match store
         .as_ref()
-        .map(|s| load_stored(s, &mut library))
+        .map(|s| load_stored(s, &mut library, first_screen))
         .transpose()
     {
-        Ok(marks) => marks.unwrap_or_default(),
+        Ok(loaded) => loaded.unwrap_or_default(),
         Err(e) => return fail(&format!("{e:#}"), 2),
     };
 
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    if cli.list || !std::io::stdout().is_terminal() || dumb {
+    if listing {
         if dumb && !cli.list {
             eprintln!("gazette: TERM=dumb cannot show the reader; listing the headlines instead");
+        }
+        // Feed files were read only as far as their first entries: read them whole.
+        if let Err(e) = read_feed_files(&mut library) {
+            return fail(&e, 2);
         }
         let library = if cli.offline {
             library
@@ -139,7 +147,7 @@ fn main() -> ExitCode {
     // The store's full-text index answers text searches (on its own thread, see `terminal`).
     app.indexed_search = store.is_some();
     drop(store);
-    match terminal::run(app, data_dir.as_deref()) {
+    match terminal::run(app, data_dir.as_deref(), partial) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
         Err(e) => fail(&format!("{e:#}"), 1),
@@ -152,13 +160,10 @@ fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Lib
     if !paths.is_empty() {
         return Library::load(paths);
     }
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        let mut bytes = Vec::new();
+    if !std::io::stdin().is_terminal() {
+        let bytes = gazette::source::read_stdin()?;
         // An empty or closed standard input (cron, /dev/null) is no document: fall through.
-        if stdin.lock().read_to_end(&mut bytes).is_ok()
-            && !bytes.iter().all(u8::is_ascii_whitespace)
-        {
+        if !bytes.iter().all(u8::is_ascii_whitespace) {
             let mut library = Library::default();
             library.load_bytes("standard input", Path::new("standard input"), bytes)?;
             return Ok(library);
@@ -175,22 +180,29 @@ fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Lib
     Ok(library)
 }
 
+/// Stored stories the reader loads before its first screen, per source: a screenful and more.
+const FIRST_SCREEN_STORIES: usize = 500;
+
+/// Marks of stored stories, by key: (read, starred).
+type Marks = std::collections::HashMap<String, (bool, bool)>;
+
 /// Adds the stored stories of every feed to the library (the last fetch, shown before any network
-/// answer) and returns the stored marks of all its stories.
+/// answer), all of them or the newest `limit` of each, and returns the stored marks of the
+/// stories loaded and whether some were left for later.
 fn load_stored(
     store: &Store,
     library: &mut Library,
-) -> anyhow::Result<std::collections::HashMap<String, (bool, bool)>> {
-    let mut marks = std::collections::HashMap::new();
-    for i in 0..library.editions.len() {
-        let source = library.editions[i].source_key();
-        let known: std::collections::HashSet<String> = library
-            .stories
-            .iter()
-            .filter(|s| s.edition == i)
-            .map(|s| store::story_key(&source, s))
-            .collect();
-        if let Some(info) = store.source_info(&source)? {
+    limit: Option<usize>,
+) -> anyhow::Result<(Marks, bool)> {
+    let sources: Vec<String> = library.editions.iter().map(|e| e.source_key()).collect();
+    let mut marks = Marks::new();
+    let stored = match limit {
+        Some(limit) => store.load_newest(&sources, limit)?,
+        None => store.load_sources(&sources)?,
+    };
+    let partial = limit.is_some_and(|limit| stored.iter().any(|s| s.len() >= limit));
+    for (i, stored) in stored.into_iter().enumerate() {
+        if let Some(info) = store.source_info(&sources[i])? {
             // The feed's own title and the last answer's validators, as the last run left them.
             let edition = &mut library.editions[i];
             if let Some(title) = info.title.filter(|_| edition.name_from_feed) {
@@ -200,18 +212,45 @@ fn load_stored(
             edition.etag = info.etag;
             edition.last_modified = info.last_modified;
         }
-        let stored = store.load_source(&source)?;
+        if stored.is_empty() {
+            continue;
+        }
+        // A feed file's first entries were read just now, and are newer than their stored copy;
+        // keep only what they lack.
+        let known: std::collections::HashSet<String> = library
+            .stories
+            .iter()
+            .filter(|s| s.edition == i)
+            .map(|s| store::story_key(&sources[i], s))
+            .collect();
+        let is_feed = library.editions[i].is_feed();
         let mut cached = Vec::new();
         for s in stored {
-            marks.insert(s.key.clone(), (s.read, s.starred));
-            // A feed file read just now is newer than its stored copy; keep only what it lacks.
-            if library.editions[i].is_feed() && !known.contains(&s.key) {
+            if s.read || s.starred {
+                marks.insert(s.key.clone(), (s.read, s.starred));
+            }
+            if is_feed && !known.contains(&s.key) {
                 cached.push(s.story);
             }
         }
         library.add_stories(i, cached);
     }
-    Ok(marks)
+    Ok((marks, partial))
+}
+
+/// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
+/// any stored copy.
+fn read_feed_files(library: &mut Library) -> Result<(), String> {
+    for (i, path) in std::mem::take(&mut library.feed_files) {
+        let url = library.editions[i].url.clone();
+        let feed = gazette::ingest::read_all(&path, url.as_deref())
+            .map_err(|e| format!("{}: {e}", gazette::source::shown(&path)))?;
+        library.stories.retain(|s| s.edition != i);
+        library.add_stories(i, feed.stories);
+    }
+    // Sources in the order given, as they were listed before.
+    library.stories.sort_by_key(|s| s.edition);
+    Ok(())
 }
 
 /// For `--list`: fetches the feeds that have no stories yet, waiting for them (in parallel), and

@@ -132,12 +132,39 @@ pub struct Story {
     pub references: Vec<String>,
     /// The source's own id for the story (a feed entry's guid), to recognise it on refresh.
     pub id: Option<String>,
+    /// Text not turned into `paragraphs` yet: bodies are converted when the story is opened, so
+    /// a large feed lists its headlines without converting (or holding) every body.
+    pub pending: Pending,
+}
+
+/// Where a story's text is while it is not in `paragraphs`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Pending {
+    /// Nothing: `paragraphs` is the whole text (empty for a headline-only story).
+    #[default]
+    Nothing,
+    /// The entry's HTML as the feed gave it, converted when the story is opened; `base` resolves
+    /// its relative links.
+    Html {
+        /// The markup.
+        html: String,
+        /// The URL relative links are resolved against.
+        base: Option<String>,
+    },
+    /// In the store, under the story's key: loaded when the story is opened.
+    Stored,
 }
 
 impl Story {
-    /// True when the source has the story's text, not just its headline.
+    /// True when the source has the story's text, not just its headline (text still to be
+    /// converted or loaded counts).
     pub fn has_text(&self) -> bool {
-        !self.paragraphs.is_empty()
+        !self.paragraphs.is_empty() || self.pending != Pending::Nothing
+    }
+
+    /// True while the text is still to be converted or loaded.
+    pub fn text_pending(&self) -> bool {
+        self.pending != Pending::Nothing
     }
 }
 
@@ -215,10 +242,16 @@ fn has_title_line(block: &[String]) -> bool {
 }
 
 /// Derives a title from a paragraph: its first sentence, without the final period, cut at a word
-/// boundary with "…" beyond [`DERIVED_TITLE_MAX_WIDTH`] columns.
+/// boundary with "…" beyond [`DERIVED_TITLE_MAX_WIDTH`] columns. Never empty for a paragraph
+/// with text: a sentence that is only a period (".") is kept whole.
 pub fn derive_title(paragraph: &str) -> String {
     let sentence = first_sentence(paragraph);
-    let sentence = sentence.strip_suffix('.').unwrap_or(sentence);
+    let sentence = sentence.strip_suffix('.').unwrap_or(sentence).trim_end();
+    let sentence = if sentence.is_empty() {
+        paragraph.trim()
+    } else {
+        sentence
+    };
     truncate_words(sentence, DERIVED_TITLE_MAX_WIDTH)
 }
 

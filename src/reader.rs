@@ -50,7 +50,9 @@ pub struct StoryLine {
     pub spans: Vec<(Range<usize>, Inline)>,
 }
 
-/// The note shown for a story that has only a headline.
+/// Shown for a story whose text is still being read (from a feed file or the store).
+pub const LOADING_NOTE: &str = "Loading the story…";
+/// Shown for a headline-only story.
 pub const NO_TEXT_NOTE: &str = "This source has only the headline of this story, not its text.";
 /// The bar drawn before quoted lines.
 pub const QUOTE_BAR: &str = "│ ";
@@ -78,11 +80,16 @@ pub fn layout_story(story: &Story, meta: &[String], width: u16) -> Vec<StoryLine
             "",
         );
     }
-    if !story.has_text() {
+    if !story.has_text() || story.text_pending() {
+        let note = if story.text_pending() {
+            LOADING_NOTE
+        } else {
+            NO_TEXT_NOTE
+        };
         blank(&mut lines, 1);
         push_wrapped(
             &mut lines,
-            &Paragraph::plain(NO_TEXT_NOTE),
+            &Paragraph::plain(note),
             LineKind::Note,
             2,
             width,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::feed::{parse_feed, sniff, Format};
+use crate::ingest::FeedStream;
 use crate::news::{parse_document, Story};
 use crate::sanitize::clean_line;
 
@@ -71,6 +72,9 @@ pub struct Library {
     pub stories: Vec<Story>,
     /// Warnings to show the user once the screen is up.
     pub notes: Vec<String>,
+    /// Feed files, by edition index: only their first entries are read here (enough to know the
+    /// file is a feed, and for the first screen); the rest is read in the background.
+    pub feed_files: Vec<(usize, PathBuf)>,
 }
 
 impl Library {
@@ -94,9 +98,7 @@ impl Library {
                 continue;
             }
             if text == "-" {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-                    .context("standard input: cannot read")?;
+                let bytes = read_stdin()?;
                 library.load_bytes("standard input", Path::new("standard input"), bytes)?;
                 continue;
             }
@@ -141,18 +143,42 @@ impl Library {
         Ok(())
     }
 
-    /// Loads one file as a feed or a news document, by its content.
+    /// Loads one file as a feed or a news document, by its content. Of a feed, only the first
+    /// batch of entries is read (see [`Library::feed_files`]).
     fn load_file(&mut self, path: &Path) -> Result<()> {
+        // A FIFO would block, a device never ends: only regular files (or links to them) are read.
+        let meta = fs::metadata(path).map_err(|e| anyhow!("{}: {}", shown(path), io_reason(&e)))?;
+        if !meta.is_file() {
+            bail!("{}: not a regular file", shown(path));
+        }
+        if sniff(&read_head(path)?) == Format::Feed {
+            return self.open_feed_file(path);
+        }
         let bytes = read_bytes(path)?;
         self.load_bytes(&display_name(path), path, bytes)
+    }
+
+    fn open_feed_file(&mut self, path: &Path) -> Result<()> {
+        let url = file_url(path);
+        let problem = |e: String| anyhow!("{}: {e}", shown(path));
+        let mut stream = FeedStream::open(path, url.as_deref()).map_err(problem)?;
+        let first = stream.next_batch().map_err(problem)?.unwrap_or_default();
+        let title = stream.title().map(str::to_string);
+        self.editions.push(Edition {
+            name: clean_line(&title.clone().unwrap_or_else(|| display_name(path))),
+            url,
+            ..Edition::default()
+        });
+        let index = self.editions.len() - 1;
+        self.add_stories(index, first);
+        self.feed_files.push((index, path.to_path_buf()));
+        Ok(())
     }
 
     /// Loads a feed or a news document (by content) from `bytes`, read from `path` (named `name`).
     pub fn load_bytes(&mut self, name: &str, path: &Path, bytes: Vec<u8>) -> Result<()> {
         if sniff(&bytes) == Format::Feed {
-            let url = fs::canonicalize(path)
-                .ok()
-                .map(|p| format!("file://{}", p.display()));
+            let url = file_url(path);
             let feed =
                 parse_feed(&bytes, url.as_deref()).map_err(|e| anyhow!("{}: {e}", shown(path)))?;
             let title = feed.title.unwrap_or_else(|| name.to_string());
@@ -224,6 +250,40 @@ fn display_name(path: &Path) -> String {
         Some(name) => clean_line(&name.to_string_lossy()),
         None => shown(path),
     }
+}
+
+/// Reads standard input, refusing more than a document may hold (it may be `/dev/zero`).
+pub fn read_stdin() -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), MAX_DOCUMENT_BYTES + 1),
+        &mut bytes,
+    )
+    .context("standard input: cannot read")?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        bail!(
+            "standard input: too large (more than {} MiB)",
+            MAX_DOCUMENT_BYTES >> 20
+        );
+    }
+    Ok(bytes)
+}
+
+/// The `file://` URL of a file that exists (its canonical path), the name of a feed file source.
+fn file_url(path: &Path) -> Option<String> {
+    fs::canonicalize(path)
+        .ok()
+        .map(|p| format!("file://{}", p.display()))
+}
+
+/// The first bytes of a file, enough to tell a feed from a document. Errors name the file.
+fn read_head(path: &Path) -> Result<Vec<u8>> {
+    let shown = shown(path);
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 1024), &mut head))
+        .map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
+    Ok(head)
 }
 
 /// Reads a file's bytes, refusing what is too large to be a document. Errors name the file.

@@ -19,11 +19,11 @@ use ratatui::Terminal;
 
 use crate::action::{Action, Effect};
 use crate::app::App;
-use crate::feed::{FeedFetched, FeedUpdate};
-use crate::fetch::Fetcher;
+use crate::feed::FeedUpdate;
 use crate::keymap::InputMode;
 use crate::news::Story;
-use crate::store::{Retention, SourceInfo, StoreWriter, Write};
+use crate::store::{Store, StoreWriter, Write};
+use crate::workers::{self, Workers};
 
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +44,12 @@ pub enum Message {
     InputError(String),
     /// A termination signal.
     Signal(i32),
-    /// A feed was fetched and parsed.
-    Feed(Box<FeedUpdate>),
+    /// A feed was fetched and parsed (`true`: part of a feed file, more to come).
+    Feed(Box<FeedUpdate>, bool),
+    /// The store committed a batch of stories (a story waiting for its text may have it now).
+    Stored,
+    /// Every stored story, per source (the reader started with the newest of each).
+    Restored(Vec<Vec<crate::store::StoredStory>>),
     /// Time for an automatic refresh.
     Tick,
     /// A write to the store failed.
@@ -89,7 +93,11 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
 
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
 /// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
-pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
+///
+/// With `restore_rest`, the app holds only the newest stored stories of each source (enough for
+/// the first screen): the rest is loaded from the store on another thread and arrives as a
+/// message.
+pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -127,59 +135,34 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
                 .filter(|s| s.edition == source)
                 .cloned()
                 .collect();
-            store.send(save(
+            let retention = workers::retention(&app.config);
+            store.send(workers::save(
                 app.editions[source].source_key(),
                 stories,
-                &app.config,
+                retention,
             ));
         }
     }
     let searcher = match data_dir {
-        Some(dir) => Some(spawn_searcher(dir, tx.clone())?),
+        Some(dir) => Some(workers::spawn_searcher(dir, tx.clone())?),
         None => None,
     };
-    let saver = store.as_ref().and_then(StoreWriter::queue);
-    let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
-    let settings = app.config.clone();
-    let fetch_tx = tx;
-    let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
-        // Parsing and HTML conversion happen here, on the worker thread, never on the UI's; so
-        // does handing the stories to the store, before the UI hears of them.
-        let update = crate::feed::process(result);
-        if let (
-            Some(saver),
-            Ok(FeedFetched::Parsed {
-                feed,
-                etag,
-                last_modified,
-            }),
-        ) = (&saver, &update.outcome)
-        {
-            let source = sources.get(update.source).cloned().unwrap_or_default();
-            let _ = saver.send(save(source.clone(), feed.stories.clone(), &settings));
-            let info = SourceInfo {
-                title: feed.title.clone(),
-                etag: etag.clone(),
-                last_modified: last_modified.clone(),
-            };
-            let _ = saver.send(Write::SourceInfo { source, info });
-        }
-        let _ = fetch_tx.send(Message::Feed(Box::new(update)));
-    });
+    if let Some(dir) = data_dir.filter(|_| restore_rest) {
+        let sources = app.editions.iter().map(|e| e.source_key()).collect();
+        workers::spawn_restorer(dir, sources, tx.clone());
+    }
+    // Opening a story reads its text from the store on this thread: one indexed row, well under
+    // a millisecond.
+    let texts = data_dir.map(Store::open).transpose()?;
+    let workers = Workers::new(&app, store.as_ref(), tx);
 
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
-    // Feed files given on the command line were read at start; feeds on the network (whatever
-    // the store had of them is on screen already) and feeds not read yet are fetched now, in the
-    // background.
-    let stale = |i: usize| {
-        let e = &app.editions[i];
-        e.url.as_deref().is_some_and(crate::source::is_http_url)
-            || (e.is_feed() && !app.stories.iter().any(|s| s.edition == i))
-    };
-    if (0..app.editions.len()).any(stale) {
+    // Every feed is fetched or read now, in the background, whatever the store had of it on
+    // screen already; a feed file unchanged since it was last read is not read again.
+    if app.editions.iter().any(|e| e.is_feed()) {
         let effect = app.update(Action::RefreshAll);
-        carry_out(effect, &mut app, &mut terminal, &fetcher)?;
+        carry_out(effect, &mut app, &mut terminal, &workers)?;
     }
     let mut redraw = true;
     loop {
@@ -203,11 +186,17 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
                 }
                 Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
                 Message::Input(event) => action_for_event(&app, &event),
-                Message::Feed(update) => Some(Action::FeedUpdated(update)),
+                Message::Feed(update, false) => Some(Action::FeedUpdated(update)),
+                Message::Feed(update, true) => Some(Action::FeedBatch(update)),
+                Message::Stored => None,
+                Message::Restored(lists) => Some(Action::Restored(Box::new(lists))),
                 Message::Tick => Some(Action::RefreshAll),
             };
             // Events that map to no action (mouse motion, key releases) cost no frame.
-            let Some(action) = action else { continue };
+            let Some(action) = action else {
+                redraw |= load_story_text(&mut app, texts.as_ref());
+                continue;
+            };
             let effect = app.update(action);
             if let Some(store) = &store {
                 let marks = app.take_mark_changes();
@@ -221,9 +210,21 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>) -> Result<Exit> {
             if effect == Some(Effect::Quit) {
                 return Ok(finish(store, Exit::Quit));
             }
-            carry_out(effect, &mut app, &mut terminal, &fetcher)?;
+            carry_out(effect, &mut app, &mut terminal, &workers)?;
+            load_story_text(&mut app, texts.as_ref());
             redraw = true;
         }
+    }
+}
+
+/// Gives the open story its text if it was waiting for it; true if it did.
+fn load_story_text(app: &mut App, texts: Option<&Store>) -> bool {
+    match workers::open_story_text(app, texts) {
+        Some(action) => {
+            app.update(action);
+            true
+        }
+        None => false,
     }
 }
 
@@ -245,21 +246,6 @@ fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
         store.close();
     }
     exit
-}
-
-/// A store write saving `stories` as source `source`'s, with the configured retention.
-fn save(source: String, stories: Vec<Story>, config: &crate::config::Config) -> Write {
-    let keep = config.store;
-    Write::SaveSource {
-        source,
-        stories,
-        now: chrono::Utc::now().timestamp(),
-        retention: Retention {
-            max_per_source: (keep.max_stories_per_feed > 0)
-                .then_some(keep.max_stories_per_feed as usize),
-            max_age_days: (keep.max_age_days > 0).then_some(keep.max_age_days),
-        },
-    }
 }
 
 /// Blocks for the next message, then takes every message already queued, so a burst of keys or
@@ -284,11 +270,11 @@ fn carry_out(
     effect: Option<Effect>,
     app: &mut App,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    fetcher: &Fetcher,
+    workers: &Workers,
 ) -> Result<()> {
     match effect {
         None | Some(Effect::Quit) => {}
-        Some(Effect::Fetch(requests)) => fetcher.fetch_all(requests),
+        Some(Effect::Fetch(requests)) => workers.fetch(requests),
         Some(Effect::Open(url)) => {
             if let Err(e) = crate::links::open(&url) {
                 app.update(Action::Notify(format!("Could not open the link: {e}")));
@@ -354,37 +340,6 @@ fn spawn_input_reader(tx: Sender<Message>) {
             return;
         }
     });
-}
-
-/// Starts the full-text search thread, with its own connection to the store: it answers the
-/// newest request waiting (older ones are dropped unasked), so typing never waits on the index.
-fn spawn_searcher(
-    dir: &std::path::Path,
-    tx: Sender<Message>,
-) -> Result<Sender<(u64, Vec<String>)>> {
-    let store = crate::store::Store::open(dir)?;
-    let (requests, incoming) = mpsc::channel::<(u64, Vec<String>)>();
-    thread::Builder::new()
-        .name("gazette-search".into())
-        .spawn(move || {
-            while let Ok(mut request) = incoming.recv() {
-                if let Some(newest) = incoming.try_iter().last() {
-                    request = newest;
-                }
-                let (generation, words) = request;
-                let keys = match store.search(&words.join(" "), usize::MAX) {
-                    Ok(keys) => keys,
-                    Err(e) => {
-                        let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
-                        Vec::new()
-                    }
-                };
-                if tx.send(Message::TextResults(generation, keys)).is_err() {
-                    return;
-                }
-            }
-        })?;
-    Ok(requests)
 }
 
 fn spawn_auto_refresh(tx: Sender<Message>, minutes: u16) {

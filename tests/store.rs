@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use gazette::news::{Inline, Paragraph, ParagraphKind, Span, Story};
+use gazette::news::{Inline, Paragraph, ParagraphKind, Pending, Span, Story};
 use gazette::store::{
     story_key, Retention, Store, StoreWriter, StoredStory, Write, DB_FILE, SCHEMA_VERSION,
 };
@@ -26,6 +26,7 @@ fn store_one_story(dir: &Path) {
             Retention::default(),
         )
         .unwrap();
+    store.index_pending(usize::MAX).unwrap();
 }
 
 fn story(guid: &str, title: &str, published: Option<i64>) -> Story {
@@ -36,6 +37,27 @@ fn story(guid: &str, title: &str, published: Option<i64>) -> Story {
         id: (!guid.is_empty()).then(|| guid.to_string()),
         ..Story::default()
     }
+}
+
+/// A source's stories with their text: `load_source` gives the headlines (each story's text
+/// pending in the store), `load_body` the text.
+fn load_full(store: &Store, source: &str) -> Vec<StoredStory> {
+    let mut stored = store.load_source(source).unwrap();
+    for s in &mut stored {
+        let has_text = s.story.pending == Pending::Stored;
+        let (paragraphs, references) = store.load_body(&s.key).unwrap().expect("the row is there");
+        assert_eq!(has_text, !paragraphs.is_empty(), "{}", s.key);
+        s.story.paragraphs = paragraphs;
+        s.story.references = references;
+        s.story.pending = Pending::Nothing;
+    }
+    stored
+}
+
+/// Searches after indexing what was saved (the writer thread does that when idle).
+fn search(store: &mut Store, query: &str, limit: usize) -> Vec<String> {
+    store.index_pending(usize::MAX).unwrap();
+    store.search(query, limit).unwrap()
 }
 
 fn titles(stored: &[StoredStory]) -> Vec<&str> {
@@ -66,6 +88,7 @@ fn stories_round_trip_with_every_field_newest_first() {
     assert_eq!(store.path(), dir.path().join("gazette.db"));
     let rich = Story {
         title: "Rich «story» 東京".into(),
+        pending: Pending::Nothing,
         paragraphs: vec![
             Paragraph {
                 text: "Heading".into(),
@@ -151,7 +174,7 @@ fn stories_round_trip_with_every_field_newest_first() {
         )
         .unwrap();
 
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(
         titles(&loaded),
         [
@@ -174,7 +197,7 @@ fn stories_round_trip_with_every_field_newest_first() {
     for stored in &loaded {
         assert_eq!(stored.key, story_key(FEED, &stored.story));
     }
-    assert!(store.load_source("nothing here").unwrap().is_empty());
+    assert!(load_full(&store, "nothing here").is_empty());
 }
 
 #[test]
@@ -195,7 +218,7 @@ fn resaving_unchanged_stories_inserts_and_changes_nothing() {
             .unwrap(),
         3
     );
-    let before = store.load_source(FEED).unwrap();
+    let before = load_full(&store, FEED);
     let watcher = raw(dir.path());
     let version = data_version(&watcher);
     assert_eq!(
@@ -209,7 +232,7 @@ fn resaving_unchanged_stories_inserts_and_changes_nothing() {
         version,
         "an unchanged save wrote something"
     );
-    assert_eq!(store.load_source(FEED).unwrap(), before);
+    assert_eq!(load_full(&store, FEED), before);
     // (The watcher does see a save that changes something.)
     let changed = story("a", "A, corrected", Some(NOW));
     assert_eq!(
@@ -245,14 +268,14 @@ fn a_changed_story_is_updated_in_place_keeping_its_marks() {
             .unwrap(),
         0
     );
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].story, changed);
     assert!(loaded[0].read && loaded[0].starred);
     // The index follows the new text.
-    assert_eq!(store.search("correction", 10).unwrap(), [key.as_str()]);
-    assert_eq!(store.search("new title", 10).unwrap(), [key]);
-    assert!(store.search("old", 10).unwrap().is_empty());
+    assert_eq!(search(&mut store, "correction", 10), [key.as_str()]);
+    assert_eq!(search(&mut store, "new title", 10), [key]);
+    assert!(search(&mut store, "old", 10).is_empty());
 }
 
 #[test]
@@ -281,7 +304,7 @@ fn a_new_guid_on_the_same_link_updates_the_story_and_its_key() {
             .unwrap(),
         0
     );
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].key, story_key(FEED, &new));
     assert_eq!(loaded[0].story.id.as_deref(), Some("https://new/1"));
@@ -334,7 +357,7 @@ fn the_same_title_and_date_is_the_same_story() {
             .unwrap(),
         0
     );
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(titles(&loaded), ["Plain", "Dated"]);
     assert_eq!(loaded[1].key, story_key(FEED, &moved));
     // Undated stories with their own guids are different stories, even with one title.
@@ -390,7 +413,7 @@ fn a_link_shared_by_many_stories_does_not_merge_them() {
             .unwrap(),
         2
     );
-    let mut all = titles(&store.load_source(FEED).unwrap())
+    let mut all = titles(&load_full(&store, FEED))
         .into_iter()
         .map(String::from)
         .collect::<Vec<_>>();
@@ -428,7 +451,7 @@ fn marks_round_trip_across_a_reopen() {
     assert_eq!(marks[&keys[1]], (false, true));
     assert_eq!(marks[&keys[2]], (true, true));
     assert_eq!(marks[&keys[3]], (false, false));
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(
         loaded
             .iter()
@@ -472,7 +495,7 @@ fn max_per_source_keeps_the_newest_and_every_starred_story() {
             .unwrap();
     }
     assert_eq!(
-        titles(&store.load_source(FEED).unwrap()),
+        titles(&load_full(&store, FEED)),
         ["d5s0", "d5s1", "d4s0", "d1s1"]
     );
     // The stories of the save itself stay even beyond the limit (else they would come back next
@@ -489,7 +512,7 @@ fn max_per_source_keeps_the_newest_and_every_starred_story() {
     assert_eq!(store.save_source(FEED, &big, NOW, keep3).unwrap(), 5);
     assert_eq!(store.save_source(FEED, &big, NOW, keep3).unwrap(), 0);
     assert_eq!(
-        titles(&store.load_source(FEED).unwrap()),
+        titles(&load_full(&store, FEED)),
         ["d5s0", "d5s1", "d4s0", "d1s1", "b0", "b1", "b2", "b3", "b4"]
     );
     // Other sources are left alone.
@@ -507,8 +530,8 @@ fn max_per_source_keeps_the_newest_and_every_starred_story() {
             },
         )
         .unwrap();
-    assert_eq!(titles(&store.load_source(FEED).unwrap()), ["d1s1"]);
-    assert_eq!(store.load_source("edition:x").unwrap().len(), 5);
+    assert_eq!(titles(&load_full(&store, FEED)), ["d1s1"]);
+    assert_eq!(load_full(&store, "edition:x").len(), 5);
 }
 
 #[test]
@@ -541,13 +564,13 @@ fn max_age_drops_only_old_read_unstarred_stories() {
     };
     // They are all still in the feed: nothing goes.
     store.save_source(FEED, &stories, NOW, month).unwrap();
-    assert_eq!(store.load_source(FEED).unwrap().len(), 5);
+    assert_eq!(load_full(&store, FEED).len(), 5);
     // Now they have left the feed.
     store
         .save_source(FEED, &[story("fresh", "fresh", Some(NOW))], NOW, month)
         .unwrap();
     assert_eq!(
-        titles(&store.load_source(FEED).unwrap()),
+        titles(&load_full(&store, FEED)),
         ["fresh", "new read", "old unread", "old starred"]
     );
 }
@@ -579,7 +602,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -611,7 +634,7 @@ fn reopening_a_current_database_changes_nothing() {
     assert!(schema.iter().any(|s| s.contains("fts5")));
     for _ in 0..3 {
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.load_source(FEED).unwrap().len(), 1);
+        assert_eq!(load_full(&store, FEED).len(), 1);
         assert_eq!(store.search("a", 5).unwrap().len(), 1);
     }
     assert_eq!(schema_sql(&path), schema);
@@ -652,7 +675,7 @@ fn a_database_from_a_newer_gazette_is_refused_untouched() {
     drop(conn);
     assert_refused(
         dir.path(),
-        "made by a newer gazette (schema 99; this one reads up to 2)",
+        "made by a newer gazette (schema 99; this one reads up to 3)",
     );
 }
 
@@ -733,10 +756,17 @@ fn damage_in_the_middle_is_reported_by_what_meets_it() {
     scribbled[middle..middle + 4096].fill(0xA5);
     std::fs::write(&path, &scribbled).unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let loaded = store.load_source(FEED).expect_err("read a damaged page");
-    let error = loaded.to_string();
+    // The page holds headlines or texts: listing them, or opening each story, meets it.
+    let error = match store.load_source(FEED) {
+        Err(e) => e,
+        Ok(stories) => stories
+            .iter()
+            .find_map(|s| store.load_body(&s.key).err())
+            .expect("read a damaged page"),
+    }
+    .to_string();
     assert!(
-        error.starts_with(&format!("{}: loading {FEED}: ", path.display())),
+        error.starts_with(&format!("{}: ", path.display())),
         "{error}"
     );
     assert!(error.contains("malformed"), "{error}");
@@ -800,6 +830,7 @@ fn search_matches_prefixes_of_every_word_in_titles_and_bodies() {
         story_key(FEED, &market),
         story_key("edition:e", &other),
     );
+    store.index_pending(usize::MAX).unwrap();
     let search = |q: &str| {
         let mut keys = store.search(q, 100).unwrap();
         keys.sort();
@@ -877,7 +908,7 @@ fn two_stores_on_one_directory_take_turns() {
             writer.marks(&[story_key(FEED, &s)]).unwrap()[&story_key(FEED, &s)],
             (true, false)
         );
-        assert_eq!(reader.load_source(FEED).unwrap().len() as i64, i + 1);
+        assert_eq!(load_full(reader, FEED).len() as i64, i + 1);
     }
 }
 
@@ -906,13 +937,13 @@ fn a_thread_writes_while_another_reads() {
     });
     let mut loads = 0;
     while !writer.is_finished() {
-        let n = reader.load_source(FEED).unwrap().len();
+        let n = load_full(&reader, FEED).len();
         assert_eq!(n % 10, 0, "saw part of a transaction");
         reader.search("words", 5).unwrap();
         loads += 1;
     }
     writer.join().unwrap();
-    assert_eq!(reader.load_source(FEED).unwrap().len(), 300);
+    assert_eq!(load_full(&reader, FEED).len(), 300);
     assert!(loads > 0);
 }
 
@@ -948,7 +979,7 @@ fn the_writer_applies_writes_in_order_and_flush_waits_for_them() {
     });
     writer.flush();
     let store = Store::open(dir.path()).unwrap();
-    let loaded = store.load_source(FEED).unwrap();
+    let loaded = load_full(&store, FEED);
     assert_eq!(loaded.len(), 51);
     assert_eq!(loaded[0].story.title, "Second");
     assert!(loaded[0].read && loaded[0].starred);
@@ -1045,13 +1076,13 @@ fn killing_a_writer_midway_leaves_whole_transactions() {
         child.kill().unwrap();
         child.wait().unwrap();
 
-        let store = Store::open(dir.path()).unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
         let conn = raw(dir.path());
         let check: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok");
-        let n = store.load_source(FEED).unwrap().len();
+        let n = load_full(&store, FEED).len();
         assert!(n > 0);
         assert_eq!(
             n % STORIES_PER_SAVE,
@@ -1060,7 +1091,7 @@ fn killing_a_writer_midway_leaves_whole_transactions() {
         );
         assert_eq!(count(&conn) as usize, n);
         assert_eq!(
-            store.search("crash", 1_000_000).unwrap().len(),
+            search(&mut store, "crash", 1_000_000).len(),
             n,
             "the index is out of step"
         );
@@ -1068,7 +1099,7 @@ fn killing_a_writer_midway_leaves_whole_transactions() {
 }
 
 #[test]
-fn a_version_1_database_migrates_to_2_keeping_its_stories() {
+fn a_version_1_database_migrates_to_3_keeping_its_stories() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
@@ -1081,18 +1112,30 @@ fn a_version_1_database_migrates_to_2_keeping_its_stories() {
             .save_source("https://v1.example/feed", &[story], 1, Retention::default())
             .unwrap();
     }
-    // Turn it back into what gazette 1 left: no sources table, user_version 1.
+    // Turn it back into what gazette 1 left: no sources table, no `indexed` column (every row
+    // indexed as it was saved), user_version 1.
     {
+        let mut store = Store::open(dir.path()).unwrap();
+        store.index_pending(usize::MAX).unwrap();
+        drop(store);
         let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
-        conn.execute_batch("DROP TABLE sources; PRAGMA user_version = 1;")
-            .unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             ALTER TABLE stories ADD COLUMN body TEXT NOT NULL DEFAULT '';
+             UPDATE stories SET body = (SELECT body FROM bodies WHERE bodies.id = stories.id);
+             DROP TABLE bodies; DROP TABLE sources; DROP INDEX stories_unindexed;
+             ALTER TABLE stories DROP COLUMN indexed; ALTER TABLE stories DROP COLUMN has_text;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let mut store = Store::open(dir.path()).unwrap();
-    assert_eq!(user_version(&dir.path().join(DB_FILE)), 2);
+    assert_eq!(user_version(&dir.path().join(DB_FILE)), 3);
+    // Its rows count as indexed: nothing is indexed twice, and search finds them.
+    assert_eq!(store.index_pending(usize::MAX).unwrap(), 0);
+    assert_eq!(store.search("kept", 5).unwrap().len(), 1);
     assert_eq!(
-        store.load_source("https://v1.example/feed").unwrap()[0]
-            .story
-            .title,
+        load_full(&store, "https://v1.example/feed")[0].story.title,
         "Kept"
     );
     let info = gazette::store::SourceInfo {

@@ -10,6 +10,7 @@ use crate::fetch::FetchRequest;
 use crate::filter::search_key;
 use crate::news::Story;
 use crate::source::is_http_url;
+use crate::store::StoredStory;
 
 impl App {
     /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
@@ -58,12 +59,16 @@ impl App {
     }
 
     /// Takes in a fetched feed: new stories join the list, changed ones are updated in place, and
-    /// the selection and reading position stay where they were.
-    pub(super) fn apply_feed(&mut self, update: FeedUpdate) {
+    /// the selection and reading position stay where they were. A feed file comes in parts: until
+    /// the `last` one, the source is still being read.
+    pub(super) fn apply_feed(&mut self, update: FeedUpdate, last: bool) {
         let Some(source) = self.editions.get_mut(update.source) else {
             return;
         };
-        source.fetching = false;
+        source.fetching = !last;
+        if last {
+            self.merging.remove(&update.source);
+        }
         let mut added = 0;
         match update.outcome {
             Err(reason) => source.error = Some(reason),
@@ -74,18 +79,22 @@ impl App {
                 last_modified,
             }) => {
                 source.error = None;
-                source.etag = etag;
-                source.last_modified = last_modified;
+                if last {
+                    source.etag = etag;
+                    source.last_modified = last_modified;
+                }
                 if let Some(title) = feed.title.filter(|_| source.name_from_feed) {
                     source.name = title;
                     source.name_from_feed = false;
                 }
-                added = self.merge_stories(update.source, feed.stories);
+                added = self.merge_stories(update.source, feed.stories, last);
             }
         }
         if let Some(refresh) = &mut self.refresh {
-            refresh.done += 1;
             refresh.new_stories += added;
+        }
+        if let Some(refresh) = self.refresh.as_mut().filter(|_| last) {
+            refresh.done += 1;
             refresh.failed += usize::from(self.editions[update.source].error.is_some());
             if refresh.done >= refresh.total {
                 self.message = Some(refresh.summary(&self.config.keymap));
@@ -104,25 +113,14 @@ impl App {
 
     /// Adds a source's fetched stories: an entry seen before (same guid; or, under a new guid,
     /// the same link, or the same title and date) is updated in place, keeping its marks; others
-    /// are appended, unread. Returns how many were new.
-    fn merge_stories(&mut self, source: usize, stories: Vec<Story>) -> usize {
-        let mut by_id = HashMap::new();
-        let mut by_link: HashMap<String, Option<usize>> = HashMap::new();
-        let mut by_title = HashMap::new();
-        for i in (0..self.stories.len()).filter(|&i| self.stories[i].edition == source) {
-            let s = &self.stories[i];
-            by_id.extend(s.id.clone().map(|id| (id, i)));
-            if let Some(link) = &s.link {
-                // A link several stories share (a comic's or podcast's home page) names none.
-                by_link
-                    .entry(link.clone())
-                    .and_modify(|e| *e = None)
-                    .or_insert(Some(i));
-            }
-            if s.published.is_some() {
-                by_title.insert((s.title.clone(), s.published), i);
-            }
-        }
+    /// are appended, unread. Returns how many were new. The lookup of the source's stories is kept
+    /// while a feed file comes in parts (`last` false), so each part costs its own size, not the
+    /// size of everything read so far.
+    fn merge_stories(&mut self, source: usize, stories: Vec<Story>, last: bool) -> usize {
+        let mut known = match self.merging.remove(&source) {
+            Some(known) => known,
+            None => Known::of(&self.stories, source),
+        };
         let incoming_ids: std::collections::HashSet<String> =
             stories.iter().filter_map(|s| s.id.clone()).collect();
         let mut incoming_links: HashMap<String, usize> = HashMap::new();
@@ -148,25 +146,27 @@ impl App {
                     .as_ref()
                     .is_none_or(|id| !incoming_ids.contains(id))
             };
-            let known = story
+            let found = story
                 .id
                 .as_ref()
-                .and_then(|id| by_id.get(id).copied())
+                .and_then(|id| known.by_id.get(id).copied())
                 .or_else(|| {
                     unique_link
-                        .and_then(|l| by_link.get(l).copied().flatten())
+                        .and_then(|l| known.by_link.get(l).copied().flatten())
                         .filter(unclaimed)
                 })
                 .or_else(|| {
-                    by_title
+                    known
+                        .by_title
                         .get(&(story.title.clone(), story.published))
                         .copied()
                         .filter(unclaimed)
                 });
-            match known {
+            match found {
                 Some(i) if self.stories[i] != story => {
                     self.search_keys[i] = search_key(&story.title);
                     self.keys[i] = self.key_of(&story);
+                    known.add(&story, i);
                     self.stories[i] = story;
                     if self.laid_out_for.is_some_and(|(s, _)| s == i) {
                         // Re-lay the open story, keeping the reading place as on a resize.
@@ -175,6 +175,7 @@ impl App {
                 }
                 Some(_) => {}
                 None => {
+                    known.add(&story, self.stories.len());
                     self.search_keys.push(search_key(&story.title));
                     self.keys.push(self.key_of(&story));
                     self.stories.push(story);
@@ -184,7 +185,44 @@ impl App {
                 }
             }
         }
+        if !last {
+            self.merging.insert(source, known);
+        }
         added
+    }
+
+    /// Adds the stored stories not listed yet (the reader started with the newest of each
+    /// source), with their marks, keeping the selection and reading position.
+    pub(super) fn restore_stored(&mut self, lists: Vec<Vec<StoredStory>>) {
+        // The few stories listed so far, copied, so the many coming can be moved straight in.
+        let listed: std::collections::HashSet<String> = self.keys.iter().cloned().collect();
+        let incoming: usize = lists.iter().map(Vec::len).sum();
+        self.stories.reserve(incoming);
+        self.search_keys.reserve(incoming);
+        self.keys.reserve(incoming);
+        for (source, list) in lists.into_iter().enumerate() {
+            // A plain-text edition is read whole from its file each time; a feed keeps the stories
+            // its source no longer lists.
+            if source >= self.editions.len() || !self.editions[source].is_feed() {
+                continue;
+            }
+            for stored in list.into_iter().filter(|s| !listed.contains(&s.key)) {
+                self.search_keys.push(search_key(&stored.story.title));
+                self.keys.push(stored.key);
+                self.read.push(stored.read);
+                self.starred.push(stored.starred);
+                self.stories.push(Story {
+                    edition: source,
+                    ..stored.story
+                });
+            }
+        }
+        self.rebuild_order();
+        self.text_results = None;
+        self.refilter(false);
+        if !self.user_moved {
+            self.select(0);
+        }
     }
 
     /// Recomputes the display order: newest first across sources (undated stories after dated
@@ -222,6 +260,48 @@ impl App {
                 self.message = Some("This story has no web link.".into());
                 None
             }
+        }
+    }
+}
+
+/// A source's stories by guid, by link (None for a link several share: it names none of them),
+/// and by title and date, for recognising fetched stories.
+#[derive(Debug, Default)]
+pub(super) struct Known {
+    by_id: HashMap<String, usize>,
+    by_link: HashMap<String, Option<usize>>,
+    by_title: HashMap<(String, Option<i64>), usize>,
+}
+
+impl Known {
+    fn of(stories: &[Story], source: usize) -> Known {
+        let mut known = Known::default();
+        for (i, story) in stories.iter().enumerate() {
+            if story.edition == source {
+                known.add(story, i);
+            }
+        }
+        known
+    }
+
+    fn add(&mut self, story: &Story, i: usize) {
+        if let Some(id) = &story.id {
+            self.by_id.insert(id.clone(), i);
+        }
+        if let Some(link) = &story.link {
+            // A link several stories share (a comic's or podcast's home page) names none.
+            self.by_link
+                .entry(link.clone())
+                .and_modify(|e| {
+                    if *e != Some(i) {
+                        *e = None;
+                    }
+                })
+                .or_insert(Some(i));
+        }
+        if story.published.is_some() {
+            self.by_title
+                .insert((story.title.clone(), story.published), i);
         }
     }
 }

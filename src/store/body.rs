@@ -12,12 +12,17 @@
 //!
 //! `kind` is left out for running text, `spans` and `references` when empty, `paragraphs` for a
 //! headline-only story (so its body is `{}`).
+//!
+//! A story read from a large feed file is stored as the entry's HTML, converted when it is opened
+//! (converting 100,000 bodies up front would take half a minute): `{"html": "<p>…", "base":
+//! "https://…"}`.
 
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::news::{Inline, Paragraph, ParagraphKind, Span, Story};
+use crate::html::html_to_text;
+use crate::news::{Inline, Paragraph, ParagraphKind, Pending, Span, Story};
 
 #[derive(Serialize, Deserialize)]
 struct Body<'a> {
@@ -25,6 +30,10 @@ struct Body<'a> {
     paragraphs: Vec<Para<'a>>,
     #[serde(default, skip_serializing_if = "no_references")]
     references: Cow<'a, [String]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    html: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -74,9 +83,19 @@ enum Style {
     Image,
 }
 
-/// The JSON body of a story.
+/// The JSON body of a story. A story whose text is only in the store ([`Pending::Stored`]) has no
+/// body to give: callers never save one (see `save_stories`).
 pub(super) fn encode(story: &Story) -> String {
+    let (html, base) = match &story.pending {
+        Pending::Html { html, base } => (
+            Some(Cow::Borrowed(html.as_str())),
+            base.as_deref().map(Cow::Borrowed),
+        ),
+        Pending::Nothing | Pending::Stored => (None, None),
+    };
     let body = Body {
+        html,
+        base,
         paragraphs: story
             .paragraphs
             .iter()
@@ -103,6 +122,10 @@ pub(super) fn encode(story: &Story) -> String {
 /// boundaries, out of range) are dropped, so a damaged row can never make rendering panic.
 pub(super) fn decode(json: &str) -> serde_json::Result<(Vec<Paragraph>, Vec<String>)> {
     let body: Body<'static> = serde_json::from_str(json)?;
+    if let Some(html) = body.html {
+        let converted = html_to_text(&html, body.base.as_deref());
+        return Ok((converted.paragraphs, converted.references));
+    }
     let paragraphs = body
         .paragraphs
         .into_iter()
@@ -131,16 +154,99 @@ pub(super) fn decode(json: &str) -> serde_json::Result<(Vec<Paragraph>, Vec<Stri
     Ok((paragraphs, body.references.into_owned()))
 }
 
-/// The text the full-text index sees: paragraph texts joined by newlines.
-pub(super) fn plain_text(story: &Story) -> String {
-    let mut text = String::with_capacity(story.paragraphs.iter().map(|p| p.text.len() + 1).sum());
-    for (i, p) in story.paragraphs.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
-        text.push_str(&p.text);
+/// The text the full-text index sees for a stored body: paragraph texts joined by newlines; for a
+/// body kept as HTML, its text with the markup stripped (the index needs words, not layout, and a
+/// full conversion costs a hundred times more). None when the JSON is damaged.
+pub(super) fn index_text(json_body: &str) -> Option<String> {
+    let body: Body<'_> = serde_json::from_str(json_body).ok()?;
+    if let Some(html) = body.html {
+        return Some(strip_markup(&html));
     }
+    let texts: Vec<&str> = body.paragraphs.iter().map(|p| p.text.as_ref()).collect();
+    Some(texts.join("\n"))
+}
+
+/// The words of an HTML body: tags become spaces, `script` and `style` contents and comments are
+/// dropped, character references are decoded.
+fn strip_markup(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        push_decoded(&mut text, &rest[..open]);
+        text.push(' ');
+        rest = &rest[open..];
+        let lower_start = |tag: &str| {
+            rest.get(1..=tag.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(tag))
+        };
+        let skip_to = if rest.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else if lower_start("script") || lower_start("style") {
+            let close = if lower_start("script") {
+                "</script"
+            } else {
+                "</style"
+            };
+            rest.to_ascii_lowercase()
+                .find(close)
+                .and_then(|i| rest[i..].find('>').map(|j| i + j + 1))
+        } else {
+            rest.find('>').map(|i| i + 1)
+        };
+        rest = match skip_to {
+            Some(end) => &rest[end..],
+            None => "",
+        };
+    }
+    push_decoded(&mut text, rest);
     text
+}
+
+/// Appends `text` with its character references decoded (the common named ones and numeric).
+fn push_decoded(out: &mut String, mut text: &str) {
+    while let Some(amp) = text.find('&') {
+        out.push_str(&text[..amp]);
+        text = &text[amp..];
+        let end = text.find(';').filter(|&i| i <= 10);
+        let decoded = end.and_then(|end| {
+            let name = &text[1..end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                "mdash" => '—',
+                "ndash" => '–',
+                "hellip" => '…',
+                "lsquo" => '‘',
+                "rsquo" => '’',
+                "ldquo" => '“',
+                "rdquo" => '”',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                text = &text[len..];
+            }
+            None => {
+                out.push('&');
+                text = &text[1..];
+            }
+        }
+    }
+    out.push_str(text);
 }
 
 fn kind_to_json(kind: ParagraphKind) -> Kind {
@@ -218,7 +324,33 @@ mod tests {
         assert_eq!(paragraphs, story.paragraphs);
         assert_eq!(references, story.references);
         assert_eq!(encode(&Story::default()), "{}");
-        assert_eq!(plain_text(&story), "plain\nHéllo world");
+        assert_eq!(index_text(&json).unwrap(), "plain\nHéllo world");
+    }
+
+    #[test]
+    fn html_bodies_are_kept_as_html_and_converted_when_read() {
+        let story = Story {
+            pending: Pending::Html {
+                html: "<p>One &amp; <b>two</b></p><script>x()</script><!-- c --><p>&#233;t&eacute;</p>&mdash;"
+                    .into(),
+                base: Some("https://example.com/".into()),
+            },
+            ..Story::default()
+        };
+        let json = encode(&story);
+        assert!(json.contains(r#""base":"https://example.com/""#), "{json}");
+        let (paragraphs, _) = decode(&json).unwrap();
+        assert_eq!(paragraphs[0].text, "One & two");
+        let words: Vec<String> = index_text(&json)
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        // Named references beyond the common ones stay as written: the index needs words, and a
+        // name like `eacute` is split off as one.
+        assert_eq!(words, ["One", "&", "two", "ét&eacute;", "—"]);
+        assert_eq!(index_text("{}").as_deref(), Some(""));
+        assert_eq!(index_text("{"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{body, non_empty, story_key, Retention};
-use crate::news::Story;
+use crate::news::{Pending, Story};
 
 /// A stored row, as compared against a story being saved.
 struct Row {
@@ -19,7 +19,8 @@ struct Row {
     body: String,
 }
 
-const ROW_COLUMNS: &str = "id, key, guid, link, title, published, author, body";
+const ROW_COLUMNS: &str = "s.id, s.key, s.guid, s.link, s.title, s.published, s.author, b.body";
+const ROWS: &str = "stories s JOIN bodies b ON b.id = s.id";
 
 impl Row {
     fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -57,25 +58,27 @@ pub(super) fn save_stories(
         }
     }
 
-    let mut by_key =
-        tx.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM stories WHERE key = ?1"))?;
+    let mut by_key = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE s.key = ?1"
+    ))?;
     let mut by_link = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM stories WHERE source = ?1 AND link = ?2 ORDER BY id"
+        "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE s.source = ?1 AND s.link = ?2 ORDER BY s.id"
     ))?;
     let mut by_title = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM stories
-         WHERE source = ?1 AND published = ?2 AND title = ?3 ORDER BY id"
+        "SELECT {ROW_COLUMNS} FROM {ROWS}
+         WHERE s.source = ?1 AND s.published = ?2 AND s.title = ?3 ORDER BY s.id"
     ))?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO stories (source, key, guid, link, title, published, author, body, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO stories (source, key, guid, link, title, published, author, has_text,
+         fetched_at, indexed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
     )?;
+    let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
+    let mut update_body = tx.prepare_cached("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
+    // New text leaves the index until the indexer (run when the writer is idle) gets to it.
     let mut update = tx.prepare_cached(
         "UPDATE stories SET key = ?2, guid = ?3, link = ?4, title = ?5, published = ?6,
-         author = ?7, body = ?8 WHERE id = ?1",
+         author = ?7, has_text = ?8, indexed = indexed AND ?9 WHERE id = ?1",
     )?;
-    let mut index =
-        tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
 
     let mut claimed: HashSet<i64> = HashSet::new();
@@ -107,7 +110,11 @@ pub(super) fn save_stories(
             }
         }
 
-        let body = body::encode(story);
+        // A story whose text was never loaded from the store keeps the stored text.
+        let body = match (&story.pending, &found) {
+            (Pending::Stored, Some(row)) => row.body.clone(),
+            _ => body::encode(story),
+        };
         match found {
             Some(row) => {
                 claimed.insert(row.id);
@@ -129,11 +136,12 @@ pub(super) fn save_stories(
                     story.title,
                     story.published,
                     story.author,
-                    body
+                    has_text(&body),
+                    same_text
                 ])?;
                 if !same_text {
+                    update_body.execute(params![row.id, body])?;
                     unindex.execute([row.id])?;
-                    index.execute(params![row.id, story.title, body::plain_text(story)])?;
                 }
             }
             None => {
@@ -145,17 +153,50 @@ pub(super) fn save_stories(
                     story.title,
                     story.published,
                     story.author,
-                    body,
+                    has_text(&body),
                     now
                 ])?;
                 let id = tx.last_insert_rowid();
+                insert_body.execute(params![id, body])?;
                 claimed.insert(id);
-                index.execute(params![id, story.title, body::plain_text(story)])?;
                 inserted += 1;
             }
         }
     }
     Ok((inserted, claimed))
+}
+
+/// Adds up to `limit` stories saved since the last call to the full-text index, oldest first;
+/// returns how many.
+pub(super) fn index_pending(tx: &Connection, limit: usize) -> rusqlite::Result<usize> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut pending = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE NOT s.indexed ORDER BY s.id LIMIT ?1"
+    ))?;
+    let mut index =
+        tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut done = tx.prepare_cached("UPDATE stories SET indexed = 1 WHERE id = ?1")?;
+    let mut rows = pending.query([limit])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let Row {
+            id,
+            title,
+            body: json,
+            ..
+        } = Row::from_sql(row)?;
+        // A damaged body is indexed by its title alone; reading it reports the damage.
+        let text = body::index_text(&json).unwrap_or_default();
+        index.execute(params![id, title, text])?;
+        done.execute([id])?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Whether a stored body has any text (a headline-only story's body is `{}`).
+fn has_text(body: &str) -> bool {
+    body != "{}"
 }
 
 /// The first row accepted by `free`.

@@ -47,6 +47,22 @@ pub(super) const MIGRATIONS: &[&str] = &[
          etag          TEXT,
          last_modified TEXT
      );",
+    // 2 → 3, for 100,000 stories and more:
+    //  - bodies move to a table of their own, so listing the headlines reads a compact table (a
+    //    2 KB body in each row made the list read the whole database);
+    //  - rows say whether they have text, and whether the full-text index has them yet: the index
+    //    is built behind the saves, while the reader is in use (rows of older versions were
+    //    indexed as they were saved).
+    "ALTER TABLE stories ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE stories ADD COLUMN has_text INTEGER NOT NULL DEFAULT 1;
+     CREATE INDEX stories_unindexed ON stories (id) WHERE NOT indexed;
+     CREATE TABLE bodies (
+         id   INTEGER PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+         body TEXT NOT NULL
+     );
+     INSERT INTO bodies (id, body) SELECT id, body FROM stories;
+     UPDATE stories SET has_text = (body <> '{}');
+     ALTER TABLE stories DROP COLUMN body;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

@@ -2,7 +2,7 @@
 //! of their own.
 
 use std::path::Path;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use crate::news::Story;
@@ -12,8 +12,11 @@ use super::{Retention, Store};
 /// How long [`StoreWriter::flush`] (and dropping the writer) waits for the queue to drain.
 const FLUSH_WAIT: Duration = Duration::from_secs(5);
 
+/// Stories indexed per transaction when the writer is idle: small enough (tens of milliseconds)
+/// that a write arriving meanwhile waits little.
+const INDEX_CHUNK: usize = 1000;
+
 /// A write for the [`StoreWriter`] thread.
-#[derive(Debug)]
 pub enum Write {
     /// [`Store::save_source`].
     SaveSource {
@@ -37,10 +40,27 @@ pub enum Write {
     },
     /// Replies when everything before it is done (for tests and for quitting).
     Flush(Sender<()>),
+    /// Runs when everything before it is done (tells the reader a batch of stories is stored).
+    Then(Box<dyn FnOnce() + Send>),
+}
+
+impl std::fmt::Debug for Write {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Write::SaveSource {
+                source, stories, ..
+            } => write!(f, "SaveSource({source}, {} stories)", stories.len()),
+            Write::Marks(marks) => write!(f, "Marks({marks:?})"),
+            Write::SourceInfo { source, info } => write!(f, "SourceInfo({source}, {info:?})"),
+            Write::Flush(_) => f.write_str("Flush"),
+            Write::Then(_) => f.write_str("Then"),
+        }
+    }
 }
 
 /// A writer thread owning its own connection, so the UI thread never waits on a write: commands are
-/// applied in order, each in its transaction; errors go to `on_error` (one line).
+/// applied in order, each in its transaction; errors go to `on_error` (one line). When no write is
+/// waiting, it adds saved stories to the full-text index, a chunk per transaction.
 ///
 /// Dropping it lets the thread finish what was sent, waiting at most 5 s for that.
 pub struct StoreWriter {
@@ -64,7 +84,28 @@ impl StoreWriter {
                 // Sources whose last save failed: their validators are not kept either, or the
                 // next run would get a 304 for stories that were never stored.
                 let mut unsaved = std::collections::HashSet::new();
-                for write in writes {
+                // Stories from the last run may be waiting for the index too.
+                let mut indexing = true;
+                loop {
+                    let write = match writes.try_recv() {
+                        Ok(write) => write,
+                        Err(TryRecvError::Disconnected) => break,
+                        Err(TryRecvError::Empty) if indexing => {
+                            match store.index_pending(INDEX_CHUNK) {
+                                Ok(0) => indexing = false,
+                                Ok(_) => {}
+                                Err(e) => {
+                                    indexing = false;
+                                    on_error(format!("{e:#}"));
+                                }
+                            }
+                            continue;
+                        }
+                        Err(TryRecvError::Empty) => match writes.recv() {
+                            Ok(write) => write,
+                            Err(_) => break,
+                        },
+                    };
                     let result = match write {
                         Write::SaveSource {
                             source,
@@ -73,6 +114,7 @@ impl StoreWriter {
                             retention,
                         } => {
                             let saved = store.save_source(&source, &stories, now, retention);
+                            indexing = true;
                             if saved.is_err() {
                                 unsaved.insert(source);
                             } else {
@@ -85,6 +127,10 @@ impl StoreWriter {
                         Write::SourceInfo { source, info } => store.set_source_info(&source, &info),
                         Write::Flush(reply) => {
                             let _ = reply.send(());
+                            Ok(())
+                        }
+                        Write::Then(then) => {
+                            then();
                             Ok(())
                         }
                     };

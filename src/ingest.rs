@@ -1,0 +1,380 @@
+//! Reading a feed file as a stream: quick-xml finds each entry, feed-rs parses the entries (on
+//! every core), and the stories come out in batches. The first headlines show while the rest of a
+//! large file is still being read, bodies stay HTML until a story is opened, and the whole file is
+//! never in memory.
+//!
+//! Each entry is handed to feed-rs as a document of its own (the file's XML declaration and
+//! doctype, the start tags of the elements around the entry with their namespace declarations, the
+//! entry, the matching end tags), so feed-rs decides what every element means exactly as it does
+//! for a whole feed. A document that cannot be streamed (JSON Feed, UTF-16) is parsed whole, up to
+//! [`MAX_FEED_BYTES`].
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use quick_xml::events::Event;
+use quick_xml::{Reader, Writer};
+
+use crate::feed::{
+    entry_story, parse_feed, sniff, FeedFetched, FeedUpdate, Format, ParsedFeed, MAX_FEED_BYTES,
+};
+use crate::fetch::{file_url_path, FetchRequest};
+use crate::news::Story;
+
+/// The first batch is small so the first screen comes at once; later ones grow to this.
+const MAX_BATCH: usize = 4096;
+const FIRST_BATCH: usize = 128;
+/// One entry larger than this is refused (a feed is a list of entries, not one huge one).
+const MAX_ENTRY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Entries split out of the file as standalone documents, and whether the file went wrong after
+/// them.
+type Split = (Vec<Vec<u8>>, Result<(), String>);
+
+/// A feed being read entry by entry. [`FeedStream::next_batch`] gives the next stories.
+pub struct FeedStream {
+    reader: Reader<Box<dyn BufRead + Send>>,
+    url: Option<String>,
+    buf: Vec<u8>,
+    /// The XML declaration and doctype, written before every entry.
+    preamble: Vec<u8>,
+    /// Start tags of the elements open around the next entry, with their names.
+    open: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Everything before the first entry (the feed's own title is in there); None once read.
+    header: Option<Vec<u8>>,
+    title: Option<String>,
+    batch: usize,
+    finished: bool,
+    /// Stories ready to be given as the next batch (a document parsed whole).
+    ready: Option<Vec<Story>>,
+    /// The next batch's entries, split out while the last batch was parsed, and whether the
+    /// file went wrong after them.
+    prefetched: Option<Split>,
+    /// Entries feed-rs made nothing of.
+    pub skipped: usize,
+}
+
+impl FeedStream {
+    /// Starts reading a feed file. Errors are one line, without the file's name.
+    pub fn open(path: &Path, url: Option<&str>) -> Result<FeedStream, String> {
+        let file = File::open(path).map_err(|e| io_reason(&e))?;
+        FeedStream::from_reader(Box::new(BufReader::with_capacity(1 << 16, file)), url)
+    }
+
+    /// Starts reading a feed from `input`; `url` resolves relative links.
+    pub fn from_reader(
+        mut input: Box<dyn BufRead + Send>,
+        url: Option<&str>,
+    ) -> Result<FeedStream, String> {
+        let head = input.fill_buf().map_err(|e| io_reason(&e))?;
+        let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        let streamable = sniff(head) == Format::Feed && text.trim_ascii_start().starts_with(b"<");
+        let mut stream = FeedStream {
+            reader: Reader::from_reader(Box::new(std::io::empty())),
+            url: url.map(str::to_string),
+            buf: Vec::new(),
+            preamble: Vec::new(),
+            open: Vec::new(),
+            header: Some(Vec::new()),
+            title: None,
+            batch: FIRST_BATCH,
+            finished: false,
+            ready: None,
+            prefetched: None,
+            skipped: 0,
+        };
+        if streamable {
+            stream.reader = Reader::from_reader(input);
+        } else {
+            let mut bytes = Vec::new();
+            input
+                .take(MAX_FEED_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| io_reason(&e))?;
+            let feed = parse_feed(&bytes, url)?;
+            stream.title = feed.title;
+            stream.ready = Some(feed.stories);
+            stream.finished = true;
+        }
+        Ok(stream)
+    }
+
+    /// The feed's own title, once the first batch has been read.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The next stories, in feed order; `None` once the feed is read to the end. An error is one
+    /// line ("not a feed: …"); the batches before it stand. While one batch is parsed (on every
+    /// core), the next is split out of the file.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Story>>, String> {
+        if let Some(stories) = self.ready.take() {
+            return Ok(Some(stories));
+        }
+        let (documents, outcome) = match self.prefetched.take() {
+            Some(prefetched) => prefetched,
+            None if self.finished => return Ok(None),
+            None => {
+                let mut documents = Vec::new();
+                let outcome = self.split(&mut documents);
+                (documents, outcome)
+            }
+        };
+        if documents.is_empty() {
+            self.finished = true;
+            return outcome.map(|()| None);
+        }
+        let split_next = outcome.is_ok() && !self.finished;
+        self.batch = (self.batch * 4).min(MAX_BATCH);
+        let url = self.url.clone();
+        let (stories, skipped) = std::thread::scope(|scope| {
+            let parsing = scope.spawn(|| parse_all(&documents, url.as_deref()));
+            if split_next {
+                let mut next = Vec::new();
+                let outcome = self.split(&mut next);
+                self.prefetched = Some((next, outcome));
+            }
+            parsing.join().unwrap_or_default()
+        });
+        self.skipped += skipped;
+        if let Err(e) = outcome {
+            // The stories read before the error first; the error with the next call.
+            self.finished = true;
+            self.prefetched = Some((Vec::new(), Err(e)));
+        }
+        Ok(Some(stories))
+    }
+
+    /// Reads entries as standalone documents into `documents`, up to the batch size or the end.
+    fn split(&mut self, documents: &mut Vec<Vec<u8>>) -> Result<(), String> {
+        let bad = |e: &dyn std::fmt::Display| format!("not a feed: {e}");
+        // The entry being copied, and how deep inside it the reader is.
+        let mut entry: Option<(Writer<Vec<u8>>, usize)> = None;
+        loop {
+            self.buf.clear();
+            let event = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(|e| bad(&e))?;
+            if let Some((writer, depth)) = &mut entry {
+                match &event {
+                    Event::Start(_) => *depth += 1,
+                    Event::End(_) => *depth -= 1,
+                    Event::Eof => return Err(bad(&"the file ends inside an entry")),
+                    _ => {}
+                }
+                writer.write_event(event).map_err(|e| bad(&e))?;
+                if writer.get_ref().len() > MAX_ENTRY_BYTES {
+                    return Err(bad(&"an entry is larger than 16 MiB"));
+                }
+                if *depth == 0 {
+                    let (writer, _) = entry.take().expect("an entry is open");
+                    let mut document = writer.into_inner();
+                    close(&mut document, &self.open);
+                    documents.push(document);
+                    if documents.len() >= self.batch {
+                        return Ok(());
+                    }
+                }
+                continue;
+            }
+            match event {
+                Event::Decl(_) | Event::DocType(_) => {
+                    Writer::new(&mut self.preamble)
+                        .write_event(event)
+                        .map_err(|e| bad(&e))?;
+                }
+                Event::Start(start) => {
+                    let local = start.local_name();
+                    let local: &str = local.as_ref();
+                    if !self.open.is_empty() && (local == "item" || local == "entry") {
+                        let start = start.into_owned();
+                        self.read_header()?;
+                        let mut writer = Writer::new(Vec::with_capacity(4096));
+                        writer.get_mut().extend_from_slice(&self.preamble);
+                        for (tag, _) in &self.open {
+                            writer.get_mut().extend_from_slice(tag);
+                        }
+                        writer
+                            .write_event(Event::Start(start))
+                            .map_err(|e| bad(&e))?;
+                        entry = Some((writer, 1));
+                    } else {
+                        let name = start.name().as_ref().as_bytes().to_vec();
+                        let mut tag = Vec::new();
+                        Writer::new(&mut tag)
+                            .write_event(Event::Start(start))
+                            .map_err(|e| bad(&e))?;
+                        if let Some(header) = &mut self.header {
+                            header.extend_from_slice(&tag);
+                        }
+                        self.open.push((tag, name));
+                    }
+                }
+                Event::End(_) if self.open.is_empty() => {
+                    return Err(bad(&"an end tag with no start"));
+                }
+                Event::Eof => {
+                    self.finished = true;
+                    if !self.open.is_empty() {
+                        return Err(bad(&"the file ends before the feed does (cut short?)"));
+                    }
+                    return self.read_header();
+                }
+                event => {
+                    if matches!(event, Event::End(_)) {
+                        self.open.pop();
+                    }
+                    if let Some(header) = &mut self.header {
+                        Writer::new(header)
+                            .write_event(event)
+                            .map_err(|e| bad(&e))?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// At the first entry (or the end): parses what came before it, which says whether this is a
+    /// feed at all and gives its title.
+    fn read_header(&mut self) -> Result<(), String> {
+        let Some(header) = self.header.take() else {
+            return Ok(());
+        };
+        let mut document = self.preamble.clone();
+        document.extend_from_slice(&header);
+        close(&mut document, &self.open);
+        self.title = parse_feed(&document, self.url.as_deref())?.title;
+        Ok(())
+    }
+}
+
+/// Parses entry documents with feed-rs, split over the machine's cores, keeping their order;
+/// returns the stories and how many entries gave none.
+fn parse_all(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    // Threads only pay for themselves over a few dozen entries.
+    let threads = cores.min(8).min(documents.len().div_ceil(32)).max(1);
+    let chunk = documents.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<Story>, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = documents
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || parse_entries(part, url)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut stories = Vec::with_capacity(documents.len());
+    let mut skipped = 0;
+    for (part, count) in parts {
+        stories.extend(part);
+        skipped += count;
+    }
+    (stories, skipped)
+}
+
+/// Closes the elements around an entry, innermost first.
+fn close(document: &mut Vec<u8>, open: &[(Vec<u8>, Vec<u8>)]) {
+    for (_, name) in open.iter().rev() {
+        document.extend_from_slice(b"</");
+        document.extend_from_slice(name);
+        document.push(b'>');
+    }
+}
+
+/// Parses standalone entry documents; returns their stories and how many gave none. feed-rs
+/// panics on a few malformed inputs: each entry runs behind `catch_unwind`.
+fn parse_entries(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
+    let parser = feed_rs::parser::Builder::new().base_uri(url).build();
+    let mut stories = Vec::with_capacity(documents.len());
+    let mut skipped = 0;
+    for document in documents {
+        match catch_unwind(AssertUnwindSafe(|| parser.parse(&document[..]))) {
+            Ok(Ok(feed)) if !feed.entries.is_empty() => {
+                stories.extend(feed.entries.iter().map(|e| entry_story(e, url, true)));
+            }
+            _ => skipped += 1,
+        }
+    }
+    (stories, skipped)
+}
+
+/// What says a feed file is unchanged since it was last read: its size and modification time.
+/// Kept as the source's validator, like an HTTP ETag.
+pub fn signature(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(format!(
+        "file:{}:{}.{:09}",
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    ))
+}
+
+/// Reads a whole feed file (for `--list`). Errors are one line, without the file's name.
+pub fn read_all(path: &Path, url: Option<&str>) -> Result<ParsedFeed, String> {
+    let mut stream = FeedStream::open(path, url)?;
+    let mut stories = Vec::new();
+    while let Some(batch) = stream.next_batch()? {
+        stories.extend(batch);
+    }
+    Ok(ParsedFeed {
+        title: stream.title,
+        stories,
+    })
+}
+
+/// Reads the `file://` feed `request` names, calling `deliver` with each batch as a
+/// [`FeedUpdate`] and `true` while more are to come; the last call (`false`) carries the file's
+/// [`signature`] as its ETag, or the error. A file whose signature is the request's ETag is not
+/// read again ([`FeedFetched::NotModified`]).
+pub fn read_file(request: &FetchRequest, mut deliver: impl FnMut(FeedUpdate, bool)) {
+    let source = request.source;
+    let update = |outcome| FeedUpdate { source, outcome };
+    let path = match file_url_path(&request.url) {
+        Ok(path) => path,
+        Err(e) => return deliver(update(Err(e)), false),
+    };
+    let signature = signature(&path);
+    if signature.is_some() && signature == request.etag {
+        return deliver(update(Ok(FeedFetched::NotModified)), false);
+    }
+    let mut stream = match FeedStream::open(&path, Some(&request.url)) {
+        Ok(stream) => stream,
+        Err(e) => return deliver(update(Err(e)), false),
+    };
+    let parsed = |title, stories, etag| {
+        Ok(FeedFetched::Parsed {
+            feed: ParsedFeed { title, stories },
+            etag,
+            last_modified: None,
+        })
+    };
+    loop {
+        match stream.next_batch() {
+            Ok(Some(stories)) => {
+                let title = stream.title.clone();
+                deliver(update(parsed(title, stories, None)), true)
+            }
+            Ok(None) => {
+                let title = stream.title.clone();
+                return deliver(update(parsed(title, Vec::new(), signature)), false);
+            }
+            Err(e) => return deliver(update(Err(e)), false),
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}

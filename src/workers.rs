@@ -1,0 +1,256 @@
+//! Background work for the event loop: fetching feeds, reading feed files, full-text search, and
+//! opening a story's text. Workers never touch the app state: each reports back as a [`Message`],
+//! and hands stories to the store before the reader hears of them (so a mark set on a story always
+//! finds it stored).
+
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+use std::thread;
+
+use anyhow::Result;
+
+use crate::action::Action;
+use crate::app::App;
+use crate::config::Config;
+use crate::feed::{FeedFetched, FeedUpdate};
+use crate::fetch::{FetchRequest, Fetcher};
+use crate::html::html_to_text;
+use crate::news::{Paragraph, Pending, Story};
+use crate::store::{Retention, SourceInfo, Store, StoreWriter, Write};
+use crate::terminal::Message;
+
+/// Fetches and reads feeds in the background, saving what they bring.
+pub struct Workers {
+    fetcher: Fetcher,
+    files: FileReader,
+}
+
+/// What a worker needs to pass a feed on: the store's queue, the loop's channel, the sources'
+/// store names and the settings.
+#[derive(Clone)]
+struct Delivery {
+    saver: Option<Sender<Write>>,
+    tx: Sender<Message>,
+    sources: Arc<Vec<String>>,
+    config: Arc<Config>,
+}
+
+struct FileReader {
+    delivery: Delivery,
+}
+
+impl Workers {
+    /// Starts the fetch pool; results go to `tx`, stories to `store` first.
+    pub fn new(app: &App, store: Option<&StoreWriter>, tx: Sender<Message>) -> Workers {
+        let delivery = Delivery {
+            saver: store.and_then(StoreWriter::queue),
+            tx,
+            sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
+            config: Arc::new(app.config.clone()),
+        };
+        let fetched = delivery.clone();
+        let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
+            // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
+            fetched.deliver(crate::feed::process(result), false);
+        });
+        Workers {
+            fetcher,
+            files: FileReader { delivery },
+        }
+    }
+
+    /// Fetches (http, https) or reads (file) each request's feed, in the background.
+    pub fn fetch(&self, requests: Vec<FetchRequest>) {
+        let (files, network): (Vec<_>, Vec<_>) = requests.into_iter().partition(|r| {
+            r.url
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("file://"))
+        });
+        self.fetcher.fetch_all(network);
+        for request in files {
+            self.files.read(request);
+        }
+    }
+}
+
+impl FileReader {
+    /// Reads a feed file on a thread of its own, batch by batch (see [`crate::ingest`]).
+    fn read(&self, request: FetchRequest) {
+        let delivery = self.delivery.clone();
+        let spawned = thread::Builder::new()
+            .name("gazette-read".into())
+            .spawn(move || {
+                crate::ingest::read_file(&request, |update, more| delivery.deliver(update, more));
+            });
+        if let Err(e) = spawned {
+            let update = FeedUpdate {
+                source: usize::MAX,
+                outcome: Err(format!("cannot start reading: {e}")),
+            };
+            let _ = self
+                .delivery
+                .tx
+                .send(Message::Feed(Box::new(update), false));
+        }
+    }
+}
+
+impl Delivery {
+    /// Saves a feed's stories (when there is a store), then tells the loop. With a store, the
+    /// reader gets the stories without their text, which it loads from the store when a story is
+    /// opened: a 100,000-story feed file is not held in memory twice.
+    fn deliver(&self, mut update: FeedUpdate, more: bool) {
+        if let (
+            Some(saver),
+            Ok(FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }),
+        ) = (&self.saver, &mut update.outcome)
+        {
+            let source = self.sources.get(update.source).cloned().unwrap_or_default();
+            // Parts of a file are only added to; what to keep is decided once it is all read.
+            let retention = if more {
+                Retention::default()
+            } else {
+                retention(&self.config)
+            };
+            let stories = if feed
+                .stories
+                .iter()
+                .any(|s| matches!(s.pending, Pending::Html { .. }))
+            {
+                let lean = feed.stories.iter().map(without_text).collect();
+                std::mem::replace(&mut feed.stories, lean)
+            } else {
+                feed.stories.clone()
+            };
+            let _ = saver.send(save(source.clone(), stories, retention));
+            if !more {
+                let info = SourceInfo {
+                    title: feed.title.clone(),
+                    etag: etag.clone(),
+                    last_modified: last_modified.clone(),
+                };
+                let _ = saver.send(Write::SourceInfo { source, info });
+            }
+            let tx = self.tx.clone();
+            let _ = saver.send(Write::Then(Box::new(move || {
+                let _ = tx.send(Message::Stored);
+            })));
+        }
+        let _ = self.tx.send(Message::Feed(Box::new(update), more));
+    }
+}
+
+/// A story as the reader holds it while its text is in the store.
+fn without_text(story: &Story) -> Story {
+    match story.pending {
+        Pending::Html { .. } => Story {
+            pending: Pending::Stored,
+            title: story.title.clone(),
+            link: story.link.clone(),
+            author: story.author.clone(),
+            id: story.id.clone(),
+            published: story.published,
+            edition: story.edition,
+            paragraphs: Vec::new(),
+            references: Vec::new(),
+        },
+        _ => story.clone(),
+    }
+}
+
+/// The configured retention.
+pub fn retention(config: &Config) -> Retention {
+    let keep = config.store;
+    Retention {
+        max_per_source: (keep.max_stories_per_feed > 0)
+            .then_some(keep.max_stories_per_feed as usize),
+        max_age_days: (keep.max_age_days > 0).then_some(keep.max_age_days),
+    }
+}
+
+/// A store write saving `stories` as source `source`'s.
+pub fn save(source: String, stories: Vec<Story>, retention: Retention) -> Write {
+    Write::SaveSource {
+        source,
+        stories,
+        now: chrono::Utc::now().timestamp(),
+        retention,
+    }
+}
+
+/// Loads or converts the open story's text when it is pending, as the loop's next action. A story
+/// whose batch is not stored yet is left pending: [`Message::Stored`] brings the loop back here.
+pub fn open_story_text(app: &App, store: Option<&Store>) -> Option<Action> {
+    let index = app.wanted_body()?;
+    let story = &app.stories[index];
+    let body = match &story.pending {
+        Pending::Nothing => return None,
+        Pending::Html { html, base } => {
+            let converted = html_to_text(html, base.as_deref());
+            (converted.paragraphs, converted.references)
+        }
+        Pending::Stored => match store?.load_body(&app.keys[index]) {
+            Ok(Some(body)) => body,
+            Ok(None) => return None,
+            // Said in the story's place, once, rather than on every key.
+            Err(e) => (
+                vec![Paragraph::plain(format!(
+                    "This story could not be read from the store: {e:#}"
+                ))],
+                Vec::new(),
+            ),
+        },
+    };
+    Some(Action::BodyLoaded(index, Box::new(body)))
+}
+
+/// Loads every stored story of `sources` on a thread of its own and sends them to the loop, which
+/// started with the newest of each.
+pub fn spawn_restorer(dir: &std::path::Path, sources: Vec<String>, tx: Sender<Message>) {
+    let dir = dir.to_path_buf();
+    // If no thread can be had, the newest stories are on screen and the rest stays stored.
+    let _ = thread::Builder::new()
+        .name("gazette-restore".into())
+        .spawn(move || {
+            let loaded = Store::open(&dir).and_then(|store| store.load_sources(&sources));
+            let _ = tx.send(match loaded {
+                Ok(lists) => Message::Restored(lists),
+                Err(e) => Message::StoreError(format!("{e:#}")),
+            });
+        });
+}
+
+/// Starts the full-text search thread, with its own connection to the store: it answers the
+/// newest request waiting (older ones are dropped unasked), so typing never waits on the index.
+pub fn spawn_searcher(
+    dir: &std::path::Path,
+    tx: Sender<Message>,
+) -> Result<Sender<(u64, Vec<String>)>> {
+    let store = Store::open(dir)?;
+    let (requests, incoming) = mpsc::channel::<(u64, Vec<String>)>();
+    thread::Builder::new()
+        .name("gazette-search".into())
+        .spawn(move || {
+            while let Ok(mut request) = incoming.recv() {
+                if let Some(newest) = incoming.try_iter().last() {
+                    request = newest;
+                }
+                let (generation, words) = request;
+                let keys = match store.search(&words.join(" "), usize::MAX) {
+                    Ok(keys) => keys,
+                    Err(e) => {
+                        let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
+                        Vec::new()
+                    }
+                };
+                if tx.send(Message::TextResults(generation, keys)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(requests)
+}
