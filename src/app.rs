@@ -398,6 +398,8 @@ impl App {
                     self.relayout();
                 }
             }
+            // A control or bidi character is no text to search for (the sanitiser drops it).
+            Action::FilterInput(c) if crate::sanitize::is_removed(c) => {}
             Action::FilterInput(c) => {
                 self.query.push(c);
                 self.refilter(true);

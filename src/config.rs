@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::action::Action;
 use crate::keymap::{action_by_name, Key, Keymap, BINDABLE};
+use crate::sanitize::clean_line;
 use crate::subscriptions::Subscription;
 
 /// The default configuration, every setting commented.
@@ -145,25 +146,25 @@ struct RawReading {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawStore {
-    max_stories_per_feed: Option<u32>,
-    max_age_days: Option<u32>,
+    max_stories_per_feed: Option<Spanned<i64>>,
+    max_age_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawFetch {
-    concurrency: Option<Spanned<u16>>,
-    connect_timeout: Option<Spanned<u16>>,
-    timeout: Option<Spanned<u16>>,
-    max_size_mib: Option<Spanned<u16>>,
-    auto_refresh_minutes: Option<Spanned<u16>>,
+    concurrency: Option<Spanned<i64>>,
+    connect_timeout: Option<Spanned<i64>>,
+    timeout: Option<Spanned<i64>>,
+    max_size_mib: Option<Spanned<i64>>,
+    auto_refresh_minutes: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawLayout {
-    list_width: Option<Spanned<u16>>,
-    reading_width: Option<Spanned<u16>>,
+    list_width: Option<Spanned<i64>>,
+    reading_width: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -184,29 +185,61 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    /// A one-line error at `span`: "file:line:column: section.key: message".
+    /// A one-line error at `span`: "file:line:column: section.key: message", the key found from
+    /// the line the span is on.
     fn error(&self, span: std::ops::Range<usize>, message: &str) -> ConfigError {
-        let before = &self.text[..span.start.min(self.text.len())];
+        self.error_at(span, None, message)
+    }
+
+    /// Like [`Source::error`], naming `key` ("keys.quit") rather than the one found on the line.
+    /// The message is cleaned like any untrusted text: it quotes the file's name and values.
+    fn error_at(
+        &self,
+        span: std::ops::Range<usize>,
+        key: Option<&str>,
+        message: &str,
+    ) -> ConfigError {
+        let before = &self.text[..floor_char_boundary(self.text, span.start)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         // serde speaks Rust; say what to write instead.
-        let message = message
-            .trim()
-            .replace('\n', " ")
-            .replace("expected u16", "expected a whole number")
-            .replace("expected a sequence", "expected a list, like [\"k\"]");
-        let key = match key_path(self.text, span.start) {
+        let mut message = message.trim().replace('\n', " ");
+        for (rust, said) in [
+            ("expected u16", "expected a whole number"),
+            ("expected u32", "expected a whole number"),
+            ("expected i64", "expected a whole number"),
+            ("expected a boolean", "expected true or false"),
+            ("expected a sequence", "expected a list, like [\"k\"]"),
+        ] {
+            message = message.replace(rust, said);
+        }
+        let key = match key
+            .map(str::to_string)
+            .or_else(|| key_path(self.text, span.start))
+        {
             Some(key) if !message.starts_with(&key) => format!("{key}: "),
             _ => String::new(),
         };
-        ConfigError(format!("{}:{line}:{column}: {key}{message}", self.name))
+        ConfigError(clean_line(&format!(
+            "{}:{line}:{column}: {key}{message}",
+            self.name
+        )))
     }
+}
+
+/// The largest char boundary of `text` at or before `index`.
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 /// The dotted name ("layout.list_width") of the `key = value` line holding byte `offset`, or
 /// the table's name for a `[table]` line; `None` elsewhere.
 fn key_path(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
+    let offset = floor_char_boundary(text, offset);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next()?.trim();
     if line.starts_with('[') {
@@ -232,7 +265,8 @@ fn key_path(text: &str, offset: usize) -> Option<String> {
 /// The name in a `[table]` or `[[array]]` header line, ignoring a trailing comment.
 fn table_name(line: &str) -> Option<String> {
     let name = line.trim_start_matches('[');
-    let name = name[..name.find(']')?].trim();
+    // An unclosed header ("[layout") is a syntax error worth naming the table for.
+    let name = name[..name.find([']', '#']).unwrap_or(name.len())].trim();
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -244,13 +278,11 @@ impl Config {
 
     /// The defaults overlaid with the config file at `path`.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ => e.to_string(),
-            };
-            ConfigError(format!("{}: cannot read config: {reason}", path.display()))
+        let text = read_config_text(path).map_err(|reason| {
+            ConfigError(clean_line(&format!(
+                "{}: cannot read config: {reason}",
+                path.display()
+            )))
         })?;
         Config::from_str_with_defaults(Some((&path.display().to_string(), &text)))
     }
@@ -326,17 +358,20 @@ impl Config {
         let raw: RawConfig = toml::from_str(source.text)
             .map_err(|e| source.error(e.span().unwrap_or(0..0), e.message()))?;
 
-        let range = |value: &Option<Spanned<u16>>, min: u16, max: u16, target: &mut u16| {
-            if let Some(v) = value {
-                if !(min..=max).contains(v.get_ref()) {
-                    return Err(source.error(
-                        v.span(),
-                        &format!("must be from {min} to {max}, not {}", v.get_ref()),
-                    ));
-                }
-                *target = *v.get_ref();
+        // Whole numbers are read as i64 so that any of them, negative or huge, gets this message.
+        let number = |value: &Option<Spanned<i64>>, min: i64, max: i64| match value {
+            Some(v) if !(min..=max).contains(v.get_ref()) => Err(source.error(
+                v.span(),
+                &format!("must be from {min} to {max}, not {}", v.get_ref()),
+            )),
+            Some(v) => Ok(Some(*v.get_ref())),
+            None => Ok(None),
+        };
+        let range = |value: &Option<Spanned<i64>>, min: u16, max: u16, target: &mut u16| {
+            if let Some(v) = number(value, i64::from(min), i64::from(max))? {
+                *target = u16::try_from(v).unwrap_or(max);
             }
-            Ok(())
+            Ok::<(), ConfigError>(())
         };
         range(&raw.layout.list_width, 10, 90, &mut self.layout.list_width)?;
         range(
@@ -359,11 +394,12 @@ impl Config {
         if let Some(v) = raw.reading.mark_read_on_open {
             self.reading.mark_read_on_open = v;
         }
-        if let Some(v) = raw.store.max_stories_per_feed {
-            self.store.max_stories_per_feed = v;
+        let store = &raw.store;
+        if let Some(v) = number(&store.max_stories_per_feed, 0, MAX_STORIES_PER_FEED)? {
+            self.store.max_stories_per_feed = u32::try_from(v).unwrap_or(u32::MAX);
         }
-        if let Some(v) = raw.store.max_age_days {
-            self.store.max_age_days = v;
+        if let Some(v) = number(&store.max_age_days, 0, MAX_AGE_DAYS)? {
+            self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
         }
         for feed in &raw.feeds {
             let url = feed.get_ref().url.trim();
@@ -373,7 +409,7 @@ impl Config {
             {
                 return Err(source.error(
                     feed.span(),
-                    &format!("feeds: \"{url}\" is not an http, https or file URL"),
+                    &format!("feeds: {url:?} is not an http, https or file URL"),
                 ));
             }
             self.feeds.push(feed.get_ref().clone());
@@ -390,7 +426,13 @@ impl Config {
         ] {
             if let Some(v) = value {
                 *target = Color::from_str(v.get_ref()).map_err(|_| {
-                    source.error(v.span(), &format!("colors.{name}: \"{}\" is not a colour (a name like \"cyan\" or \"#rrggbb\")", v.get_ref()))
+                    source.error(
+                        v.span(),
+                        &format!(
+                            "colors.{name}: {:?} is not a colour (a name like \"cyan\" or \"#rrggbb\")",
+                            v.get_ref()
+                        ),
+                    )
                 })?;
             }
         }
@@ -399,29 +441,37 @@ impl Config {
         let mut entries: Vec<_> = raw.keys.iter().collect();
         entries.sort_by_key(|(name, _)| name.span().start);
         let mut seen: HashMap<Key, &str> = HashMap::new();
+        // Where this file last changed quit's keys, for the error if it leaves none.
+        let mut quit_changed: Option<(std::ops::Range<usize>, String, String)> = None;
         for (name, keys) in entries {
+            let bare = name
+                .get_ref()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let key_name = if bare && !name.get_ref().is_empty() {
+                format!("keys.{}", name.get_ref())
+            } else {
+                format!("keys.{:?}", name.get_ref())
+            };
             let action = action_by_name(name.get_ref()).ok_or_else(|| {
                 let known: Vec<&str> = BINDABLE.iter().map(|(n, _, _)| *n).collect();
-                source.error(
+                source.error_at(
                     name.span(),
-                    &format!(
-                        "keys.{}: unknown action (known: {})",
-                        name.get_ref(),
-                        known.join(", ")
-                    ),
+                    Some(&key_name),
+                    &format!("unknown action (known: {})", known.join(", ")),
                 )
             })?;
             let mut parsed = Vec::new();
             for key in keys.get_ref() {
-                let k = Key::parse(key.get_ref()).map_err(|e| {
-                    source.error(key.span(), &format!("keys.{}: {e}", name.get_ref()))
-                })?;
+                let k = Key::parse(key.get_ref())
+                    .map_err(|e| source.error_at(key.span(), Some(&key_name), &e))?;
                 if let Some(other) = seen.insert(k, name.get_ref()) {
                     if other != name.get_ref() {
-                        return Err(source.error(
+                        return Err(source.error_at(
                             key.span(),
+                            Some(&key_name),
                             &format!(
-                                "key \"{}\" is bound to both {other} and {}",
+                                "key {:?} is bound to both {other} and {}",
                                 key.get_ref(),
                                 name.get_ref()
                             ),
@@ -432,6 +482,17 @@ impl Config {
                     parsed.push(k);
                 }
             }
+            if action == Action::Quit {
+                quit_changed = Some((keys.span(), key_name.clone(), String::new()));
+            } else if let Some(taken) = keys.get_ref().iter().find(|k| {
+                Key::parse(k.get_ref()).is_ok_and(|k| {
+                    bindings
+                        .iter()
+                        .any(|(a, ks)| *a == Action::Quit && ks.contains(&k))
+                })
+            }) {
+                quit_changed = Some((taken.span(), key_name.clone(), taken.get_ref().clone()));
+            }
             // This file's binding replaces the action's keys and takes its keys from other actions.
             for (a, ks) in bindings.iter_mut() {
                 if *a == action {
@@ -441,9 +502,64 @@ impl Config {
                 }
             }
         }
+        // Ctrl-C always quits, but a reader whose bindings cannot quit is a mistake worth saying.
+        let no_quit = bindings
+            .iter()
+            .any(|(a, ks)| *a == Action::Quit && ks.is_empty());
+        if no_quit {
+            let (span, key, taken) =
+                quit_changed.unwrap_or((0..0, "keys.quit".to_string(), String::new()));
+            let message = if taken.is_empty() {
+                "no key is bound to quit; bind at least one, like quit = [\"q\"]".to_string()
+            } else {
+                format!(
+                    "this takes {taken:?}, the last key bound to quit, leaving none; \
+                     bind quit to another key, like quit = [\"ctrl-q\"]"
+                )
+            };
+            return Err(source.error_at(span, Some(&key), &message));
+        }
         Ok(())
     }
 }
+
+/// A config file larger than this is refused: no hand-written config comes near it.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Reads a config file's text, or says why not. Only a regular file is read (a FIFO would block,
+/// `/dev/zero` never ends), and at most [`MAX_CONFIG_BYTES`] of it.
+fn read_config_text(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let reason = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(reason)?;
+    if meta.is_dir() {
+        return Err("a directory, not a file".to_string());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(reason)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("larger than {} KiB", MAX_CONFIG_BYTES >> 10));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("not UTF-8 text (line {line}); save it as UTF-8")
+    })
+}
+
+/// The most stories per feed the store can be asked to keep (`[store] max_stories_per_feed`).
+const MAX_STORIES_PER_FEED: i64 = 1_000_000;
+/// The oldest a read story can be asked to get before it goes (`[store] max_age_days`): a century.
+const MAX_AGE_DAYS: i64 = 36_500;
 
 /// `$XDG_CONFIG_HOME/gazette/config.toml` (or `~/.config/gazette/config.toml`).
 pub fn user_config_path() -> Option<PathBuf> {

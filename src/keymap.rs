@@ -113,11 +113,18 @@ pub struct Key {
 }
 
 impl Key {
-    /// A key with modifiers, normalised.
+    /// A key with modifiers, normalised. A terminal sends Ctrl with a letter as one control
+    /// byte, the same for either case, so `ctrl-D` is `ctrl-d`.
     pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
         let modifiers = match code {
             KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
             _ => modifiers,
+        };
+        let code = match code {
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
         };
         Key {
             code,
@@ -149,6 +156,13 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            // A control or invisible character is no key to type, and would be printed raw in
+            // the help.
+            (Some(c), None) if !is_visible(c) => {
+                return Err(format!(
+                    "{text:?} is not a key (an invisible or control character)"
+                ))
+            }
             (Some(c), None) => KeyCode::Char(c),
             _ => match rest.to_ascii_lowercase().as_str() {
                 "up" => KeyCode::Up,
@@ -169,9 +183,9 @@ impl Key {
                 "insert" => KeyCode::Insert,
                 f if f.starts_with('f') && f.len() > 1 => match f[1..].parse::<u8>() {
                     Ok(n @ 1..=12) => KeyCode::F(n),
-                    _ => return Err(format!("unknown key \"{text}\"")),
+                    _ => return Err(format!("unknown key {text:?}")),
                 },
-                _ => return Err(format!("unknown key \"{text}\"")),
+                _ => return Err(format!("unknown key {text:?}")),
             },
         };
         // "shift-k" means the key that types "K".
@@ -181,11 +195,18 @@ impl Key {
             }
             other => other,
         };
-        if code == KeyCode::Char('c') && modifiers == KeyModifiers::CONTROL {
+        let key = Key::new(code, modifiers);
+        if key == Key::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
             return Err("ctrl-c always quits and cannot be bound".to_string());
         }
-        Ok(Key::new(code, modifiers))
+        Ok(key)
     }
+}
+
+/// True for a character that shows as something: not a control, bidi or zero-width character.
+fn is_visible(c: char) -> bool {
+    !crate::sanitize::is_removed(c)
+        && unicode_width::UnicodeWidthChar::width(c).is_some_and(|w| w > 0)
 }
 
 impl fmt::Display for Key {

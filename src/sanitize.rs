@@ -80,7 +80,8 @@ pub fn clean_line(input: &str) -> String {
 }
 
 /// True for characters that are dropped on their own: controls and bidi formatting characters.
-fn is_removed(c: char) -> bool {
+/// (Escape sequences go whole in [`clean_line`]; this is the test for what may never be shown.)
+pub fn is_removed(c: char) -> bool {
     c.is_control() // C0, DEL and C1
         || matches!(c,
             '\u{200e}' | '\u{200f}' | '\u{061c}' // LRM, RLM, ALM

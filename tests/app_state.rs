@@ -345,3 +345,11 @@ fn enter_with_nothing_listed_does_not_open_an_empty_view() {
     app.update(Action::ToggleFullView);
     assert!(!app.full_view);
 }
+
+#[test]
+fn control_and_bidi_characters_never_enter_the_filter() {
+    let mut app = seed_app(100, 30);
+    type_filter(&mut app, "na\u{9b}\u{202e}\u{1b}to");
+    assert_eq!(app.query, "nato");
+    assert_eq!(visible_titles(&app).len(), 2);
+}

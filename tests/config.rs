@@ -134,3 +134,185 @@ fn an_explicit_config_path_must_exist() {
     std::fs::write(&good, "[layout]\nreading_width = 60\n").unwrap();
     assert_eq!(Config::load(Some(&good)).unwrap().layout.reading_width, 60);
 }
+
+/// The gaps in the table above: every kind of mistake once more in the other sections, numbers
+/// out of any range, syntax errors of several kinds, and values that try to smuggle control
+/// characters into the error line.
+#[test]
+fn every_kind_of_mistake_is_one_line_with_file_line_column_and_key() {
+    let cases = [
+        // Bad types.
+        (
+            "[reading]\nmark_read_on_open = \"yes\"\n",
+            "my.toml:2:21: reading.mark_read_on_open: invalid type: string \"yes\", expected true or false",
+        ),
+        (
+            "[store]\nmax_age_days = \"x\"\n",
+            "my.toml:2:16: store.max_age_days: invalid type: string \"x\", expected a whole number",
+        ),
+        (
+            "[fetch]\ntimeout = 1.5\n",
+            "my.toml:2:11: fetch.timeout: invalid type: floating point `1.5`, expected a whole number",
+        ),
+        ("[colors]\naccent = 5\n", "my.toml:2:10: colors.accent: invalid type: integer `5`, expected a string"),
+        ("[keys]\nquit = [1]\n", "my.toml:2:9: keys.quit: invalid type: integer `1`, expected a string"),
+        // Unknown keys and sections, anywhere.
+        ("[store]\nmax_age_dayz = 1\n", "my.toml:2:1: store.max_age_dayz: unknown field `max_age_dayz`"),
+        ("x = 1\n", "my.toml:1:1: x: unknown field `x`"),
+        ("[layout.extra]\n", "my.toml:1:9: layout.extra: unknown field `extra`"),
+        ("[[feeds]]\nurl = \"http://a\"\nbogus = 1\n", "my.toml:3:1: feeds.bogus: unknown field `bogus`"),
+        (
+            "[keys]\n\"bad key\" = [\"x\"]\n",
+            "my.toml:2:1: keys.\"bad key\": unknown action (known: up, down,",
+        ),
+        // Out of range, whatever the size of the number (no "expected u16" from serde).
+        ("[fetch]\ntimeout = 99999\n", "my.toml:2:11: fetch.timeout: must be from 1 to 3600, not 99999"),
+        ("[fetch]\nconcurrency = -3\n", "my.toml:2:15: fetch.concurrency: must be from 1 to 64, not -3"),
+        ("[store]\nmax_age_days = -1\n", "my.toml:2:16: store.max_age_days: must be from 0 to 36500, not -1"),
+        (
+            "[store]\nmax_stories_per_feed = 99999999999\n",
+            "my.toml:2:24: store.max_stories_per_feed: must be from 0 to 1000000, not 99999999999",
+        ),
+        ("[keys]\nquit = [\"x\"]\n\n[keys.extra]\n", "my.toml:4:1: keys.extra: invalid type: map"),
+        // Duplicates.
+        ("[layout]\nlist_width = 30\nlist_width = 31\n", "my.toml:3:1: layout.list_width: duplicate key"),
+        // Syntax errors.
+        ("title = \"unterminated\n", "my.toml:1:22: title: invalid basic string"),
+        ("[layout]\nlist_width = \n", "my.toml:2:14: layout.list_width: "),
+        ("[layout]\nlist_width = 30 30\n", "my.toml:2:14: layout.list_width: "),
+        ("[keys]\nquit = [\"q\"\n", "my.toml:2:12: keys.quit: unclosed array"),
+        ("[layout\n", "my.toml:1:8: layout: unclosed table"),
+        // Keys that are not keys: empty, control characters (written as TOML escapes), invisible.
+        ("[keys]\nquit = [\"\"]\n", "my.toml:2:9: keys.quit: unknown key \"\""),
+        (
+            "[keys]\nquit = [\"\\u001b\"]\n",
+            "my.toml:2:9: keys.quit: \"\\u{1b}\" is not a key (an invisible or control character)",
+        ),
+        (
+            "[keys]\nquit = [\"\\u202e\"]\n",
+            "my.toml:2:9: keys.quit: \"\\u{202e}\" is not a key",
+        ),
+        ("[keys]\nquit = [\"\\u200b\"]\n", "my.toml:2:9: keys.quit: \"\\u{200b}\" is not a key"),
+        ("[keys]\nquit = [\"ctrl-C\"]\n", "my.toml:2:9: keys.quit: ctrl-c always quits"),
+        // Invalid colours, quoted escaped so the error line itself is safe to print.
+        (
+            "[colors]\ndim = \"\\u001b]0;pwned\\u0007\"\n",
+            "my.toml:2:7: colors.dim: \"\\u{1b}]0;pwned\\u{7}\" is not a colour",
+        ),
+        ("[colors]\nmatched = \"#12345\"\n", "my.toml:2:11: colors.matched: \"#12345\" is not a colour"),
+    ];
+    for (text, expected) in cases {
+        let error = user(text).unwrap_err();
+        assert!(
+            error.starts_with(expected),
+            "for {text:?}:\n  got      {error}\n  expected {expected}…"
+        );
+        assert!(
+            !error.chars().any(|c| c.is_control()),
+            "a control character in {error:?}"
+        );
+    }
+}
+
+/// Ctrl-C always quits, but bindings that leave no key for quit are a mistake: refused, naming
+/// the line that did it, whether quit was emptied or its last key taken by another action.
+#[test]
+fn bindings_that_leave_no_key_to_quit_are_refused() {
+    let cases = [
+        (
+            "[keys]\nquit = []\n",
+            "my.toml:2:8: keys.quit: no key is bound to quit",
+        ),
+        (
+            "[keys]\nhelp = [\"q\", \"?\"]\n",
+            "my.toml:2:9: keys.help: this takes \"q\", the last key bound to quit, leaving none",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = user(text).unwrap_err();
+        assert!(
+            error.starts_with(expected),
+            "for {text:?}:\n  got      {error}\n  expected {expected}…"
+        );
+    }
+    // Taking quit's key is fine when the same file gives quit another, before or after.
+    for text in [
+        "[keys]\nhelp = [\"q\"]\nquit = [\"x\"]\n",
+        "[keys]\nquit = [\"x\"]\nhelp = [\"q\"]\n",
+    ] {
+        let config = user(text).unwrap();
+        assert_eq!(press(&config, KeyCode::Char('x')), Some(Action::Quit));
+        assert_eq!(press(&config, KeyCode::Char('q')), Some(Action::Help));
+    }
+}
+
+/// One key for two actions is refused at its second use, however it is spelled; the same key
+/// twice for one action is harmless and kept once.
+#[test]
+fn a_key_bound_to_two_actions_is_refused_however_it_is_spelled() {
+    let cases = [
+        (
+            "[keys]\ndown = [\"ctrl-D\"]\nup = [\"ctrl-d\"]\n",
+            "my.toml:3:7: keys.up: key \"ctrl-d\" is bound to both down and up",
+        ),
+        (
+            "[keys]\nread_on = [\"space\"]\nfull_view = [\" \"]\n",
+            "my.toml:3:14: keys.full_view: key \" \" is bound to both read_on and full_view",
+        ),
+        (
+            "[keys]\ntop = [\"PgUp\"]\nbottom = [\"pageup\"]\n",
+            "my.toml:3:11: keys.bottom: key \"pageup\" is bound to both top and bottom",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = user(text).unwrap_err();
+        assert!(
+            error.starts_with(expected),
+            "for {text:?}:\n  got      {error}\n  expected {expected}…"
+        );
+    }
+    let config = user("[keys]\ndown = [\"j\", \"j\", \"down\"]\n").unwrap();
+    assert_eq!(config.keymap.keys_for(Action::Down), "j/Down");
+    // Ctrl and a capital letter is what the terminal sends for Ctrl and the letter.
+    let config = user("[keys]\nredraw = [\"ctrl-R\"]\n").unwrap();
+    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        config.keymap.action_for(ctrl_r, InputMode::Browse),
+        Some(Action::Redraw)
+    );
+}
+
+/// A config path that is not a readable text file says so on one line, and never blocks or
+/// reads without end (a FIFO, `/dev/zero`).
+#[test]
+fn config_files_that_cannot_be_read_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"[colors]\naccent = \"caf\xe9\"\n").unwrap();
+    let huge = dir.path().join("huge.toml");
+    std::fs::write(&huge, "# comment\n".repeat(200_000)).unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let cases = [
+        (
+            latin1,
+            "cannot read config: not UTF-8 text (line 2); save it as UTF-8",
+        ),
+        (huge, "cannot read config: larger than 1024 KiB"),
+        (fifo, "cannot read config: not a regular file"),
+        ("/dev/zero".into(), "cannot read config: not a regular file"),
+        (
+            dir.path().to_path_buf(),
+            "cannot read config: a directory, not a file",
+        ),
+    ];
+    for (path, problem) in cases {
+        let error = Config::load(Some(&path)).unwrap_err().to_string();
+        assert_eq!(error, format!("{}: {problem}", path.display()));
+        assert!(!error.contains('\n'));
+    }
+}

@@ -28,7 +28,7 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         .iter()
         .take(rows)
         .map(|(keys, description)| {
-            let keys = truncate(keys, key_width);
+            let keys = truncate(&super::safe(keys), key_width);
             let pad = key_width - crate::text::width(&keys);
             let description = truncate(description, room.saturating_sub(key_width + 3));
             Line::from(vec![

@@ -73,7 +73,7 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         let widest = app
             .editions
             .iter()
-            .map(|e| width(&e.name))
+            .map(|e| width(&super::safe(&e.name)))
             .max()
             .unwrap_or(0);
         widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 4)
@@ -129,14 +129,21 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
                 used += SHORT_WIDTH + 1;
             }
             if label_width > 0 {
-                let label = truncate(&app.editions[story.edition].name, label_width);
+                let label = truncate(&super::safe(&app.editions[story.edition].name), label_width);
                 let pad = label_width.saturating_sub(width(&label)) + 1;
                 spans.push(Span::styled(format!("{label}{}", " ".repeat(pad)), dim));
                 used += label_width + 1;
             }
             let room = row_width.saturating_sub(used);
-            let positions = app.parsed_query.positions(&story.title).unwrap_or_default();
-            let (title, positions) = window(&story.title, &positions, room);
+            // Match positions index the title as stored; a title that had to be cleaned here
+            // shows without them.
+            let (title, positions) = match super::safe(&story.title) {
+                std::borrow::Cow::Borrowed(title) => {
+                    let positions = app.parsed_query.positions(title).unwrap_or_default();
+                    window(title, &positions, room)
+                }
+                std::borrow::Cow::Owned(title) => window(&title, &[], room),
+            };
             let base = if story.has_text() { plain } else { dim };
             spans.extend(highlight(&title, &positions, base, matched));
             used += width(&title);

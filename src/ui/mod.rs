@@ -7,11 +7,15 @@ mod status;
 mod story;
 pub mod theme;
 
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::App;
+use crate::sanitize::{clean_line, is_removed};
 use crate::text::truncate;
 
 pub use help::render_help;
@@ -45,6 +49,33 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.show_errors {
         render_feed_errors(frame, app, area);
     }
+    scrub(frame.buffer_mut());
+}
+
+/// Text as it may be drawn: as it is when clean (text from a source was cleaned on the way in),
+/// cleaned here when not (a message quoting an error, typed or pasted text, anything that missed
+/// the sanitiser), so that what reaches the screen never depends on the backend dropping controls.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    if text
+        .chars()
+        .any(|c| is_removed(c) || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        Cow::Owned(clean_line(text))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The last check before the frame goes out: a cell holding a control or bidi character (set by
+/// a widget that skipped [`safe`]) is blanked of it. ratatui drops control characters when it
+/// writes strings, but not every way into a cell does, and bidi controls are not controls to it.
+fn scrub(buffer: &mut Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(is_removed) {
+            let kept: String = cell.symbol().chars().filter(|&c| !is_removed(c)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
 
 /// A bordered overlay centred over `area`: at most `max_width` columns, tall enough for `rows`
@@ -75,4 +106,28 @@ pub fn render_too_small(frame: &mut Frame, area: Rect) {
         ..area
     };
     frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), row);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_blanks_what_a_widget_wrote_straight_into_a_cell() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 4, 1));
+        buffer[(0, 0)].set_symbol("\u{1b}");
+        buffer[(1, 0)].set_symbol("a\u{202e}");
+        buffer[(2, 0)].set_symbol("e\u{301}");
+        buffer[(3, 0)].set_symbol("\u{9b}");
+        scrub(&mut buffer);
+        let symbols: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
+        assert_eq!(symbols, [" ", "a", "e\u{301}", " "]);
+    }
+
+    #[test]
+    fn safe_borrows_clean_text_and_cleans_the_rest() {
+        assert!(matches!(safe("plain 👩\u{200d}👧"), Cow::Borrowed(_)));
+        assert_eq!(safe("a\u{1b}]0;x\u{7}b\u{2066}c"), "abc");
+        assert_eq!(safe("a\u{2028}b"), "a b");
+    }
 }

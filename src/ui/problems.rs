@@ -19,10 +19,12 @@ pub fn render_feed_errors(frame: &mut Frame, app: &App, area: Rect) {
     let lines: Vec<Line> = errors
         .iter()
         .map(|(name, reason)| {
+            // Reasons quote servers and files: cleaned if anything got past the sanitiser.
+            let (name, reason) = (super::safe(name), super::safe(reason));
             // The name (often a URL) gets what the reason leaves, the reason at least half.
-            let reason_room = crate::text::width(reason).min(room / 2);
-            let name = truncate(name, room.saturating_sub(reason_room + 3));
-            let reason = truncate(reason, room.saturating_sub(crate::text::width(&name) + 3));
+            let reason_room = crate::text::width(&reason).min(room / 2);
+            let name = truncate(&name, room.saturating_sub(reason_room + 3));
+            let reason = truncate(&reason, room.saturating_sub(crate::text::width(&name) + 3));
             Line::from(vec![
                 Span::styled(format!(" {name}: "), app.theme.title),
                 Span::raw(reason),

@@ -25,7 +25,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let filter = if app.filtering || !app.query.is_empty() {
         // Text mode searches whole stories: the prompt says so.
         let prompt = if app.text_mode { "text/" } else { "/" };
-        format!("  {prompt}{}", app.query)
+        format!("  {prompt}{}", super::safe(&app.query))
     } else {
         String::new()
     };
@@ -41,7 +41,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
 
     let keys = &app.config.keymap;
     let right = match &app.message {
-        Some(message) => message.clone(),
+        Some(message) => super::safe(message).into_owned(),
         None if app.refresh.is_some() => {
             let r = app.refresh.as_ref().map_or((0, 0), |r| (r.done, r.total));
             let feeds = if r.1 == 1 { "feed" } else { "feeds" };

@@ -76,6 +76,12 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
                 LineKind::Body | LineKind::Preformatted | LineKind::Blank => Style::new(),
             };
             let mut spans = Vec::new();
+            if let std::borrow::Cow::Owned(cleaned) = super::safe(&line.text) {
+                // Text that missed the sanitiser: shown cleaned, without its inline styles
+                // (their byte ranges are the uncleaned text's).
+                let cut = crate::text::truncate(&cleaned, usize::from(text.width));
+                return Line::from(Span::styled(cut, style));
+            }
             if line.kind == LineKind::Preformatted
                 && crate::text::width(&line.text) > usize::from(text.width)
             {
@@ -84,7 +90,7 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
                 return Line::from(Span::styled(cut, style));
             }
             if !line.prefix.is_empty() {
-                spans.push(Span::styled(line.prefix.as_str(), theme.dim));
+                spans.push(Span::styled(super::safe(&line.prefix), theme.dim));
             }
             // The text, cut into runs at the inline styles' edges.
             let mut at = 0;

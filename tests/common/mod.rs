@@ -94,12 +94,24 @@ impl Gazette {
         args: &[&str],
         setup: impl FnOnce(&Path) -> Vec<(String, OsString)>,
     ) -> Gazette {
+        Gazette::start_program(cols, rows, env!("CARGO_BIN_EXE_gazette"), args, setup)
+    }
+
+    /// Like [`Gazette::start_with_env`], but runs `program` (a shell that runs gazette, say) in
+    /// the pty instead of gazette itself.
+    pub fn start_program(
+        cols: u16,
+        rows: u16,
+        program: &str,
+        args: &[&str],
+        setup: impl FnOnce(&Path) -> Vec<(String, OsString)>,
+    ) -> Gazette {
         let home = tempfile::tempdir().expect("temp dir");
         let extra_env = setup(home.path());
         let pair = native_pty_system()
             .openpty(pty_size(cols, rows))
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gazette"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         // Nothing from the user's environment (config, NO_COLOR, BROWSER, ...) may leak in.
         cmd.env_clear();
@@ -361,4 +373,204 @@ impl Gate {
         *self.open.lock().unwrap() = true;
         self.changed.notify_all();
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input shared by `hostile_feeds.rs` and `e2e_terminal.rs`.
+
+/// Every escape sequence in [`ATTACKS`] carries this word, so finding it anywhere after cleaning
+/// (model, screen, raw output) means a payload got through.
+pub const MARKER: &str = "GOTCHA";
+
+/// Terminal attacks, by name: each payload is placed in titles, bodies, authors, links and feed
+/// titles. ESC-introduced sequences must go whole (payload and all); lone controls, 8-bit C1
+/// introducers, DEL and bidi controls go alone (what follows an 8-bit introducer is inert text).
+pub const ATTACKS: &[(&str, &str)] = &[
+    ("CSI clear screen", "\x1b[2J\x1b[3J\x1b[H"),
+    ("CSI cursor moves", "\x1b[10;10H\x1b[5A\x1b[K\x1b7\x1b8"),
+    ("SGR hidden text", "\x1b[31;1m\x1b[8m"),
+    ("OSC 0 title", "\x1b]0;GOTCHA-OSC0\x07"),
+    ("OSC 2 title", "\x1b]2;GOTCHA-OSC2\x1b\\"),
+    (
+        "OSC 8 hyperlink",
+        "\x1b]8;;https://evil.example/GOTCHA\x1b\\link\x1b]8;;\x1b\\",
+    ),
+    ("OSC 52 clipboard", "\x1b]52;c;R09UQ0hBLUNMSVA=\x07"),
+    ("DCS", "\x1bPq#GOTCHA-DCS\x1b\\"),
+    ("APC", "\x1b_GOTCHA-APC\x1b\\"),
+    ("PM", "\x1b^GOTCHA-PM\x1b\\"),
+    ("SOS", "\x1bXGOTCHA-SOS\x1b\\"),
+    ("8-bit CSI", "\u{9b}2J\u{9b}H"),
+    ("8-bit OSC", "\u{9d}0;c1title\u{9c}"),
+    ("C1 controls", "\u{85}\u{8d}\u{8e}\u{90}\u{9f}"),
+    ("DEL BEL BS CR", "\x7f\x07\x08\r"),
+    (
+        "bidi overrides and isolates",
+        "\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}",
+    ),
+];
+
+/// Text that must survive cleaning exactly: zero-width joiners inside an emoji and a word, a
+/// combining accent, a zero-width non-joiner.
+pub const KEEP: &str = "fam👩\u{200d}👩\u{200d}👧ily cafe\u{301} zero\u{200c}width";
+
+/// True for what may never reach the model or the screen: controls (C0, DEL, C1) and bidi
+/// embeddings, overrides, isolates and marks. Written here, not taken from `gazette::sanitize`,
+/// so the tests do not trust the code they check.
+pub fn forbidden(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// Every attack payload concatenated, for fields that hold one string per feed.
+pub fn all_attacks() -> String {
+    ATTACKS.iter().map(|(_, p)| *p).collect()
+}
+
+/// A payload for a link: the marker becomes "inert" (a link may keep a payload's text
+/// percent-encoded, which is harmless, but the raw-output checks look for the marker).
+fn link_payload(payload: &str) -> String {
+    payload.replace(MARKER, "inert")
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Control characters as numeric character references (`&#27;`), as a feed may write them.
+fn as_refs(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if forbidden(c) {
+                format!("&#{};", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The body of story `i` as HTML, with the payload in the text and in a link's target.
+fn body_html(i: usize, payload: &str) -> String {
+    format!(
+        "<p>Body{i:02} {payload} text {KEEP}</p><p>See <a href=\"https://ref.example/{i}/{}\">the ref</a>.</p>",
+        link_payload(payload)
+    )
+}
+
+/// The attack corpus as files, named by format: RSS with the payloads raw, RSS with them as
+/// character references, Atom, JSON Feed, and a plain-text edition. Each has one story per
+/// attack, titled `ItemNN …` (`EditionNN …` in the edition).
+pub fn attack_files() -> Vec<(&'static str, Vec<u8>)> {
+    let n = ATTACKS.len();
+    let feed_title = format!("Wire {} name", all_attacks());
+    let rss = |refs: bool| {
+        let esc = |t: &str| if refs { as_refs(t) } else { t.to_string() };
+        let mut xml = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{}</title>",
+            esc(&feed_title)
+        );
+        for (i, (_, p)) in ATTACKS.iter().enumerate() {
+            let description = if refs {
+                as_refs(&xml_escape(&body_html(i, p)))
+            } else {
+                format!("<![CDATA[{}]]>", body_html(i, p))
+            };
+            xml += &format!(
+                "<item><title>{}</title><link>{}</link><author>{}</author><guid>g{i}</guid>\
+                 <pubDate>Wed, {:02} Feb 2022 10:00:00 GMT</pubDate><description>{description}</description></item>",
+                esc(&format!("Item{i:02} {p} title {KEEP}")),
+                esc(&xml_escape(&format!("https://news.example/{i}/{}x", link_payload(p)))),
+                esc(&format!("Author{i:02} {p} name")),
+                n - i,
+            );
+        }
+        (xml + "</channel></rss>").into_bytes()
+    };
+    let mut atom = format!(
+        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>{feed_title}</title><id>urn:a</id>\
+         <updated>2022-02-01T10:00:00Z</updated>"
+    );
+    for (i, (_, p)) in ATTACKS.iter().enumerate() {
+        atom += &format!(
+            "<entry><title>Item{i:02} {p} title {KEEP}</title><id>urn:a:{i}</id>\
+             <updated>2021-03-{:02}T10:00:00Z</updated><link href=\"{}\"/>\
+             <author><name>Author{i:02} {p} name</name></author>\
+             <content type=\"html\">{}</content></entry>",
+            n - i,
+            xml_escape(&format!("https://news.example/{i}/{}x", link_payload(p))),
+            xml_escape(&body_html(i, p)),
+        );
+    }
+    atom += "</feed>";
+    let items: Vec<serde_json::Value> = ATTACKS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p))| {
+            serde_json::json!({
+                "id": format!("j{i}"),
+                "url": format!("https://news.example/{i}/{}x", link_payload(p)),
+                "title": format!("Item{i:02} {p} title {KEEP}"),
+                "content_html": body_html(i, p),
+                "authors": [{"name": format!("Author{i:02} {p} name")}],
+                "date_published": format!("2020-04-{:02}T10:00:00Z", n - i),
+            })
+        })
+        .collect();
+    let json = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed_title,
+        "items": items,
+    });
+    let mut edition = String::new();
+    for (i, (_, p)) in ATTACKS.iter().enumerate() {
+        // A lone CR ends a line in a document: the edition's payloads go without it.
+        let p = p.replace('\r', "");
+        edition += &format!(
+            "Edition{i:02} {p} story {KEEP}\nBody{i:02} {p} runs on as a sentence {KEEP}.\n\n"
+        );
+    }
+    vec![
+        ("raw.xml", rss(false)),
+        ("refs.xml", rss(true)),
+        ("atom.xml", atom.into_bytes()),
+        ("feed.json", json.to_string().into_bytes()),
+        ("edition.txt", edition.into_bytes()),
+    ]
+}
+
+impl Gazette {
+    /// gazette's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("gazette's pid")
+    }
+}
+
+/// Sends signal `name` ("TERM", "HUP", "CONT", ...) to process `pid` with kill(1).
+pub fn send_signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid} failed: {status:?}");
+}
+
+/// The state letter of process `pid` in /proc (`R`, `S`, `T` for stopped, ...), if it exists.
+pub fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: the state follows the last ')'.
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
+}
+
+/// True when the tests run as root, for whom file permissions do not stop reading.
+pub fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
