@@ -1,8 +1,6 @@
 //! The app state: stories, the filtered headline list, selection, focus and scrolling, changed only
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
-use std::collections::HashSet;
-
 mod feeds;
 mod filtering;
 mod marks;
@@ -104,7 +102,8 @@ pub struct App {
     /// Counts searches, so an answer to an older one is known as such.
     search_generation: u64,
     /// The index's last answer: the words and the keys of the stories holding them all.
-    text_results: Option<(Vec<String>, HashSet<String>)>,
+    /// (`hits[i]`: story `i` holds them all; stories added since are not hits.)
+    text_results: Option<(Vec<String>, Vec<bool>)>,
     /// True when the list is grouped by source rather than newest first.
     pub group_by_source: bool,
     /// True while the feed errors overlay is open.

@@ -153,6 +153,8 @@ impl FeedStream {
         let bad = |e: &dyn std::fmt::Display| format!("not a feed: {e}");
         // The entry being copied, and how deep inside it the reader is.
         let mut entry: Option<(Writer<Vec<u8>>, usize)> = None;
+        // Text read and not written yet: a run of text, CDATA and references, as one string.
+        let mut text = TextRun::default();
         loop {
             self.buf.clear();
             let event = self
@@ -160,6 +162,10 @@ impl FeedStream {
                 .read_event_into(&mut self.buf)
                 .map_err(|e| bad(&e))?;
             if let Some((writer, depth)) = &mut entry {
+                if text.take(&event) {
+                    continue;
+                }
+                text.write(writer.get_mut());
                 match &event {
                     Event::Start(_) => *depth += 1,
                     Event::End(_) => *depth -= 1,
@@ -276,6 +282,69 @@ fn parse_all(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
         skipped += count;
     }
     (stories, skipped)
+}
+
+/// A run of character data inside an entry, joined into one string exactly as feed-rs joins it
+/// (text, CDATA, character references and the five predefined entities resolved, any other
+/// reference kept as written) and written back as CDATA. An HTML description escaped in RSS is
+/// hundreds of `&lt;`/`&gt;` references: handed over as one CDATA section, feed-rs reads the same
+/// text without an event for each (a third of its time on a typical feed).
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    /// True once something in the run needs CDATA to be written as read (a reference, CDATA).
+    marked: bool,
+}
+
+impl TextRun {
+    /// Takes character data into the run; false for any other event (the run must be written
+    /// first), and for a character reference feed-rs would refuse, which is written as it came so
+    /// the entry fails there as it would have.
+    fn take(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::Text(t) => self.text.push_str(t),
+            Event::CData(t) => {
+                self.text.push_str(t);
+                self.marked = true;
+            }
+            Event::GeneralRef(r) => {
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => self.text.push(c),
+                    Err(_) => return false,
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(r) {
+                        Some(resolved) => self.text.push_str(resolved),
+                        None => {
+                            self.text.push('&');
+                            self.text.push_str(r);
+                            self.text.push(';');
+                        }
+                    },
+                }
+                self.marked = true;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Writes the run (if any) to `out` and empties it: plain text as it was, anything else as
+    /// CDATA, split where it holds `]]>` (which would end a section).
+    fn write(&mut self, out: &mut Vec<u8>) {
+        if self.text.is_empty() {
+            self.marked = false;
+            return;
+        }
+        if self.marked {
+            out.extend_from_slice(b"<![CDATA[");
+            out.extend_from_slice(self.text.replace("]]>", "]]]]><![CDATA[>").as_bytes());
+            out.extend_from_slice(b"]]>");
+        } else {
+            // Text with no reference in it holds no `&` or `<`: it can go back as it is.
+            out.extend_from_slice(self.text.as_bytes());
+        }
+        self.text.clear();
+        self.marked = false;
+    }
 }
 
 /// Closes the elements around an entry, innermost first.

@@ -139,6 +139,7 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
             store.send(workers::save(
                 app.editions[source].source_key(),
                 stories,
+                workers::now(),
                 retention,
             ));
         }

@@ -51,7 +51,7 @@ impl Workers {
         let fetched = delivery.clone();
         let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
             // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
-            fetched.deliver(crate::feed::process(result), false);
+            fetched.deliver(crate::feed::process(result), false, now());
         });
         Workers {
             fetcher,
@@ -80,7 +80,10 @@ impl FileReader {
         let spawned = thread::Builder::new()
             .name("gazette-read".into())
             .spawn(move || {
-                crate::ingest::read_file(&request, |update, more| delivery.deliver(update, more));
+                let started = now();
+                crate::ingest::read_file(&request, |update, more| {
+                    delivery.deliver(update, more, started)
+                });
             });
         if let Err(e) = spawned {
             let update = FeedUpdate {
@@ -99,7 +102,7 @@ impl Delivery {
     /// Saves a feed's stories (when there is a store), then tells the loop. With a store, the
     /// reader gets the stories without their text, which it loads from the store when a story is
     /// opened: a 100,000-story feed file is not held in memory twice.
-    fn deliver(&self, mut update: FeedUpdate, more: bool) {
+    fn deliver(&self, mut update: FeedUpdate, more: bool, now: i64) {
         if let (
             Some(saver),
             Ok(FeedFetched::Parsed {
@@ -126,7 +129,7 @@ impl Delivery {
             } else {
                 feed.stories.clone()
             };
-            let _ = saver.send(save(source.clone(), stories, retention));
+            let _ = saver.send(save(source.clone(), stories, now, retention));
             if !more {
                 let info = SourceInfo {
                     title: feed.title.clone(),
@@ -172,14 +175,20 @@ pub fn retention(config: &Config) -> Retention {
     }
 }
 
-/// A store write saving `stories` as source `source`'s.
-pub fn save(source: String, stories: Vec<Story>, retention: Retention) -> Write {
+/// A store write saving `stories` as source `source`'s, fetched at `now` (seconds since the Unix
+/// epoch; the parts of one feed file share theirs).
+pub fn save(source: String, stories: Vec<Story>, now: i64, retention: Retention) -> Write {
     Write::SaveSource {
         source,
         stories,
-        now: chrono::Utc::now().timestamp(),
+        now,
         retention,
     }
+}
+
+/// Now, in seconds since the Unix epoch.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 /// Loads or converts the open story's text when it is pending, as the loop's next action. A story

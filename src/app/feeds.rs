@@ -207,6 +207,10 @@ impl App {
                 continue;
             }
             for stored in list.into_iter().filter(|s| !listed.contains(&s.key)) {
+                // A feed file being read in parts recognises them in the parts still to come.
+                if let Some(known) = self.merging.get_mut(&source) {
+                    known.add(&stored.story, self.stories.len());
+                }
                 self.search_keys.push(search_key(&stored.story.title));
                 self.keys.push(stored.key);
                 self.read.push(stored.read);

@@ -28,7 +28,7 @@ impl App {
             .into_iter()
             .filter(|&i| {
                 let words = match &text_hits {
-                    Some(hits) => hits.contains(&self.keys[i]),
+                    Some(hits) => hits.get(i).copied().unwrap_or(false),
                     None => query.matches_prepared(&self.stories[i].title, &self.search_keys[i]),
                 };
                 words && query.conditions_hold(&self.facts(i))
@@ -44,9 +44,11 @@ impl App {
         self.by_user = by_user;
     }
 
-    /// In text mode, the keys of the stories whose title or text hold every word (from the index,
-    /// or by scanning when there is none); `None` in headline mode or with no words.
-    fn text_hits(&mut self, query: &Query) -> Option<HashSet<String>> {
+    /// In text mode, which stories' title or text hold every word (from the index, or by scanning
+    /// when there is none), by story index; `None` in headline mode or with no words. A flag per
+    /// story rather than a set of keys: at 100,000 stories, hashing every key on each keystroke
+    /// cost more than the search.
+    fn text_hits(&mut self, query: &Query) -> Option<Vec<bool>> {
         // One letter is a prefix of most of a large corpus: text search starts at the second
         // (until then the words match headlines).
         let letters: usize = query.words().iter().map(|w| w.chars().count()).sum();
@@ -66,11 +68,16 @@ impl App {
             }
             self.search_generation += 1;
             self.search_request = Some((self.search_generation, words.to_vec()));
-            return Some(self.visible.iter().map(|&i| self.keys[i].clone()).collect());
+            let mut shown = vec![false; self.stories.len()];
+            for &i in &self.visible {
+                shown[i] = true;
+            }
+            return Some(shown);
         }
-        let hits = (0..self.stories.len())
-            .filter(|&i| {
-                let story = &self.stories[i];
+        let hits = self
+            .stories
+            .iter()
+            .map(|story| {
                 let text = std::iter::once(story.title.as_str())
                     .chain(story.paragraphs.iter().map(|p| p.text.as_str()))
                     .collect::<Vec<_>>()
@@ -78,7 +85,6 @@ impl App {
                     .to_lowercase();
                 words.iter().all(|w| text.contains(&w.to_lowercase()))
             })
-            .map(|i| self.keys[i].clone())
             .collect();
         Some(hits)
     }
@@ -88,7 +94,13 @@ impl App {
         let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
             return;
         };
-        self.text_results = Some((words, keys.into_iter().collect()));
+        let found: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        let hits = self
+            .keys
+            .iter()
+            .map(|k| found.contains(k.as_str()))
+            .collect();
+        self.text_results = Some((words, hits));
         self.refilter(false);
     }
 

@@ -326,12 +326,15 @@ impl Store {
     /// matched rows are updated in place only if something changed, keeping read/starred; others
     /// are inserted unread. Then applies `retention` to that source (never dropping starred, nor
     /// the stories of this save; max_per_source keeps the newest; max_age_days drops read,
-    /// unstarred stories older than D days by published, else fetched time). The FTS index is kept
-    /// in step in the same transaction. Returns how many were inserted.
+    /// unstarred stories older than D days by published, else fetched time). New or changed text
+    /// waits for [`Store::index_pending`] (changed text leaves the index at once). Returns how
+    /// many were inserted.
     ///
     /// The fallbacks are careful not to merge different stories: a link (or title and date) is
     /// used only when no other story of this save has it, only a stored row that no story of this
-    /// save claims by key is taken, and an undated title is never matched on its own.
+    /// save claims by key is taken, an undated title is never matched on its own, and only rows
+    /// fetched before `now` are considered (a feed file is saved in parts that share one `now`,
+    /// so two of its entries are never merged by a fallback whichever parts they are in).
     pub fn save_source(
         &mut self,
         source: &str,

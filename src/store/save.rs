@@ -61,13 +61,23 @@ pub(super) fn save_stories(
     let mut by_key = tx.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE s.key = ?1"
     ))?;
+    // The fallbacks look only at rows stored before this save began (a feed file is saved in
+    // parts, all with the same `now`: two entries of one file are never merged by a fallback,
+    // whichever parts they are in), and not at all when the source had none.
     let mut by_link = tx.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE s.source = ?1 AND s.link = ?2 ORDER BY s.id"
+        "SELECT {ROW_COLUMNS} FROM {ROWS}
+         WHERE s.source = ?1 AND s.link = ?2 AND s.fetched_at < ?3 ORDER BY s.id"
     ))?;
     let mut by_title = tx.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM {ROWS}
-         WHERE s.source = ?1 AND s.published = ?2 AND s.title = ?3 ORDER BY s.id"
+         WHERE s.source = ?1 AND s.published = ?2 AND s.title = ?3 AND s.fetched_at < ?4
+         ORDER BY s.id"
     ))?;
+    let older: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM stories WHERE source = ?1 AND fetched_at < ?2)",
+        )?
+        .query_row(params![source, now], |r| r.get(0))?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO stories (source, key, guid, link, title, published, author, has_text,
          fetched_at, indexed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
@@ -92,19 +102,22 @@ pub(super) fn save_stories(
         // A fallback may take a row that no story of this save claims by key, and not twice.
         let free = |row: &Row| !claimed.contains(&row.id) && !batch_keys.contains(row.key.as_str());
         let mut found = by_key.query_row([key], Row::from_sql).optional()?;
-        if found.is_none() {
+        if found.is_none() && older {
             if let Some(link) = non_empty(&story.link).filter(|l| links[l] == 1) {
-                found = first_free(
-                    by_link.query_map(params![source, link], Row::from_sql)?,
-                    free,
-                )?;
+                // A link several stored stories share (a site's home page) names none of them.
+                let mut rows = by_link
+                    .query_map(params![source, link, now], Row::from_sql)?
+                    .collect::<rusqlite::Result<Vec<Row>>>()?;
+                if rows.len() == 1 {
+                    found = rows.pop().filter(free);
+                }
             }
         }
-        if found.is_none() {
+        if found.is_none() && older {
             if let Some(published) = story.published {
                 if titles[&(story.title.as_str(), published)] == 1 {
                     let rows = by_title
-                        .query_map(params![source, published, story.title], Row::from_sql)?;
+                        .query_map(params![source, published, story.title, now], Row::from_sql)?;
                     found = first_free(rows, free)?;
                 }
             }
