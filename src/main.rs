@@ -9,6 +9,8 @@ use gazette::app::App;
 use gazette::config::{user_config_path, Config};
 use gazette::feed::FeedFetched;
 use gazette::fetch::{FetchRequest, Fetcher};
+use gazette::ingest::FeedStream;
+use gazette::news::{Pending, Story};
 use gazette::sanitize::clean_line;
 use gazette::source::Library;
 use gazette::store::{self, Store};
@@ -239,14 +241,21 @@ fn load_stored(
 }
 
 /// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
-/// any stored copy.
+/// any stored copy. Only headlines are listed, so each entry's text is dropped as it is read: a
+/// feed of any size is listed in little memory.
 fn read_feed_files(library: &mut Library) -> Result<(), String> {
     for (i, path) in std::mem::take(&mut library.feed_files) {
         let url = library.editions[i].url.clone();
-        let feed = gazette::ingest::read_all(&path, url.as_deref())
-            .map_err(|e| format!("{}: {e}", gazette::source::shown(&path)))?;
+        let problem = |e: String| format!("{}: {e}", gazette::source::shown(&path));
+        let mut stream = FeedStream::open(&path, url.as_deref()).map_err(problem)?;
         library.stories.retain(|s| s.edition != i);
-        library.add_stories(i, feed.stories);
+        while let Some(batch) = stream.next_batch().map_err(problem)? {
+            let headlines = batch.into_iter().map(|s| Story {
+                pending: Pending::Nothing,
+                ..s
+            });
+            library.add_stories(i, headlines.collect());
+        }
     }
     // Sources in the order given, as they were listed before.
     library.stories.sort_by_key(|s| s.edition);
