@@ -84,6 +84,8 @@ pub struct App {
     pub keys: Vec<String>,
     /// Stories whose marks changed since the event loop last took them, for the store.
     pending_marks: Vec<usize>,
+    /// Stories whose marks the user changed in this run (stored marks arriving late yield).
+    marked: std::collections::HashSet<usize>,
     /// True while applying an action of the user's (not a background one).
     by_user: bool,
     /// True once the user has moved the selection.
@@ -175,6 +177,7 @@ impl App {
             starred: vec![false; count],
             keys: Vec::new(),
             pending_marks: Vec::new(),
+            marked: Default::default(),
             by_user: false,
             user_moved: false,
             offline: false,

@@ -89,14 +89,23 @@ pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> 
         .filter(|t| !t.is_empty());
     let raw = raw_body(entry);
     let (mut text, pending) = match raw {
-        // Kept for later only when there is a title to list it by.
-        Some((body, true)) if lazy && title.is_some() => (
-            Converted::default(),
-            Pending::Html {
-                html: body.to_string(),
-                base: base.map(str::to_string),
-            },
-        ),
+        // Kept for later only when there is a title to list it by, and when it is long enough to
+        // be worth it: a short one is converted now (so one that only repeats the title is seen
+        // to be no text, as below).
+        Some((body, true))
+            if lazy
+                && title
+                    .as_ref()
+                    .is_some_and(|t| body.len() > 4 * t.len() + 256) =>
+        {
+            (
+                Converted::default(),
+                Pending::Html {
+                    html: body.to_string(),
+                    base: base.map(str::to_string),
+                },
+            )
+        }
         Some((body, html)) => (convert(body, html, base), Pending::Nothing),
         None => (Converted::default(), Pending::Nothing),
     };

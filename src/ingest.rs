@@ -71,7 +71,9 @@ impl FeedStream {
     ) -> Result<FeedStream, String> {
         let head = input.fill_buf().map_err(|e| io_reason(&e))?;
         let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-        let streamable = sniff(head) == Format::Feed && text.trim_ascii_start().starts_with(b"<");
+        let streamable = sniff(head) == Format::Feed
+            && text.trim_ascii_start().starts_with(b"<")
+            && is_utf8(head);
         let mut stream = FeedStream {
             reader: Reader::from_reader(Box::new(std::io::empty())),
             url: url.map(str::to_string),
@@ -345,6 +347,41 @@ impl TextRun {
         self.text.clear();
         self.marked = false;
     }
+}
+
+/// True when a document's first bytes say it is UTF-8: no other encoding declared, and what is
+/// there decodes (a partial character at the end aside). quick-xml reads only UTF-8; a feed in a
+/// legacy encoding is handed to feed-rs whole, which decodes what it declares.
+fn is_utf8(head: &[u8]) -> bool {
+    let declaration = head
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(head)
+        .trim_ascii_start();
+    if declaration.starts_with(b"<?xml") {
+        let end = declaration
+            .iter()
+            .position(|&b| b == b'>')
+            .unwrap_or(declaration.len());
+        let declaration = String::from_utf8_lossy(&declaration[..end]).to_ascii_lowercase();
+        if let Some(at) = declaration.find("encoding") {
+            let value: String = declaration[at + 8..]
+                .trim_start_matches([' ', '=', '"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if value != "utf-8" && value != "utf8" {
+                return false;
+            }
+        }
+    }
+    let mut chunks = head.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        // Only the last few bytes may be a character cut by the end of the buffer.
+        if !chunk.invalid().is_empty() && (chunks.peek().is_some() || chunk.invalid().len() > 3) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Closes the elements around an entry, innermost first.

@@ -225,6 +225,12 @@ fn load_stored(
             .filter(|s| s.edition == i)
             .map(|s| store::story_key(&sources[i], s))
             .collect();
+        // The marks of a feed file's first entries, wherever they are in the store (the newest
+        // stories may not be them); an edition's come with the rest, a moment later.
+        if limit.is_some() && library.feed_files.iter().any(|(f, _)| *f == i) {
+            let first: Vec<String> = known.iter().cloned().collect();
+            marks.extend(store.marks(&first)?);
+        }
         let is_feed = library.editions[i].is_feed();
         let mut cached = Vec::new();
         for s in stored {

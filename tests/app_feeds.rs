@@ -322,3 +322,288 @@ fn a_link_many_stories_share_does_not_merge_them_but_a_new_guid_alone_does() {
     assert_eq!(app.stories[0].id.as_deref(), Some("new-guid"));
     assert!(app.starred[0], "its marks stay with it");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Feed files read in parts, texts loaded when opened, stored stories restored after the first
+// screen.
+
+use gazette::news::Pending;
+use gazette::reader::LOADING_NOTE;
+use gazette::store::{story_key, StoredStory};
+
+const FEED_URL: &str = "https://example.com/feed.xml";
+
+/// One part of a feed file being read: more follow.
+fn part(stories: Vec<Story>) -> Action {
+    Action::FeedBatch(Box::new(FeedUpdate {
+        source: 0,
+        outcome: Ok(FeedFetched::Parsed {
+            feed: ParsedFeed {
+                title: Some("Example Wire".into()),
+                stories,
+            },
+            etag: None,
+            last_modified: None,
+        }),
+    }))
+}
+
+/// A story as the reader gets it from a feed file when there is a store: its text in the store.
+fn stored(title: &str, id: &str, published: i64) -> Story {
+    Story {
+        paragraphs: Vec::new(),
+        pending: Pending::Stored,
+        ..story(title, id, published)
+    }
+}
+
+/// A stored story of the feed, with its marks, as the store's restorer gives it.
+fn restored(story: Story, read: bool, starred: bool) -> StoredStory {
+    StoredStory {
+        key: story_key(FEED_URL, &story),
+        story,
+        read,
+        starred,
+    }
+}
+
+fn selected_title(app: &App) -> &str {
+    &app.stories[app.selected_story().expect("a selection")].title
+}
+
+fn lines(app: &App) -> Vec<&str> {
+    app.story_lines.iter().map(|l| l.text.as_str()).collect()
+}
+
+#[test]
+fn a_feed_file_read_in_parts_fills_the_list_part_by_part() {
+    let mut app = feed_app();
+    app.update(Action::RefreshAll);
+    assert!(app.editions[0].fetching);
+
+    app.update(part(vec![
+        stored("Alpha", "a", 300),
+        stored("Bravo", "b", 200),
+    ]));
+    assert!(app.editions[0].fetching, "still reading after a part");
+    assert_eq!(titles(&app), ["Alpha", "Bravo"]);
+    assert_eq!(app.message, None, "no summary before the end");
+    assert_eq!(app.editions[0].name, "Example Wire");
+
+    // The same guid again in a later part (a file may repeat an entry): listed once.
+    app.update(part(vec![
+        stored("Charlie", "c", 250),
+        stored("Bravo", "b", 200),
+        stored("Delta", "d", 100),
+    ]));
+    assert!(app.editions[0].fetching);
+    assert_eq!(titles(&app), ["Alpha", "Charlie", "Bravo", "Delta"]);
+    assert_eq!(app.stories.len(), 4);
+    assert_eq!(
+        selected_title(&app),
+        "Alpha",
+        "the newest, until the user moves"
+    );
+
+    // The end: no stories, the file's signature as the validator.
+    app.update(parsed(Vec::new(), "file:1:2.3"));
+    assert!(!app.editions[0].fetching);
+    assert_eq!(app.editions[0].etag.as_deref(), Some("file:1:2.3"));
+    assert_eq!(titles(&app), ["Alpha", "Charlie", "Bravo", "Delta"]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 4 new stories")
+    );
+
+    // Read again in parts: nothing new, nothing doubled.
+    let Some(Effect::Fetch(requests)) = app.update(Action::RefreshAll) else {
+        panic!("a second read")
+    };
+    assert_eq!(requests[0].etag.as_deref(), Some("file:1:2.3"));
+    app.update(part(vec![stored("Alpha", "a", 300)]));
+    app.update(part(vec![
+        stored("Bravo", "b", 200),
+        stored("Charlie", "c", 250),
+        stored("Delta", "d", 100),
+        stored("Echo", "e", 50),
+    ]));
+    app.update(parsed(Vec::new(), "file:1:2.4"));
+    assert_eq!(titles(&app), ["Alpha", "Charlie", "Bravo", "Delta", "Echo"]);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 1 new story")
+    );
+}
+
+#[test]
+fn a_file_that_fails_after_some_parts_keeps_them_and_says_why() {
+    let mut app = feed_app();
+    app.update(Action::RefreshAll);
+    app.update(part(vec![stored("Alpha", "a", 300)]));
+    app.update(Action::FeedUpdated(Box::new(FeedUpdate {
+        source: 0,
+        outcome: Err("not a feed: the file ends inside an entry".into()),
+    })));
+    assert!(!app.editions[0].fetching);
+    assert_eq!(titles(&app), ["Alpha"]);
+    assert_eq!(
+        app.editions[0].etag, None,
+        "no validator for a file read in part"
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 1 new story, 1 failed (E lists them)")
+    );
+    assert_eq!(
+        app.feed_errors(),
+        [("Example Wire", "not a feed: the file ends inside an entry")]
+    );
+}
+
+#[test]
+fn the_open_story_wants_its_text_until_it_is_loaded() {
+    let mut app = feed_app();
+    app.update(Action::RefreshAll);
+    app.update(parsed(
+        vec![stored("First", "1", 300), stored("Second", "2", 200)],
+        "v1",
+    ));
+    let first = app.selected_story().unwrap();
+    assert_eq!(app.stories[first].title, "First");
+    assert_eq!(app.wanted_body(), Some(first));
+    assert!(lines(&app).contains(&LOADING_NOTE), "{:?}", lines(&app));
+
+    let text = story("First", "1", 300);
+    app.update(Action::BodyLoaded(
+        first,
+        Box::new((text.paragraphs.clone(), vec!["https://ref.example/".into()])),
+    ));
+    assert_eq!(app.wanted_body(), None, "loaded");
+    assert_eq!(app.stories[first].pending, Pending::Nothing);
+    assert_eq!(app.stories[first].references, ["https://ref.example/"]);
+    assert!(!lines(&app).contains(&LOADING_NOTE));
+    assert!(
+        lines(&app)
+            .iter()
+            .any(|l| l.starts_with("Paragraph 0 of First")),
+        "{:?}",
+        lines(&app)
+    );
+
+    // The next story wants its text once selected; its text arrives, the user reads on.
+    app.update(Action::Down);
+    let second = app.selected_story().unwrap();
+    assert_eq!(app.wanted_body(), Some(second));
+    app.update(Action::BodyLoaded(
+        second,
+        Box::new((story("Second", "2", 200).paragraphs, Vec::new())),
+    ));
+    assert_eq!(app.wanted_body(), None);
+    app.update(Action::FocusStory);
+    for _ in 0..6 {
+        app.update(Action::Down);
+    }
+    let (scroll, shown) = (app.story_scroll, app.story_lines.clone());
+    assert_eq!(scroll, 6);
+    // A late answer for another story, and the same text again, leave the reader where it is.
+    app.update(Action::BodyLoaded(
+        first,
+        Box::new((story("First", "1", 300).paragraphs, Vec::new())),
+    ));
+    assert_eq!((app.story_scroll, &app.story_lines), (scroll, &shown));
+    app.update(Action::BodyLoaded(
+        second,
+        Box::new((story("Second", "2", 200).paragraphs, Vec::new())),
+    ));
+    assert_eq!(app.selected_story(), Some(second));
+    assert_eq!((app.story_scroll, &app.story_lines), (scroll, &shown));
+    // A story out of range (the list changed meanwhile) is ignored.
+    app.update(Action::BodyLoaded(99, Box::new((Vec::new(), Vec::new()))));
+    assert_eq!(app.story_scroll, scroll);
+}
+
+#[test]
+fn restored_stories_join_with_their_marks_without_doubles_or_moving_the_reader() {
+    let mut library = Library::default();
+    library.add_subscription(FEED_URL, None);
+    // The first screen: the newest stored stories (the second with its text, to scroll).
+    library.add_stories(
+        0,
+        vec![stored("Newest", "n1", 400), story("Newer", "n2", 300)],
+    );
+    let mut app = App::new(library, Config::defaults());
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Down);
+    app.update(Action::FocusStory);
+    for _ in 0..4 {
+        app.update(Action::Down);
+    }
+    let (selected, scroll) = (app.selected_story(), app.story_scroll);
+    assert_eq!(selected_title(&app), "Newer");
+    assert_eq!(scroll, 4);
+
+    app.update(Action::Restored(Box::new(vec![vec![
+        restored(stored("Newest", "n1", 400), false, false),
+        restored(story("Newer", "n2", 300), true, false),
+        restored(stored("Old", "o1", 200), true, false),
+        restored(stored("Older", "o2", 100), false, true),
+        restored(
+            Story {
+                published: None,
+                ..stored("Undated", "u", 0)
+            },
+            true,
+            true,
+        ),
+    ]])));
+    assert_eq!(
+        titles(&app),
+        ["Newest", "Newer", "Old", "Older", "Undated"],
+        "listed once each, newest first"
+    );
+    assert_eq!(app.stories.len(), 5);
+    let marks = |title: &str| {
+        let i = app.stories.iter().position(|s| s.title == title).unwrap();
+        (app.read[i], app.starred[i])
+    };
+    assert_eq!(marks("Old"), (true, false));
+    assert_eq!(marks("Older"), (false, true));
+    assert_eq!(marks("Undated"), (true, true));
+    assert_eq!(app.selected_story(), selected, "the selection stays");
+    assert_eq!(app.story_scroll, scroll, "so does the reading place");
+    assert_eq!(
+        app.stories[3].pending,
+        Pending::Stored,
+        "text left in the store"
+    );
+}
+
+#[test]
+fn stories_restored_while_a_file_is_read_in_parts_are_not_listed_twice() {
+    let mut app = feed_app();
+    app.update(Action::RefreshAll);
+    app.update(part(vec![stored("Fresh", "f", 500)]));
+    // The rest of the store arrives between two parts of the file.
+    app.update(Action::Restored(Box::new(vec![vec![
+        restored(stored("Kept one", "k1", 400), true, false),
+        restored(stored("Kept two", "k2", 300), false, true),
+    ]])));
+    assert_eq!(titles(&app), ["Fresh", "Kept one", "Kept two"]);
+    app.update(part(vec![
+        stored("Kept one", "k1", 400),
+        stored("Kept two", "k2", 300),
+        stored("New", "n", 100),
+    ]));
+    app.update(parsed(Vec::new(), "file:9:9.9"));
+    assert_eq!(
+        titles(&app),
+        ["Fresh", "Kept one", "Kept two", "New"],
+        "a stored story the file still lists is the same story"
+    );
+    let marks: Vec<(bool, bool)> = (1..3).map(|i| (app.read[i], app.starred[i])).collect();
+    assert_eq!(marks, [(true, false), (false, true)], "marks kept");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 2 new stories")
+    );
+}

@@ -298,9 +298,15 @@ fn a_new_guid_on_the_same_link_updates_the_story_and_its_key() {
         link,
         ..story("https://new/1", "Story", Some(NOW))
     };
+    // A later fetch (the fallbacks look at what earlier fetches stored).
     assert_eq!(
         store
-            .save_source(FEED, std::slice::from_ref(&new), NOW, Retention::default())
+            .save_source(
+                FEED,
+                std::slice::from_ref(&new),
+                NOW + 60,
+                Retention::default()
+            )
             .unwrap(),
         0
     );
@@ -351,7 +357,7 @@ fn the_same_title_and_date_is_the_same_story() {
             .save_source(
                 FEED,
                 std::slice::from_ref(&moved),
-                NOW,
+                NOW + 60,
                 Retention::default()
             )
             .unwrap(),
@@ -374,9 +380,39 @@ fn the_same_title_and_date_is_the_same_story() {
             .save_source(
                 FEED,
                 &[story("d2", "Daily briefing", None)],
-                NOW,
+                NOW + 60,
                 Retention::default()
             )
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn the_parts_of_one_reading_are_never_merged_by_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let link = Some("https://example.com/same".to_string());
+    // Two entries of one file, different guids, one link, saved in two parts of one reading.
+    for guid in ["a", "b"] {
+        let part = Story {
+            link: link.clone(),
+            ..story(guid, guid, Some(NOW))
+        };
+        store
+            .save_source(FEED, &[part], NOW, Retention::default())
+            .unwrap();
+    }
+    assert_eq!(titles(&load_full(&store, FEED)), ["a", "b"]);
+    // A later reading whose entry has a new guid on that link: the link is two stories', so it
+    // names neither, and the entry is new.
+    let moved = Story {
+        link,
+        ..story("c", "c", Some(NOW))
+    };
+    assert_eq!(
+        store
+            .save_source(FEED, &[moved], NOW + 60, Retention::default())
             .unwrap(),
         1
     );
@@ -1156,4 +1192,321 @@ fn a_version_1_database_migrates_to_3_keeping_its_stories() {
         store.source_info("https://elsewhere.example/").unwrap(),
         None
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema 3 at scale: bodies apart (HTML kept until a story is opened), indexing behind the saves,
+// the newest stories first.
+
+/// A story whose body is the feed's HTML, as a feed file's stories come (see `gazette::ingest`).
+fn html_story(guid: &str, title: &str, published: Option<i64>, html: &str) -> Story {
+    Story {
+        paragraphs: Vec::new(),
+        pending: Pending::Html {
+            html: html.into(),
+            base: Some("https://example.com/news/".into()),
+        },
+        ..story(guid, title, published)
+    }
+}
+
+/// Sorted keys found by a search, without indexing first.
+fn found(store: &Store, query: &str) -> Vec<String> {
+    let mut keys = store.search(query, 1000).unwrap();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn an_html_body_is_listed_as_stored_and_converted_when_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let html = "<p>Hello <b>bold</b> world.</p><p>See <a href=\"more/1\">more</a>.</p>";
+    let lazy = html_story("h", "Lazy", Some(NOW), html);
+    let headline = Story {
+        paragraphs: Vec::new(),
+        ..story("n", "Headline only", Some(NOW - 1))
+    };
+    let plain = story("p", "Plain", Some(NOW - 2));
+    store
+        .save_source(
+            FEED,
+            &[lazy.clone(), headline.clone(), plain.clone()],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+
+    let listed = store.load_source(FEED).unwrap();
+    assert_eq!(titles(&listed), ["Lazy", "Headline only", "Plain"]);
+    let pending: Vec<&Pending> = listed.iter().map(|s| &s.story.pending).collect();
+    assert_eq!(
+        pending,
+        [&Pending::Stored, &Pending::Nothing, &Pending::Stored],
+        "text in the store, or none at all"
+    );
+    for s in &listed {
+        assert!(s.story.paragraphs.is_empty(), "{}: listed with text", s.key);
+        assert!(s.story.references.is_empty());
+    }
+
+    let converted = gazette::html::html_to_text(html, Some("https://example.com/news/"));
+    let (paragraphs, references) = store.load_body(&story_key(FEED, &lazy)).unwrap().unwrap();
+    assert_eq!(paragraphs, converted.paragraphs);
+    assert_eq!(paragraphs[0].text, "Hello bold world.");
+    assert_eq!(references, ["https://example.com/news/more/1"]);
+    assert_eq!(
+        store.load_body(&story_key(FEED, &plain)).unwrap().unwrap(),
+        (plain.paragraphs.clone(), Vec::new())
+    );
+    let (none, _) = store
+        .load_body(&story_key(FEED, &headline))
+        .unwrap()
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(store.load_body("no such key").unwrap(), None);
+}
+
+#[test]
+fn saving_a_story_as_the_reader_holds_it_keeps_its_stored_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let html = "<p>The walrus spoke at noon.</p>";
+    let lazy = html_story("h", "Walrus", Some(NOW), html);
+    let plain = story("p", "Plain", Some(NOW - 1));
+    store
+        .save_source(
+            FEED,
+            &[lazy.clone(), plain.clone()],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    let bodies = |store: &Store| {
+        [&lazy, &plain].map(|s| store.load_body(&story_key(FEED, s)).unwrap().unwrap())
+    };
+    let before = bodies(&store);
+
+    // The reader holds stories without their text (`Pending::Stored`), as `load_source` gave
+    // them; saving them so (the same, or retitled) must not wipe what is stored.
+    let held: Vec<Story> = store
+        .load_source(FEED)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.story)
+        .collect();
+    assert_eq!(
+        store
+            .save_source(FEED, &held, NOW + 60, Retention::default())
+            .unwrap(),
+        0
+    );
+    assert_eq!(bodies(&store), before);
+    assert_eq!(
+        store.index_pending(usize::MAX).unwrap(),
+        0,
+        "nothing changed"
+    );
+
+    let retitled: Vec<Story> = held
+        .into_iter()
+        .map(|s| Story {
+            title: format!("{} (updated)", s.title),
+            ..s
+        })
+        .collect();
+    store
+        .save_source(FEED, &retitled, NOW + 120, Retention::default())
+        .unwrap();
+    assert_eq!(bodies(&store), before, "a new title keeps the text");
+    let listed = store.load_source(FEED).unwrap();
+    assert_eq!(titles(&listed), ["Walrus (updated)", "Plain (updated)"]);
+    assert!(listed.iter().all(|s| s.story.pending == Pending::Stored));
+    store.index_pending(usize::MAX).unwrap();
+    assert_eq!(found(&store, "walrus noon"), [story_key(FEED, &lazy)]);
+    assert_eq!(found(&store, "updated").len(), 2);
+}
+
+#[test]
+fn the_index_catches_up_in_chunks_and_a_changed_text_leaves_it_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let stories: Vec<Story> = (0..5)
+        .map(|i| Story {
+            paragraphs: vec![Paragraph::plain(format!("Penguin number {i} met a zebra."))],
+            ..story(&format!("g{i}"), &format!("Story {i}"), Some(NOW - i))
+        })
+        .collect();
+    let keys: Vec<String> = stories.iter().map(|s| story_key(FEED, s)).collect();
+    let mut all = keys.clone();
+    all.sort();
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+    assert!(
+        found(&store, "penguin").is_empty(),
+        "indexed behind the save"
+    );
+    assert_eq!(store.index_pending(2).unwrap(), 2);
+    assert_eq!(store.index_pending(2).unwrap(), 2);
+    assert_eq!(store.index_pending(2).unwrap(), 1);
+    assert_eq!(store.index_pending(2).unwrap(), 0, "done");
+    assert_eq!(found(&store, "penguin zebra"), all);
+    assert_eq!(found(&store, "story"), all);
+
+    // A changed text is out of the index with the save, and back in once indexed.
+    let mut changed = stories.clone();
+    changed[0].paragraphs = vec![Paragraph::plain("Penguin number 0 met a yak.".to_string())];
+    changed[1].title = "Retitled one".into();
+    store
+        .save_source(FEED, &changed, NOW + 60, Retention::default())
+        .unwrap();
+    // Both changed rows leave the index whole (title and text) until they are indexed again.
+    assert_eq!(
+        found(&store, "zebra"),
+        all[2..],
+        "the old text is gone at once"
+    );
+    assert!(
+        !found(&store, "story").contains(&keys[1]),
+        "the old title is gone"
+    );
+    assert!(found(&store, "yak").is_empty(), "not indexed yet");
+    assert!(found(&store, "retitled").is_empty(), "not indexed yet");
+    assert_eq!(store.index_pending(100).unwrap(), 2);
+    assert_eq!(found(&store, "yak"), [keys[0].clone()]);
+    assert_eq!(found(&store, "retitled"), [keys[1].clone()]);
+    assert_eq!(
+        found(&store, "zebra"),
+        all[1..],
+        "the retitled story's text is back"
+    );
+    assert_eq!(found(&store, "penguin").len(), 5);
+    assert_eq!(store.index_pending(100).unwrap(), 0);
+    // Marks are no change of text: nothing to index again.
+    store.set_marks(&[(keys[2].clone(), true, true)]).unwrap();
+    assert_eq!(store.index_pending(100).unwrap(), 0);
+}
+
+#[test]
+fn load_sources_gives_each_source_as_load_source_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (a, b, c) = (
+        "https://a.example/feed",
+        "https://b.example/feed",
+        "edition:c",
+    );
+    // Saved interleaved, so the sources' rows are mixed in the table.
+    for round in 0..3i64 {
+        for source in [a, b, c] {
+            let stories: Vec<Story> = (0..3i64)
+                .map(|i| {
+                    let n = round * 3 + i;
+                    let published = (n % 4 != 3).then_some(NOW - (n * 37) % 11);
+                    story(
+                        &format!("{source}-{n}"),
+                        &format!("{source} {n}"),
+                        published,
+                    )
+                })
+                .collect();
+            store
+                .save_source(source, &stories, NOW, Retention::default())
+                .unwrap();
+        }
+    }
+    store
+        .set_marks(&[(
+            story_key(a, &story(&format!("{a}-4"), "", None)),
+            true,
+            true,
+        )])
+        .unwrap();
+    let wanted = [
+        c.to_string(),
+        a.to_string(),
+        "https://none.example/".to_string(),
+    ];
+    let lists = store.load_sources(&wanted).unwrap();
+    assert_eq!(lists.len(), 3);
+    assert_eq!(lists[0], store.load_source(c).unwrap());
+    assert_eq!(lists[1], store.load_source(a).unwrap());
+    assert!(lists[2].is_empty());
+    assert_eq!(lists[0].len(), 9);
+    assert_eq!(lists[1].len(), 9);
+    assert!(
+        lists[1].iter().any(|s| s.read && s.starred),
+        "marks come too"
+    );
+    assert!(
+        lists.iter().flatten().all(|s| !s.key.starts_with(b)),
+        "another source's stories"
+    );
+}
+
+#[test]
+fn load_newest_gives_the_newest_of_each_source_in_load_source_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let (a, b) = ("https://a.example/feed", "https://b.example/feed");
+    // Dated out of order, two on one date.
+    let dates = [5, 9, 1, 7, 3, 9, 8];
+    let dated: Vec<Story> = dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| story(&format!("a{i}"), &format!("A{i} on {d}"), Some(NOW + d)))
+        .collect();
+    store
+        .save_source(a, &dated, NOW, Retention::default())
+        .unwrap();
+    store
+        .save_source(
+            b,
+            &[story("b0", "B0", Some(NOW))],
+            NOW,
+            Retention::default(),
+        )
+        .unwrap();
+    let sources = [a.to_string(), b.to_string()];
+    let all = store.load_sources(&sources).unwrap();
+    assert_eq!(
+        titles(&all[0]),
+        ["A1 on 9", "A5 on 9", "A6 on 8", "A3 on 7", "A0 on 5", "A4 on 3", "A2 on 1"]
+    );
+    let newest = store.load_newest(&sources, 3).unwrap();
+    assert_eq!(newest.len(), 2);
+    assert_eq!(titles(&newest[0]), ["A1 on 9", "A5 on 9", "A6 on 8"]);
+    assert_eq!(titles(&newest[1]), ["B0"], "fewer than asked: all");
+    for n in 0..=8 {
+        let newest = store.load_newest(&sources, n).unwrap();
+        assert_eq!(newest[0], all[0][..n.min(7)], "the {n} newest of A");
+        assert_eq!(newest[1], all[1][..n.min(1)], "the {n} newest of B");
+    }
+}
+
+#[test]
+fn load_newest_keeps_undated_stories_in_feed_order_after_dated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    // Many feeds give no dates: their stories list in feed order, on the first run and after.
+    let stories = vec![
+        story("u1", "Undated first", None),
+        story("d", "Dated", Some(NOW)),
+        story("u2", "Undated second", None),
+        story("u3", "Undated third", None),
+    ];
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+    let all = store.load_source(FEED).unwrap();
+    assert_eq!(
+        titles(&all),
+        ["Dated", "Undated first", "Undated second", "Undated third"]
+    );
+    let newest = store.load_newest(&[FEED.to_string()], 10).unwrap();
+    assert_eq!(titles(&newest[0]), titles(&all));
+    let newest = store.load_newest(&[FEED.to_string()], 3).unwrap();
+    assert_eq!(titles(&newest[0]), titles(&all[..3]));
 }

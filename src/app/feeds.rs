@@ -192,21 +192,39 @@ impl App {
     }
 
     /// Adds the stored stories not listed yet (the reader started with the newest of each
-    /// source), with their marks, keeping the selection and reading position.
+    /// source), with their marks, keeping the selection and reading position. Stories listed
+    /// already (read from a file just now) take their stored marks, unless the user has changed
+    /// them since.
     pub(super) fn restore_stored(&mut self, lists: Vec<Vec<StoredStory>>) {
-        // The few stories listed so far, copied, so the many coming can be moved straight in.
-        let listed: std::collections::HashSet<String> = self.keys.iter().cloned().collect();
+        // The few stories listed so far, by key (copied, so the many coming can be moved in).
+        let listed: HashMap<String, usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         let incoming: usize = lists.iter().map(Vec::len).sum();
         self.stories.reserve(incoming);
         self.search_keys.reserve(incoming);
         self.keys.reserve(incoming);
         for (source, list) in lists.into_iter().enumerate() {
-            // A plain-text edition is read whole from its file each time; a feed keeps the stories
-            // its source no longer lists.
-            if source >= self.editions.len() || !self.editions[source].is_feed() {
+            if source >= self.editions.len() {
                 continue;
             }
-            for stored in list.into_iter().filter(|s| !listed.contains(&s.key)) {
+            // A plain-text edition is read whole from its file each time; a feed keeps the stories
+            // its source no longer lists.
+            let keeps_stories = self.editions[source].is_feed();
+            for stored in list {
+                if let Some(&i) = listed.get(&stored.key) {
+                    if !self.marked.contains(&i) {
+                        self.read[i] = stored.read;
+                        self.starred[i] = stored.starred;
+                    }
+                    continue;
+                }
+                if !keeps_stories {
+                    continue;
+                }
                 // A feed file being read in parts recognises them in the parts still to come.
                 if let Some(known) = self.merging.get_mut(&source) {
                     known.add(&stored.story, self.stories.len());

@@ -9,6 +9,7 @@ impl App {
         if self.read[i] != read {
             self.read[i] = read;
             self.pending_marks.push(i);
+            self.marked.insert(i);
         }
     }
 
@@ -24,6 +25,7 @@ impl App {
         if let Some(i) = self.selected_story() {
             self.starred[i] = !self.starred[i];
             self.pending_marks.push(i);
+            self.marked.insert(i);
             self.message = Some(
                 if self.starred[i] {
                     "Starred"

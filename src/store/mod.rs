@@ -259,7 +259,7 @@ impl Store {
         let load = || -> rusqlite::Result<Vec<Vec<StoredStory>>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT source, key, guid, link, title, published, author, has_text, read,
-                 starred FROM stories WHERE source = ?1 ORDER BY published DESC LIMIT ?2",
+                 starred FROM stories WHERE source = ?1 ORDER BY published DESC, id LIMIT ?2",
             )?;
             let mut lists = Vec::new();
             for source in sources {

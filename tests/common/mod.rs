@@ -574,3 +574,27 @@ pub fn running_as_root() -> bool {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+// ---------------------------------------------------------------------------------------------
+// Larger inputs (`e2e_scale.rs`).
+
+impl Gazette {
+    /// Like [`Gazette::wait_for`], with a time limit of its own: reading thousands of stories
+    /// takes longer than [`TIMEOUT`] in a debug build on a busy machine.
+    pub fn wait_for_within(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen.contents()) {
+                return;
+            }
+            if start.elapsed() > limit {
+                panic!(
+                    "timed out after {limit:?} waiting for {what}; the screen shows:\n{}\n(end of screen)",
+                    screen.contents()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
