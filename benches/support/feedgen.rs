@@ -21,7 +21,8 @@
 //!   (`Tue, 14 Nov 2023 22:13:20 GMT`), 60 s older for each item from 1,700,000,000.
 //!
 //! [`rss`] and [`write_rss`] make the feed (100,000 items: about 250 MB, in about a second);
-//! [`edition`] a plain-text news document of headlines only, one per line.
+//! [`edition`] a plain-text news document of headlines only, one per line; [`prose`] plain-text
+//! paragraphs of the descriptions' sentences (for one very long story).
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -401,4 +402,24 @@ pub fn edition(n: usize, seed: u64) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Plain-text paragraphs of about 600 bytes (the descriptions' sentences, without markup), at
+/// least `bytes` in all, the same for the same `seed`.
+pub fn prose(bytes: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let mut paragraphs = Vec::new();
+    let mut total = 0;
+    while total < bytes {
+        let mut p = String::with_capacity(700);
+        while p.len() < 600 {
+            if !p.is_empty() {
+                p.push(' ');
+            }
+            sentence(&mut rng, &mut p);
+        }
+        total += p.len() + 1;
+        paragraphs.push(p);
+    }
+    paragraphs
 }
