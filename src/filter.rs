@@ -92,6 +92,11 @@ impl Query {
         }
     }
 
+    /// True when the query has `is:`, `source:` or `tag:` terms.
+    pub fn has_conditions(&self) -> bool {
+        !self.conditions.is_empty()
+    }
+
     /// True when the query has no terms and so matches everything.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.conditions.is_empty()

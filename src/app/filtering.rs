@@ -24,6 +24,7 @@ impl App {
             self.order.clone()
         };
         let text_hits = self.text_hits(&query);
+        let conditions = query.has_conditions();
         self.visible = candidates
             .into_iter()
             .filter(|&i| {
@@ -31,7 +32,7 @@ impl App {
                     Some(hits) => hits.get(i).copied().unwrap_or(false),
                     None => query.matches_prepared(&self.stories[i].title, &self.search_keys[i]),
                 };
-                words && query.conditions_hold(&self.facts(i))
+                words && (!conditions || query.conditions_hold(&self.facts(i)))
             })
             .collect();
         self.parsed_query = query;
