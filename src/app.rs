@@ -411,11 +411,15 @@ impl App {
                 self.refilter(false);
             }
             Action::FilterDeleteWord => {
+                // Up to and with the last space before the last word (a space may be wider than
+                // one byte: U+3000, the ideographic space).
                 let kept = self
                     .query
                     .trim_end()
                     .rfind(char::is_whitespace)
-                    .map_or(0, |i| i + 1);
+                    .map_or(0, |i| {
+                        i + self.query[i..].chars().next().map_or(1, char::len_utf8)
+                    });
                 self.query.truncate(kept);
                 self.refilter(false);
             }

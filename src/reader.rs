@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::news::{Inline, Paragraph, ParagraphKind, Story};
 use crate::text::width as text_width;
 
@@ -191,37 +193,88 @@ fn push_wrapped(
 ) {
     let text = paragraph.text.as_str();
     let first_prefix = if kind == LineKind::Quote { hang } else { "" };
-    let options = textwrap::Options::new(width.max(text_width(hang) + 1))
+    let width = width.max(text_width(hang) + 1);
+    // First fit never lets a line overflow (textwrap's optimal fit would, rather than leave a long
+    // gap), and costs less. A word too long for a line is broken here, between graphemes, not by
+    // textwrap, which breaks between chars and so splits emoji sequences and accented letters.
+    let options = textwrap::Options::new(width)
         .initial_indent(first_prefix)
-        .subsequent_indent(hang);
+        .subsequent_indent(hang)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .break_words(false);
     let mut cursor = 0;
-    for (i, piece) in textwrap::wrap(text, options).iter().enumerate() {
-        let prefix = if i == 0 { first_prefix } else { hang };
+    let mut first = true;
+    for piece in textwrap::wrap(text, options).iter() {
+        let prefix = if first { first_prefix } else { hang };
         let body = piece.strip_prefix(prefix).unwrap_or(piece);
         // Lines come in order and are slices of the text, so each is found from where the last
         // ended: its offset places it in the block.
         let offset = text[cursor..].find(body).map_or(cursor, |at| cursor + at);
-        let end = offset + body.len();
-        cursor = end;
-        let spans = paragraph
-            .spans
-            .iter()
-            .filter(|s| s.range.start < end && s.range.end > offset)
-            .map(|s| {
-                (
-                    s.range.start.max(offset) - offset..s.range.end.min(end) - offset,
-                    s.style,
-                )
-            })
-            .collect();
-        lines.push(StoryLine {
-            text: body.to_string(),
-            kind,
-            block,
-            offset,
-            prefix: prefix.to_string(),
-            spans,
-        });
+        cursor = offset + body.len();
+        for (at, part) in fit_graphemes(body, width - text_width(prefix), width - text_width(hang))
+        {
+            let prefix = if first { first_prefix } else { hang };
+            first = false;
+            lines.push(story_line(
+                paragraph,
+                kind,
+                block,
+                offset + at,
+                part,
+                prefix,
+            ));
+        }
+    }
+}
+
+/// Splits a line too wide for `width` columns (`rest` after the first) between graphemes: (byte
+/// offset, part) pairs; a grapheme wider than a whole line gets one of its own.
+fn fit_graphemes(line: &str, width: usize, rest: usize) -> Vec<(usize, &str)> {
+    if text_width(line) <= width {
+        return vec![(0, line)];
+    }
+    let mut parts = Vec::new();
+    let (mut start, mut used, mut limit) = (0, 0, width.max(1));
+    for (at, grapheme) in line.grapheme_indices(true) {
+        let w = text_width(grapheme);
+        if used + w > limit && at > start {
+            parts.push((start, &line[start..at]));
+            (start, used, limit) = (at, 0, rest.max(1));
+        }
+        used += w;
+    }
+    parts.push((start, &line[start..]));
+    parts
+}
+
+/// One line of a paragraph: `text` at byte `offset` of it, with the spans that fall in it.
+fn story_line(
+    paragraph: &Paragraph,
+    kind: LineKind,
+    block: usize,
+    offset: usize,
+    text: &str,
+    prefix: &str,
+) -> StoryLine {
+    let end = offset + text.len();
+    let spans = paragraph
+        .spans
+        .iter()
+        .filter(|s| s.range.start < end && s.range.end > offset)
+        .map(|s| {
+            (
+                s.range.start.max(offset) - offset..s.range.end.min(end) - offset,
+                s.style,
+            )
+        })
+        .collect();
+    StoryLine {
+        text: text.to_string(),
+        kind,
+        block,
+        offset,
+        prefix: prefix.to_string(),
+        spans,
     }
 }
 
