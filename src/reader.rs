@@ -128,10 +128,12 @@ pub fn layout_story(story: &Story, meta: &[String], width: u16) -> Vec<StoryLine
             ),
             ParagraphKind::ListItem => {
                 // A hanging indent: wrapped lines start under the item's text, not its bullet.
+                // A paragraph continuing an item has no bullet: it hangs under its own indent.
                 let indent = paragraph.text.len() - paragraph.text.trim_start().len();
                 let bullet = paragraph.text[indent..]
                     .find(' ')
-                    .map_or(0, |i| indent + i + 1);
+                    .filter(|&i| is_bullet(&paragraph.text[indent..indent + i]))
+                    .map_or(indent, |i| indent + i + 1);
                 let hang = " ".repeat(text_width(&paragraph.text[..bullet]));
                 push_wrapped(&mut lines, paragraph, LineKind::Body, block, width, &hang);
             }
@@ -225,6 +227,18 @@ fn push_wrapped(
             ));
         }
     }
+}
+
+/// True for a list item's marker: a bullet (`•`, `◦`, `-`, `*`, …) or a number (`1.`, `2)`, `iv.`).
+fn is_bullet(token: &str) -> bool {
+    let numbered = token
+        .strip_suffix(['.', ')'])
+        .is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.chars().all(char::is_alphanumeric));
+    numbered
+        || matches!(
+            token,
+            "•" | "◦" | "▪" | "▫" | "‣" | "⁃" | "-" | "*" | "+" | "–"
+        )
 }
 
 /// Splits a line too wide for `width` columns (`rest` after the first) between graphemes: (byte
