@@ -338,10 +338,14 @@ impl Builder<'_> {
                 (n, Some(bullet)) => format!("{}{bullet} ", "  ".repeat(n - 1)),
                 (n, None) => "  ".repeat(n),
             };
+            let bullet = text.len();
             let mut para = Paragraph::plain(text);
             para.kind = kind;
             let para = self.styled(&pieces, start..end, false, para);
-            self.out.paragraphs.push(para);
+            // A line of nothing but controls (`&#x202e;`) is empty once cleaned: no paragraph.
+            if !para.text[bullet..].trim().is_empty() {
+                self.out.paragraphs.push(para);
+            }
         }
     }
 
@@ -624,6 +628,14 @@ mod tests {
         ];
         assert_eq!(out.paragraphs, expected);
         assert_eq!(out.references, ["/x"]);
+        // Nothing left once cleaned: no empty paragraph (found by fuzzing, see `fuzz/`).
+        for html in [
+            "&#x202e",
+            "<p>&#27;&#x2066;</p><li>&#7;</li>",
+            "<h1>\u{1b}[0m</h1>",
+        ] {
+            assert!(convert(html).is_empty(), "{html:?}");
+        }
     }
 
     #[test]
