@@ -51,6 +51,8 @@ pub fn clean_line(input: &str) -> String {
                 column += spaces;
             }
             ESC => match chars.next() {
+                // ESC ESC: the first is cut short by the second, which starts a sequence.
+                Some(ESC) => pending_esc = true,
                 Some('[') => skip_csi(&mut chars),
                 Some(']' | 'P' | '_' | '^' | 'X') => pending_esc = skip_string(&mut chars),
                 // nF escapes: intermediate bytes, then one final byte.
@@ -59,7 +61,8 @@ pub fn clean_line(input: &str) -> String {
                         .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
                         .is_some()
                     {}
-                    chars.next();
+                    // The final byte, unless an ESC cuts the sequence short.
+                    chars.next_if(|&c| c != ESC);
                 }
                 // Two-byte escapes (ESC 7, ESC c, ...): the second byte is dropped with the ESC.
                 _ => {}
@@ -92,7 +95,9 @@ pub fn is_removed(c: char) -> bool {
 
 /// Skips a CSI sequence's parameter and intermediate bytes and its final byte.
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for c in chars.by_ref() {
+    // An ESC ends the sequence and starts the next one, as in a terminal: it is left for the
+    // caller, so the next sequence goes whole too.
+    while let Some(c) = chars.next_if(|&c| c != ESC) {
         if ('\u{40}'..='\u{7e}').contains(&c) {
             break;
         }

@@ -587,4 +587,28 @@ proptest! {
         let once = clean_line(&input);
         prop_assert_eq!(clean_line(&once), once.clone());
     }
+
+    /// A sequence cut short by the ESC of the next one (as a terminal parses it: ESC anywhere
+    /// starts a new sequence) goes, and the next one goes whole: an ESC right after ESC, after a
+    /// CSI's parameters or after an nF intermediate was once swallowed as that sequence's final
+    /// byte, and the next sequence's payload showed as text (`a ESC ESC ]0;PWNED BEL b` gave
+    /// `a]0;PWNEDb`).
+    #[test]
+    fn a_sequence_cut_short_by_another_goes_whole(
+        pieces in prop::collection::vec((inert(), sequence(), any::<prop::sample::Index>(), sequence()), 0..6),
+        last in inert(),
+    ) {
+        let mut input = String::new();
+        let mut text = String::new();
+        for (t, cut, at, next) in &pieces {
+            // The cut-off sequence: its introducer (ESC and one more char) and part of the rest.
+            let chars: Vec<char> = cut.chars().collect();
+            let kept: String = chars[..1 + at.index(chars.len() - 1).max(1).min(chars.len() - 1)].iter().collect();
+            input.push_str(&format!("{t}{kept}{next}"));
+            text.push_str(t);
+        }
+        input.push_str(&last);
+        text.push_str(&last);
+        prop_assert_eq!(clean_line(&input), text, "from {:?}", input);
+    }
 }
