@@ -197,12 +197,15 @@ fn push_wrapped(
     let first_prefix = if kind == LineKind::Quote { hang } else { "" };
     let width = width.max(text_width(hang) + 1);
     // First fit never lets a line overflow (textwrap's optimal fit would, rather than leave a long
-    // gap), and costs less. A word too long for a line is broken here, between graphemes, not by
-    // textwrap, which breaks between chars and so splits emoji sequences and accented letters.
+    // gap), and costs less. Lines break at spaces; a run too long for a line (a long word, CJK
+    // text, which needs no spaces) is broken here, between graphemes: textwrap breaks between
+    // chars, and Unicode line breaking allows breaks inside some graphemes (before an emoji
+    // modifier), so both split emoji and accented letters.
     let options = textwrap::Options::new(width)
         .initial_indent(first_prefix)
         .subsequent_indent(hang)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
         .break_words(false);
     let mut cursor = 0;
     let mut first = true;
@@ -440,8 +443,10 @@ mod tests {
                 "code  line 1",
                 "    indented line 2",
                 "",
-                "[1] https://",
-                "example.com/a",
+                // Lines break at spaces; a word too long for one, at the width.
+                "[1]",
+                "https://exampl",
+                "e.com/a",
             ]
         );
         let held = &lines[4];
