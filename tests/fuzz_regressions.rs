@@ -116,8 +116,8 @@ fn html_of_only_controls_gives_no_paragraph() {
 // ---------------------------------------------------------------------------------------------
 // The wrap target: what it found in `reader::layout_story` (textwrap's optimal fit overflowing
 // lines, words broken between chars rather than graphemes, line breaks inside a grapheme before
-// an emoji modifier, per-char widths, the hanging indent of a list item's continuation), fixed; each input is checked strictly (no grapheme split, no text
-// lost, no line wider than the pane).
+// an emoji modifier, per-char widths, the hanging indent of a list item's continuation), fixed;
+// each input is checked strictly (no grapheme split, no text lost, no line wider than the pane).
 
 /// The wrap target's input: two bytes of width (1 + n % 300), a flag byte (bit 0: the text is
 /// HTML after a title line), then one paragraph per line, its kind by its first character (`#`
