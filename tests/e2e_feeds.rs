@@ -737,15 +737,7 @@ fn hostile_feed_text_never_reaches_the_terminal() {
     g.assert_restored();
 
     let raw = g.raw_bytes();
-    let recorded = g.recorded();
-    assert!(
-        recorded.titles.is_empty() && recorded.icon_names.is_empty(),
-        "the window title was set: {recorded:?}"
-    );
-    assert!(
-        recorded.clipboard.is_empty(),
-        "clipboard written: {recorded:?}"
-    );
+    g.assert_no_title_or_clipboard();
     assert!(
         !contains(&raw, b"PWNED"),
         "the title payload reached the terminal"

@@ -146,12 +146,7 @@ fn terminal_attacks_never_reach_the_terminal() {
     g.assert_restored();
 
     let raw = g.raw_bytes();
-    let recorded = g.recorded();
-    assert!(
-        recorded.titles.is_empty() && recorded.icon_names.is_empty(),
-        "{recorded:?}"
-    );
-    assert!(recorded.clipboard.is_empty(), "{recorded:?}");
+    g.assert_no_title_or_clipboard();
     assert!(
         !contains(&raw, MARKER.as_bytes()),
         "a payload reached the terminal"

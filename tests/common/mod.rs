@@ -213,6 +213,19 @@ impl Gazette {
         self.parser.lock().unwrap().callbacks().clone()
     }
 
+    /// Asserts nothing the program wrote set the window title or icon name, or the clipboard.
+    pub fn assert_no_title_or_clipboard(&self) {
+        let recorded = self.recorded();
+        assert!(
+            recorded.titles.is_empty() && recorded.icon_names.is_empty(),
+            "the window title was set: {recorded:?}"
+        );
+        assert!(
+            recorded.clipboard.is_empty(),
+            "clipboard written: {recorded:?}"
+        );
+    }
+
     /// Polls the screen until `ok(screen text)` holds; panics with the screen after TIMEOUT.
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) {
         self.wait_for_screen(what, |screen| ok(&screen.contents()));
