@@ -65,30 +65,67 @@ pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String>
         title: feed
             .title
             .as_ref()
-            .map(plain_text)
+            .map(|t| plain_text(&t.content, is_html(t)))
             .filter(|t| !t.is_empty()),
         stories,
     })
 }
 
+/// What a story is made of, as read from one feed entry: by feed-rs ([`EntryParts::of`]), or by
+/// the fast path for plain RSS items (`ingest::rss`), which must give the same parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryParts<'a> {
+    /// The title as the feed gives it (trimmed), and whether it is HTML.
+    pub title: Option<(&'a str, bool)>,
+    /// The entry's link (its `href`, as feed-rs resolves it).
+    pub link: Option<&'a str>,
+    /// The text, and whether it is HTML: content, else summary, else a media description.
+    pub body: Option<(&'a str, bool)>,
+    /// Seconds since the Unix epoch.
+    pub published: Option<i64>,
+    /// The first author with a name.
+    pub author: Option<&'a str>,
+    /// The entry's id (guid).
+    pub id: &'a str,
+}
+
+impl<'a> EntryParts<'a> {
+    /// The parts of a feed-rs entry.
+    pub(crate) fn of(entry: &'a Entry) -> EntryParts<'a> {
+        EntryParts {
+            title: entry.title.as_ref().map(|t| (t.content.trim(), is_html(t))),
+            link: entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .or(entry.links.first())
+                .map(|l| l.href.as_str()),
+            body: raw_body(entry),
+            published: entry.published.or(entry.updated).map(|d| d.timestamp()),
+            author: entry.authors.iter().find_map(|a| a.name.as_deref()),
+            id: &entry.id,
+        }
+    }
+}
+
 /// Turns one entry into a story: title, link, date, author, id and text. With `lazy`, an HTML
 /// body is kept as it is ([`Pending::Html`]), to be converted when the story is opened.
 pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> Story {
-    let link = entry
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or(entry.links.first())
-        .map(|l| clean_line(l.href.trim()))
+    parts_story(EntryParts::of(entry), feed_url, lazy)
+}
+
+/// Turns an entry's parts into a story (see [`entry_story`]).
+pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: bool) -> Story {
+    let link = parts
+        .link
+        .map(|href| clean_line(href.trim()))
         .filter(|href| href.starts_with("http://") || href.starts_with("https://"));
     let base = link.as_deref().or(feed_url);
-    let title = entry
+    let title = parts
         .title
-        .as_ref()
-        .map(plain_text)
+        .map(|(raw, html)| plain_text(raw, html))
         .filter(|t| !t.is_empty());
-    let raw = raw_body(entry);
-    let (mut text, pending) = match raw {
+    let (mut text, pending) = match parts.body {
         // Kept for later only when there is a title to list it by, and when it is long enough to
         // be worth it: a short one is converted now (so one that only repeats the title is seen
         // to be no text, as below).
@@ -125,17 +162,19 @@ pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> 
         paragraphs: text.paragraphs,
         references: text.references,
         link,
-        published: entry.published.or(entry.updated).map(|d| d.timestamp()),
-        author: entry
-            .authors
-            .iter()
-            .find_map(|a| a.name.as_deref())
+        published: parts.published,
+        author: parts
+            .author
             .map(|n| clean_line(n.trim()))
             .filter(|a| !a.is_empty()),
-        id: Some(clean_line(&entry.id)).filter(|id| !id.is_empty()),
+        id: Some(clean_line(parts.id)).filter(|id| !id.is_empty()),
         edition: 0,
         pending,
     }
+}
+
+fn is_html(text: &Text) -> bool {
+    text.content_type.to_string().contains("html")
 }
 
 /// The entry's text and whether it is HTML: its content, else its summary, else a media
@@ -147,10 +186,7 @@ fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
         Some((body, html))
     });
     fn text(t: &Text) -> (&str, bool) {
-        (
-            t.content.trim(),
-            t.content_type.to_string().contains("html"),
-        )
+        (t.content.trim(), is_html(t))
     }
     let summary = entry.summary.as_ref().map(text);
     let media = entry
@@ -188,9 +224,9 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 /// A title as one clean line: HTML titles (Atom `type="html"`, escaped markup in RSS) lose their tags.
-fn plain_text(text: &Text) -> String {
-    let raw = text.content.trim();
-    let line = if text.content_type.to_string().contains("html") || looks_like_html(raw) {
+fn plain_text(raw: &str, html: bool) -> String {
+    let raw = raw.trim();
+    let line = if html || looks_like_html(raw) {
         let converted = html_to_text(raw, None);
         converted
             .paragraphs

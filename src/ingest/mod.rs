@@ -8,6 +8,11 @@
 //! entry, the matching end tags), so feed-rs decides what every element means exactly as it does
 //! for a whole feed. A document that cannot be streamed (JSON Feed, UTF-16) is parsed whole, up to
 //! [`MAX_FEED_BYTES`].
+//!
+//! A plain RSS 2.0 item skips feed-rs: [`rss`] reads its fields from the events the splitter reads
+//! anyway, and hands anything unusual to feed-rs.
+
+mod rss;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -23,6 +28,7 @@ use crate::feed::{
 };
 use crate::fetch::{file_url_path, FetchRequest};
 use crate::news::Story;
+use rss::{ItemReader, RssItem, Scope, TagInfo};
 
 /// The first batch is small so the first screen comes at once; later ones grow to this.
 const MAX_BATCH: usize = 4096;
@@ -30,9 +36,15 @@ const FIRST_BATCH: usize = 128;
 /// One entry larger than this is refused (a feed is a list of entries, not one huge one).
 const MAX_ENTRY_BYTES: usize = 16 * 1024 * 1024;
 
-/// Entries split out of the file as standalone documents, and whether the file went wrong after
-/// them.
-type Split = (Vec<Vec<u8>>, Result<(), String>);
+/// An entry split out of the file: a standalone document for feed-rs, and its fields when it is
+/// a plain RSS item that needs no feed-rs.
+struct Unit {
+    document: Vec<u8>,
+    item: Option<RssItem>,
+}
+
+/// Entries split out of the file, and whether the file went wrong after them.
+type Split = (Vec<Unit>, Result<(), String>);
 
 /// A feed being read entry by entry. [`FeedStream::next_batch`] gives the next stories.
 pub struct FeedStream {
@@ -43,6 +55,8 @@ pub struct FeedStream {
     preamble: Vec<u8>,
     /// Start tags of the elements open around the next entry, with their names.
     open: Vec<(Vec<u8>, Vec<u8>)>,
+    /// What each open element says about the RSS fast path.
+    open_info: Vec<TagInfo>,
     /// Everything before the first entry (the feed's own title is in there); None once read.
     header: Option<Vec<u8>>,
     title: Option<String>,
@@ -55,6 +69,8 @@ pub struct FeedStream {
     prefetched: Option<Split>,
     /// Entries feed-rs made nothing of.
     pub skipped: usize,
+    /// Entries read as plain RSS items, without feed-rs.
+    pub fast: usize,
 }
 
 impl FeedStream {
@@ -80,6 +96,7 @@ impl FeedStream {
             buf: Vec::new(),
             preamble: Vec::new(),
             open: Vec::new(),
+            open_info: Vec::new(),
             header: Some(Vec::new()),
             title: None,
             batch: FIRST_BATCH,
@@ -87,6 +104,7 @@ impl FeedStream {
             ready: None,
             prefetched: None,
             skipped: 0,
+            fast: 0,
         };
         if streamable {
             stream.reader = Reader::from_reader(input);
@@ -132,7 +150,7 @@ impl FeedStream {
         let split_next = outcome.is_ok() && !self.finished;
         self.batch = (self.batch * 4).min(MAX_BATCH);
         let url = self.url.clone();
-        let (stories, skipped) = std::thread::scope(|scope| {
+        let (stories, counts) = std::thread::scope(|scope| {
             let parsing = scope.spawn(|| parse_all(&documents, url.as_deref()));
             if split_next {
                 let mut next = Vec::new();
@@ -141,7 +159,8 @@ impl FeedStream {
             }
             parsing.join().unwrap_or_default()
         });
-        self.skipped += skipped;
+        self.skipped += counts.skipped;
+        self.fast += counts.fast;
         if let Err(e) = outcome {
             // The stories read before the error first; the error with the next call.
             self.finished = true;
@@ -151,10 +170,11 @@ impl FeedStream {
     }
 
     /// Reads entries as standalone documents into `documents`, up to the batch size or the end.
-    fn split(&mut self, documents: &mut Vec<Vec<u8>>) -> Result<(), String> {
+    fn split(&mut self, documents: &mut Vec<Unit>) -> Result<(), String> {
         let bad = |e: &dyn std::fmt::Display| format!("not a feed: {e}");
-        // The entry being copied, and how deep inside it the reader is.
-        let mut entry: Option<(Writer<Vec<u8>>, usize)> = None;
+        // The entry being copied, how deep inside it the reader is, and its fields as a plain RSS
+        // item.
+        let mut entry: Option<(Writer<Vec<u8>>, usize, ItemReader)> = None;
         // Text read and not written yet: a run of text, CDATA and references, as one string.
         let mut text = TextRun::default();
         loop {
@@ -163,10 +183,12 @@ impl FeedStream {
                 .reader
                 .read_event_into(&mut self.buf)
                 .map_err(|e| bad(&e))?;
-            if let Some((writer, depth)) = &mut entry {
+            if let Some((writer, depth, item)) = &mut entry {
                 if text.take(&event) {
                     continue;
                 }
+                item.text(&text.text);
+                item.event(&event);
                 text.write(writer.get_mut());
                 match &event {
                     Event::Start(_) => *depth += 1,
@@ -179,10 +201,13 @@ impl FeedStream {
                     return Err(bad(&"an entry is larger than 16 MiB"));
                 }
                 if *depth == 0 {
-                    let (writer, _) = entry.take().expect("an entry is open");
+                    let (writer, _, item) = entry.take().expect("an entry is open");
                     let mut document = writer.into_inner();
                     close(&mut document, &self.open);
-                    documents.push(document);
+                    documents.push(Unit {
+                        document,
+                        item: item.finish(),
+                    });
                     if documents.len() >= self.batch {
                         return Ok(());
                     }
@@ -201,6 +226,9 @@ impl FeedStream {
                     if !self.open.is_empty() && (local == "item" || local == "entry") {
                         let start = start.into_owned();
                         self.read_header()?;
+                        let names: Vec<&[u8]> =
+                            self.open.iter().map(|(_, name)| name.as_slice()).collect();
+                        let item = ItemReader::new(Scope::of(&self.open_info, &names), &start);
                         let mut writer = Writer::new(Vec::with_capacity(4096));
                         writer.get_mut().extend_from_slice(&self.preamble);
                         for (tag, _) in &self.open {
@@ -209,9 +237,10 @@ impl FeedStream {
                         writer
                             .write_event(Event::Start(start))
                             .map_err(|e| bad(&e))?;
-                        entry = Some((writer, 1));
+                        entry = Some((writer, 1, item));
                     } else {
                         let name = start.name().as_ref().as_bytes().to_vec();
+                        self.open_info.push(TagInfo::of(&start));
                         let mut tag = Vec::new();
                         Writer::new(&mut tag)
                             .write_event(Event::Start(start))
@@ -235,6 +264,7 @@ impl FeedStream {
                 event => {
                     if matches!(event, Event::End(_)) {
                         self.open.pop();
+                        self.open_info.pop();
                     }
                     if let Some(header) = &mut self.header {
                         Writer::new(header)
@@ -260,14 +290,23 @@ impl FeedStream {
     }
 }
 
-/// Parses entry documents with feed-rs, split over the machine's cores, keeping their order;
-/// returns the stories and how many entries gave none.
-fn parse_all(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
+/// How the entries of a batch were read.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    /// Entries that gave no story.
+    skipped: usize,
+    /// Entries read as plain RSS items, without feed-rs.
+    fast: usize,
+}
+
+/// Parses entries (plain RSS items directly, others with feed-rs), split over the machine's
+/// cores, keeping their order.
+fn parse_all(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     // Threads only pay for themselves over a few dozen entries.
     let threads = cores.min(8).min(documents.len().div_ceil(32)).max(1);
     let chunk = documents.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<Story>, usize)> = std::thread::scope(|scope| {
+    let parts: Vec<(Vec<Story>, Counts)> = std::thread::scope(|scope| {
         let handles: Vec<_> = documents
             .chunks(chunk)
             .map(|part| scope.spawn(move || parse_entries(part, url)))
@@ -278,12 +317,13 @@ fn parse_all(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
             .collect()
     });
     let mut stories = Vec::with_capacity(documents.len());
-    let mut skipped = 0;
+    let mut counts = Counts::default();
     for (part, count) in parts {
         stories.extend(part);
-        skipped += count;
+        counts.skipped += count.skipped;
+        counts.fast += count.fast;
     }
-    (stories, skipped)
+    (stories, counts)
 }
 
 /// A run of character data inside an entry, joined into one string exactly as feed-rs joins it
@@ -393,21 +433,34 @@ fn close(document: &mut Vec<u8>, open: &[(Vec<u8>, Vec<u8>)]) {
     }
 }
 
-/// Parses standalone entry documents; returns their stories and how many gave none. feed-rs
-/// panics on a few malformed inputs: each entry runs behind `catch_unwind`.
-fn parse_entries(documents: &[Vec<u8>], url: Option<&str>) -> (Vec<Story>, usize) {
+/// Reads entries: a plain RSS item directly, any other with feed-rs, which panics on a few
+/// malformed inputs, so each such entry runs behind `catch_unwind`.
+fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) {
     let parser = feed_rs::parser::Builder::new().base_uri(url).build();
+    // feed-rs refuses every entry when the base does not parse; the fast path must too.
+    let base = url.map(url::Url::parse);
+    let fast = !matches!(base, Some(Err(_)));
+    let base = base.and_then(Result::ok);
     let mut stories = Vec::with_capacity(documents.len());
-    let mut skipped = 0;
-    for document in documents {
+    let mut counts = Counts::default();
+    for Unit { document, item } in documents {
+        let story = item
+            .as_ref()
+            .filter(|_| fast)
+            .and_then(|item| item.story(base.as_ref(), url));
+        if let Some(story) = story {
+            stories.push(story);
+            counts.fast += 1;
+            continue;
+        }
         match catch_unwind(AssertUnwindSafe(|| parser.parse(&document[..]))) {
             Ok(Ok(feed)) if !feed.entries.is_empty() => {
                 stories.extend(feed.entries.iter().map(|e| entry_story(e, url, true)));
             }
-            _ => skipped += 1,
+            _ => counts.skipped += 1,
         }
     }
-    (stories, skipped)
+    (stories, counts)
 }
 
 /// What says a feed file is unchanged since it was last read: its size and modification time.
