@@ -6,7 +6,9 @@
 //! a temporary directory and streamed with `ingest::FeedStream`, each batch saved with
 //! `Store::save_source` (as the reader saves a feed file's batches), then the whole store is
 //! indexed with `Store::index_pending(usize::MAX)`. At 100,000 stories that takes a minute or so.
-//! Each search asks for every match (`usize::MAX`), as the reader's search thread does.
+//! Each search asks for every match (`usize::MAX`). A second group runs the same queries through
+//! `store::Searcher`, which the reader's search thread uses: the index's row ids turned into keys
+//! through its cache, without the join.
 
 #[path = "support/feedgen.rs"]
 mod feedgen;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gazette::ingest::FeedStream;
-use gazette::store::{Retention, Store};
+use gazette::store::{Retention, Searcher, Store};
 
 /// The queries: what each one is, and the text searched for.
 const QUERIES: &[(&str, &str)] = &[
@@ -80,6 +82,27 @@ fn search_benches(c: &mut Criterion) {
                     .search(black_box(query), usize::MAX)
                     .expect("searching")
             })
+        });
+    }
+    group.finish();
+
+    // What the reader's search thread runs: the index's row ids, keys from its cache.
+    let mut searcher = Searcher::open(&dir.path().join("data")).expect("a searcher");
+    searcher.warm_up().expect("reading the keys");
+    let mut group = c.benchmark_group(format!("search thread ({label} stored stories)"));
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(30);
+    for (what, query) in QUERIES {
+        let hits = searcher.search(query).expect("searching").len();
+        assert_eq!(
+            hits,
+            store.search(query, usize::MAX).expect("searching").len(),
+            "{query:?}: the searcher finds what the index finds"
+        );
+        group.bench_function(format!("{what}: {query:?}"), |b| {
+            b.iter(|| searcher.search(black_box(query)).expect("searching"))
         });
     }
     group.finish();

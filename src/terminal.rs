@@ -23,7 +23,7 @@ use crate::feed::FeedUpdate;
 use crate::keymap::InputMode;
 use crate::news::Story;
 use crate::store::{Store, StoreWriter, Write};
-use crate::workers::{self, Workers};
+use crate::workers::{self, SearchRequest, Workers};
 
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub enum Message {
     /// A write to the store failed.
     StoreError(String),
     /// The full-text index answered search number `.0`.
-    TextResults(u64, Vec<String>),
+    TextResults(u64, Vec<std::sync::Arc<str>>),
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -189,7 +189,12 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                 Message::Input(event) => action_for_event(&app, &event),
                 Message::Feed(update, false) => Some(Action::FeedUpdated(update)),
                 Message::Feed(update, true) => Some(Action::FeedBatch(update)),
-                Message::Stored => None,
+                Message::Stored => {
+                    if let Some(searcher) = &searcher {
+                        let _ = searcher.send(SearchRequest::CatchUp);
+                    }
+                    None
+                }
                 Message::Restored(lists) => Some(Action::Restored(Box::new(lists))),
                 Message::Tick => Some(Action::RefreshAll),
             };
@@ -206,7 +211,7 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                 }
             }
             if let (Some(searcher), Some(request)) = (&searcher, app.take_search_request()) {
-                let _ = searcher.send(request);
+                let _ = searcher.send(SearchRequest::Find(request.0, request.1));
             }
             if effect == Some(Effect::Quit) {
                 return Ok(finish(store, Exit::Quit));

@@ -3,7 +3,7 @@
 //! and hands stories to the store before the reader hears of them (so a mark set on a story always
 //! finds it stored).
 
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
 
@@ -16,7 +16,7 @@ use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::{FetchRequest, Fetcher};
 use crate::html::html_to_text;
 use crate::news::{Paragraph, Pending, Story};
-use crate::store::{Retention, SourceInfo, Store, StoreWriter, Write};
+use crate::store::{Retention, Searcher, SourceInfo, Store, StoreWriter, Write};
 use crate::terminal::Message;
 
 /// Fetches and reads feeds in the background, saving what they bring.
@@ -81,8 +81,17 @@ impl FileReader {
             .name("gazette-read".into())
             .spawn(move || {
                 let started = now();
+                // Batches handed to the store and not yet written. Reading stays at most two
+                // batches ahead of the store: what waits in its queue is held in memory.
+                let mut unstored = std::collections::VecDeque::new();
                 crate::ingest::read_file(&request, |update, more| {
-                    delivery.deliver(update, more, started)
+                    unstored.extend(delivery.deliver(update, more, started));
+                    while unstored.len() > 2 {
+                        // An error means the writer is gone: nothing to wait for.
+                        let _ = unstored
+                            .pop_front()
+                            .map(|stored: Receiver<()>| stored.recv());
+                    }
                 });
             });
         if let Err(e) = spawned {
@@ -101,8 +110,14 @@ impl FileReader {
 impl Delivery {
     /// Saves a feed's stories (when there is a store), then tells the loop. With a store, the
     /// reader gets the stories without their text, which it loads from the store when a story is
-    /// opened: a 100,000-story feed file is not held in memory twice.
-    fn deliver(&self, mut update: FeedUpdate, more: bool, now: i64) {
+    /// opened: a 100,000-story feed file is not held in memory twice. Returns what says when the
+    /// stories are written, when they go to the store.
+    fn deliver(&self, mut update: FeedUpdate, more: bool, now: i64) -> Option<Receiver<()>> {
+        let mut stored = None;
+        if let Some(saver) = &self.saver {
+            let source = self.sources.get(update.source).cloned().unwrap_or_default();
+            let _ = saver.send(Write::Reading { source, more });
+        }
         if let (
             Some(saver),
             Ok(FeedFetched::Parsed {
@@ -139,11 +154,15 @@ impl Delivery {
                 let _ = saver.send(Write::SourceInfo { source, info });
             }
             let tx = self.tx.clone();
+            let (written, receiver) = mpsc::sync_channel(1);
+            stored = Some(receiver);
             let _ = saver.send(Write::Then(Box::new(move || {
                 let _ = tx.send(Message::Stored);
+                let _ = written.send(());
             })));
         }
         let _ = self.tx.send(Message::Feed(Box::new(update), more));
+        stored
     }
 }
 
@@ -233,29 +252,48 @@ pub fn spawn_restorer(dir: &std::path::Path, sources: Vec<String>, tx: Sender<Me
         });
 }
 
+/// What the search thread is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchRequest {
+    /// The stories holding these words, for the filter's query number `generation`.
+    Find(u64, Vec<String>),
+    /// Stories were stored: take in their keys now rather than at the next search.
+    CatchUp,
+}
+
 /// Starts the full-text search thread, with its own connection to the store: it answers the
 /// newest request waiting (older ones are dropped unasked), so typing never waits on the index.
-pub fn spawn_searcher(
-    dir: &std::path::Path,
-    tx: Sender<Message>,
-) -> Result<Sender<(u64, Vec<String>)>> {
-    let store = Store::open(dir)?;
-    let (requests, incoming) = mpsc::channel::<(u64, Vec<String>)>();
+pub fn spawn_searcher(dir: &std::path::Path, tx: Sender<Message>) -> Result<Sender<SearchRequest>> {
+    let mut searcher = Searcher::open(dir)?;
+    let (requests, incoming) = mpsc::channel::<SearchRequest>();
     thread::Builder::new()
         .name("gazette-search".into())
         .spawn(move || {
-            while let Ok(mut request) = incoming.recv() {
-                if let Some(newest) = incoming.try_iter().last() {
-                    request = newest;
-                }
-                let (generation, words) = request;
-                let keys = match store.search(&words.join(" "), usize::MAX) {
-                    Ok(keys) => keys,
-                    Err(e) => {
-                        let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
-                        Vec::new()
+            let fail = |e: anyhow::Error| {
+                let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
+            };
+            // Until the first request, reading the keys costs no one anything.
+            if let Err(e) = searcher.warm_up() {
+                fail(e);
+            }
+            while let Ok(first) = incoming.recv() {
+                let newest = std::iter::once(first)
+                    .chain(incoming.try_iter())
+                    .filter_map(|request| match request {
+                        SearchRequest::Find(generation, words) => Some((generation, words)),
+                        SearchRequest::CatchUp => None,
+                    })
+                    .last();
+                let Some((generation, words)) = newest else {
+                    if let Err(e) = searcher.warm_up() {
+                        fail(e);
                     }
+                    continue;
                 };
+                let keys = searcher.search(&words.join(" ")).unwrap_or_else(|e| {
+                    fail(e);
+                    Vec::new()
+                });
                 if tx.send(Message::TextResults(generation, keys)).is_err() {
                     return;
                 }

@@ -184,10 +184,10 @@ fn with_an_index_text_search_is_asked_for_and_the_newest_answer_wins() {
         .expect("the longer query is asked too");
     assert!(second > first);
     // The answer to the older query comes late and is dropped.
-    let key = app.keys[0].clone();
+    let key: std::sync::Arc<str> = app.keys[0].as_str().into();
     app.update(Action::TextResults(
         first,
-        vec![key.clone(), app.keys[1].clone()],
+        vec![key.clone(), app.keys[1].as_str().into()],
     ));
     assert_eq!(app.visible.len(), 0);
     app.update(Action::TextResults(second, vec![key]));

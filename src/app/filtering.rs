@@ -2,6 +2,7 @@
 //! story) and by `is:`/`source:`/`tag:` conditions, keeping the selection.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::App;
 use crate::filter::{Facts, Query};
@@ -91,11 +92,11 @@ impl App {
     }
 
     /// Takes in the index's answer to search `generation`; an answer to an older query is dropped.
-    pub(super) fn apply_text_results(&mut self, generation: u64, keys: Vec<String>) {
+    pub(super) fn apply_text_results(&mut self, generation: u64, keys: Vec<Arc<str>>) {
         let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
             return;
         };
-        let found: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        let found: HashSet<&str> = keys.iter().map(|k| &**k).collect();
         let hits = self
             .keys
             .iter()

@@ -70,6 +70,7 @@
 mod body;
 mod save;
 mod schema;
+mod search;
 mod writer;
 
 use std::collections::HashMap;
@@ -81,6 +82,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::news::{Paragraph, Pending, Story};
 
+pub use search::Searcher;
 pub use writer::{StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
@@ -165,6 +167,8 @@ pub struct SourceInfo {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The lowest id this connection may give a new row (see `save_stories`).
+    next_id: i64,
 }
 
 impl Store {
@@ -190,7 +194,11 @@ impl Store {
             .map_err(|e| fail(&e))?;
         schema::check(&conn, &path).map_err(|e| fail(&e))?;
         schema::configure_and_migrate(&mut conn).map_err(|e| fail(&e))?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            next_id: 0,
+        })
     }
 
     /// The database file.
@@ -342,9 +350,10 @@ impl Store {
         now: i64,
         retention: Retention,
     ) -> anyhow::Result<usize> {
-        let save = |conn: &mut Connection| -> rusqlite::Result<usize> {
+        let next_id = &mut self.next_id;
+        let mut save = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (inserted, kept) = save::save_stories(&tx, source, stories, now)?;
+            let (inserted, kept) = save::save_stories(&tx, source, stories, now, next_id)?;
             save::apply_retention(&tx, source, now, retention, &kept)?;
             tx.commit()?;
             Ok(inserted)

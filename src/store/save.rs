@@ -17,9 +17,14 @@ struct Row {
     published: Option<i64>,
     author: Option<String>,
     body: String,
+    read: bool,
+    starred: bool,
+    fetched_at: i64,
 }
 
-const ROW_COLUMNS: &str = "s.id, s.key, s.guid, s.link, s.title, s.published, s.author, b.body";
+const ROW_COLUMNS: &str =
+    "s.id, s.key, s.guid, s.link, s.title, s.published, s.author, b.body, s.read, s.starred, \
+     s.fetched_at";
 const ROWS: &str = "stories s JOIN bodies b ON b.id = s.id";
 
 impl Row {
@@ -33,17 +38,26 @@ impl Row {
             published: r.get(5)?,
             author: r.get(6)?,
             body: r.get(7)?,
+            read: r.get(8)?,
+            starred: r.get(9)?,
+            fetched_at: r.get(10)?,
         })
     }
 }
 
 /// Upserts the stories (see [`Store::save_source`]); returns how many were inserted and the ids of
 /// every row this save matched or inserted.
+///
+/// Two rules let the search thread cache each row's key by its id (see `search.rs`): a row's key
+/// never changes (a story whose key changed is stored afresh, marks and all, and its old row
+/// goes), and no id is given twice while this process runs: new rows get ids from `next_id` up,
+/// even when the rows with the highest ids were deleted (SQLite would give their ids again).
 pub(super) fn save_stories(
     tx: &Connection,
     source: &str,
     stories: &[Story],
     now: i64,
+    next_id: &mut i64,
 ) -> rusqlite::Result<(usize, HashSet<i64>)> {
     let keys: Vec<String> = stories.iter().map(|s| story_key(source, s)).collect();
     let batch_keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
@@ -79,9 +93,12 @@ pub(super) fn save_stories(
         )?
         .query_row(params![source, now], |r| r.get(0))?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO stories (source, key, guid, link, title, published, author, has_text,
-         fetched_at, indexed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
+        "INSERT INTO stories (id, source, key, guid, link, title, published, author, has_text,
+         fetched_at, read, starred, indexed)
+         VALUES (max(?12, (SELECT coalesce(max(id), 0) + 1 FROM stories)),
+                 ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
     )?;
+    let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
     let mut update_body = tx.prepare_cached("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
     // New text leaves the index until the indexer (run when the writer is idle) gets to it.
@@ -129,6 +146,29 @@ pub(super) fn save_stories(
             _ => body::encode(story),
         };
         match found {
+            // Stored afresh under its new key, with the old row's marks and first fetch time.
+            Some(row) if row.key != *key => {
+                delete.execute([row.id])?;
+                unindex.execute([row.id])?;
+                insert.execute(params![
+                    source,
+                    key,
+                    story.id,
+                    story.link,
+                    story.title,
+                    story.published,
+                    story.author,
+                    has_text(&body),
+                    row.fetched_at,
+                    row.read,
+                    row.starred,
+                    *next_id
+                ])?;
+                let id = tx.last_insert_rowid();
+                *next_id = id + 1;
+                insert_body.execute(params![id, body])?;
+                claimed.insert(id);
+            }
             Some(row) => {
                 claimed.insert(row.id);
                 let same_text = row.title == story.title && row.body == body;
@@ -167,9 +207,13 @@ pub(super) fn save_stories(
                     story.published,
                     story.author,
                     has_text(&body),
-                    now
+                    now,
+                    false,
+                    false,
+                    *next_id
                 ])?;
                 let id = tx.last_insert_rowid();
+                *next_id = id + 1;
                 insert_body.execute(params![id, body])?;
                 claimed.insert(id);
                 inserted += 1;

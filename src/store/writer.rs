@@ -29,6 +29,15 @@ pub enum Write {
         /// What to keep of the source.
         retention: Retention,
     },
+    /// A source's stories are being read in parts (`more`), or its reading is over. The
+    /// full-text index waits while any source is being read: indexing between the parts of a
+    /// large file would take the cores that read it.
+    Reading {
+        /// The source.
+        source: String,
+        /// More parts are to come.
+        more: bool,
+    },
     /// [`Store::set_marks`]: `(key, read, starred)`.
     Marks(Vec<(String, bool, bool)>),
     /// Remembers a source's title and validators.
@@ -50,6 +59,7 @@ impl std::fmt::Debug for Write {
             Write::SaveSource {
                 source, stories, ..
             } => write!(f, "SaveSource({source}, {} stories)", stories.len()),
+            Write::Reading { source, more } => write!(f, "Reading({source}, {more})"),
             Write::Marks(marks) => write!(f, "Marks({marks:?})"),
             Write::SourceInfo { source, info } => write!(f, "SourceInfo({source}, {info:?})"),
             Write::Flush(_) => f.write_str("Flush"),
@@ -86,11 +96,13 @@ impl StoreWriter {
                 let mut unsaved = std::collections::HashSet::new();
                 // Stories from the last run may be waiting for the index too.
                 let mut indexing = true;
+                // Sources being read in parts.
+                let mut reading = std::collections::HashSet::new();
                 loop {
                     let write = match writes.try_recv() {
                         Ok(write) => write,
                         Err(TryRecvError::Disconnected) => break,
-                        Err(TryRecvError::Empty) if indexing => {
+                        Err(TryRecvError::Empty) if indexing && reading.is_empty() => {
                             match store.index_pending(INDEX_CHUNK) {
                                 Ok(0) => indexing = false,
                                 Ok(_) => {}
@@ -121,6 +133,14 @@ impl StoreWriter {
                                 unsaved.remove(&source);
                             }
                             saved.map(drop)
+                        }
+                        Write::Reading { source, more } => {
+                            if more {
+                                reading.insert(source);
+                            } else {
+                                reading.remove(&source);
+                            }
+                            Ok(())
                         }
                         Write::Marks(marks) => store.set_marks(&marks),
                         Write::SourceInfo { source, .. } if unsaved.contains(&source) => Ok(()),

@@ -1,0 +1,151 @@
+//! The search thread's searcher (`store::Searcher`): the index's row ids turned into story keys
+//! through a cache of every row's key, kept right while another connection saves, moves a story
+//! to a new key, and deletes rows.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use gazette::news::{Paragraph, Story};
+use gazette::store::{story_key, Retention, Searcher, Store};
+
+const FEED: &str = "https://example.com/feed.xml";
+const NOW: i64 = 1_800_000_000;
+
+fn story(guid: &str, link: Option<&str>, title: &str, published: i64) -> Story {
+    Story {
+        title: title.into(),
+        paragraphs: vec![Paragraph::plain(format!("The text of {title}."))],
+        published: Some(published),
+        id: Some(guid.to_string()),
+        link: link.map(str::to_string),
+        ..Story::default()
+    }
+}
+
+fn sorted(keys: Vec<Arc<str>>) -> BTreeSet<String> {
+    keys.iter().map(|k| k.to_string()).collect()
+}
+
+/// What the index itself says, through the join with the stories table.
+fn truth(store: &mut Store, query: &str) -> BTreeSet<String> {
+    store.index_pending(usize::MAX).unwrap();
+    store
+        .search(query, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn the_searcher_finds_what_the_index_finds_as_stories_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut searcher = Searcher::open(dir.path()).unwrap();
+    searcher.warm_up().unwrap();
+    let words = ["river", "harbour", "summit"];
+    for batch in 0..5 {
+        let stories: Vec<Story> = (0..40)
+            .map(|i| {
+                let n = batch * 40 + i;
+                let title = format!("{} story {n}", words[n % 3]);
+                story(&format!("g{n}"), None, &title, NOW - n as i64)
+            })
+            .collect();
+        store
+            .save_source(FEED, &stories, NOW + batch as i64, Retention::default())
+            .unwrap();
+        for query in ["river", "harb", "summit story", "text", "nothing"] {
+            let expected = truth(&mut store, query);
+            assert_eq!(
+                sorted(searcher.search(query).unwrap()),
+                expected,
+                "{query:?} after batch {batch}"
+            );
+        }
+    }
+    assert_eq!(searcher.search("story").unwrap().len(), 200);
+    assert!(searcher.search("  ").unwrap().is_empty());
+}
+
+#[test]
+fn a_story_whose_key_changed_is_found_under_its_new_key_with_its_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut searcher = Searcher::open(dir.path()).unwrap();
+    let link = Some("https://example.com/lighthouse");
+    let old = story("old-guid", link, "Lighthouse keeper retires", NOW);
+    store
+        .save_source(FEED, std::slice::from_ref(&old), NOW, Retention::default())
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    let old_key = story_key(FEED, &old);
+    store.set_marks(&[(old_key.clone(), true, true)]).unwrap();
+    assert_eq!(
+        sorted(searcher.search("lighthouse").unwrap()),
+        [old_key.clone()].into()
+    );
+
+    // The feed gives the story a new guid: matched by its link, it takes the new key.
+    let new = story("new-guid", link, "Lighthouse keeper retires", NOW);
+    store
+        .save_source(
+            FEED,
+            std::slice::from_ref(&new),
+            NOW + 60,
+            Retention::default(),
+        )
+        .unwrap();
+    let new_key = story_key(FEED, &new);
+    assert_eq!(truth(&mut store, "lighthouse"), [new_key.clone()].into());
+    assert_eq!(
+        sorted(searcher.search("lighthouse").unwrap()),
+        [new_key.clone()].into(),
+        "the searcher knows the story by its new key only"
+    );
+    let stored = store.load_source(FEED).unwrap();
+    assert_eq!(stored.len(), 1, "one story, not two");
+    assert_eq!(stored[0].key, new_key);
+    assert!(
+        stored[0].read && stored[0].starred,
+        "the marks moved with it"
+    );
+}
+
+#[test]
+fn ids_of_deleted_stories_are_never_given_to_new_ones_while_the_searcher_knows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut searcher = Searcher::open(dir.path()).unwrap();
+    // Stored in this order, the oldest last: the rows with the highest ids are the oldest.
+    let first = [
+        story("a", None, "Alpha orchard", NOW),
+        story("b", None, "Bravo orchard", NOW - 100),
+        story("c", None, "Charlie orchard", NOW - 200),
+    ];
+    store
+        .save_source(FEED, &first, NOW, Retention::default())
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    assert_eq!(searcher.search("orchard").unwrap().len(), 3);
+
+    // Keeping one story per feed drops b and c, the rows with the highest ids; SQLite would give
+    // their ids to the next rows.
+    let keep_one = Retention {
+        max_per_source: Some(1),
+        max_age_days: None,
+    };
+    store
+        .save_source(FEED, &first[..1], NOW + 1, keep_one)
+        .unwrap();
+    let later = [
+        story("d", None, "Delta vineyard", NOW + 50),
+        story("e", None, "Echo vineyard", NOW + 40),
+    ];
+    store
+        .save_source(FEED, &later, NOW + 2, Retention::default())
+        .unwrap();
+    let expected: BTreeSet<String> = later.iter().map(|s| story_key(FEED, s)).collect();
+    assert_eq!(truth(&mut store, "vineyard"), expected);
+    assert_eq!(sorted(searcher.search("vineyard").unwrap()), expected);
+    assert!(searcher.search("orchard").unwrap().len() == 1);
+}
