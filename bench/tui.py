@@ -455,6 +455,65 @@ def screen(lines):
     return "\n".join("    " + l.rstrip() for l in lines if l.strip())
 
 
+class Pty:
+    """gazette in a pseudo-terminal of its own, no tmux in between: for the figures tmux's own
+    work would swamp (a start in a few milliseconds, a key answered in one). A frame counts as
+    written when the output has been quiet for QUIET seconds; the time is that of its last byte."""
+
+    QUIET = 0.15
+
+    def __init__(self, argv, rows=50, cols=200):
+        import pty, fcntl, struct, termios
+        self.t0 = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(argv[0], argv)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.output = b""
+
+    def burst(self, since, timeout=10.0):
+        """Reads until the output is quiet; the ms from `since` to the burst's last byte."""
+        last = None
+        while time.perf_counter() - since < timeout:
+            ready, _, _ = select.select([self.fd], [], [], self.QUIET if last else timeout)
+            if not ready:
+                if last:
+                    break
+                continue
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                break
+            self.output += data
+            last = time.perf_counter()
+        return None if last is None else (last - since) * 1000
+
+    def first_frame(self):
+        return self.burst(self.t0)
+
+    def key(self, data):
+        self.output = b""
+        sent = time.perf_counter()
+        os.write(self.fd, data)
+        return self.burst(sent, timeout=2.0)
+
+    def close(self):
+        try:
+            os.write(self.fd, b"q")
+            deadline = time.time() + 2
+            while time.time() < deadline:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    break
+                self.burst(time.perf_counter(), timeout=0.05)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        finally:
+            os.close(self.fd)
+
+
 def stats(values):
     values = [v for v in values if v is not None]
     if not values:
@@ -648,6 +707,16 @@ def run_gazette(b, args, R, items):
     ms_quit, status = b.quit(pane, pid)
     log(f"quit: {fmt_ms(ms_quit)}, exit status {status}")
 
+    # Down again in a pty of gazette's own (the 100,000 stories, warm): key to frame written.
+    run = Pty(argv)
+    run.first_frame()
+    time.sleep(1.0)
+    run.burst(time.perf_counter(), timeout=0.3)
+    direct = [run.key(b"\x1b[B") for _ in range(moves * reps)]
+    run.close()
+    R["down_pty_ms"] = stats(direct)
+    log(f"Down, pty without tmux (key written to frame written): {fmt_stats(stats(direct))}")
+
     # -- the bundled edition
     runs = 3 if args.quick else 10
     log(f"\n== bundled edition: gazette --data-dir NEW --config EMPTY (no file), {runs} times")
@@ -664,6 +733,15 @@ def run_gazette(b, args, R, items):
     R["bundled_hwm_mib"] = max(h for h in hwm if h is not None) if any(hwm) else None
     log(f"first screen, new data dir:  {fmt_stats(stats(bundled))}; VmHWM {R['bundled_hwm_mib'] or 0:.0f} MiB")
     log(f"first screen, same data dir again: {fmt_stats(stats(again))}")
+
+    # The same without tmux: exec to the first frame written, in a pty of gazette's own.
+    direct = []
+    for i in range(runs):
+        run = Pty([bin_, "--data-dir", os.path.join(work, f"bundled{i}"), "--config", config])
+        direct.append(run.first_frame())
+        run.close()
+    R["bundled_pty_first_frame_ms"] = stats(direct)
+    log(f"exec to the first frame written, pty without tmux: {fmt_stats(stats(direct))}")
 
 
 def run_newsboat(b, args, R, items):
@@ -815,10 +893,15 @@ def gazette_rows(R, items, add, rows, mib):
     s = R.get("down_key_ms")
     add("move the selection, median", "< 2 ms", 2, s and s["median"])
     add("move the selection, worst", "", None, s and s["max"])
+    s = R.get("down_pty_ms")
+    add("  the same in a pty without tmux, median", "< 2 ms", 2, s and s["median"])
+    add("  the same in a pty without tmux, worst", "", None, s and s["max"])
     s = R.get("bundled_first_screen_ms")
     add("bundled edition to first screen, median", "< 20 ms", 20, s and s["median"])
     s = R.get("bundled_again_first_screen_ms")
     add("  the same, its data dir made before", "< 20 ms", 20, s and s["median"])
+    s = R.get("bundled_pty_first_frame_ms")
+    add("  exec to first frame, pty without tmux", "< 20 ms", 20, s and s["median"])
 
 
 def main():

@@ -1,7 +1,7 @@
 //! The terminal side: entering and restoring the screen on every exit path, and the event loop that
 //! turns terminal events and signals into actions and redraws after each.
 
-use std::io::{stdout, Stdout};
+use std::io::{stdout, BufWriter, Stdout};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
@@ -79,7 +79,16 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
-fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+/// The terminal as gazette draws on it.
+type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Frames go out in one write: unbuffered, every escape sequence of a frame was a write of its
+/// own (a frame of the 200x50 reader is some 10 KB), and ratatui flushes after each frame.
+fn backend() -> CrosstermBackend<BufWriter<Stdout>> {
+    CrosstermBackend::new(BufWriter::with_capacity(1 << 16, stdout()))
+}
+
+fn enter() -> Result<Screen> {
     enable_raw_mode().context("cannot put the terminal in raw mode")?;
     execute!(
         stdout(),
@@ -88,7 +97,7 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
         EnableBracketedPaste
     )
     .context("cannot set up the terminal")?;
-    Terminal::new(CrosstermBackend::new(stdout())).context("cannot start drawing")
+    Terminal::new(backend()).context("cannot start drawing")
 }
 
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
@@ -237,12 +246,12 @@ fn load_story_text(app: &mut App, texts: Option<&Store>) -> bool {
 /// Clears the screen and starts a new frame history, so the next draw paints everything. (Not
 /// `Terminal::clear`, which asks the terminal where its cursor is: a question the input thread
 /// would take the answer to, and that a test terminal never answers.)
-fn fresh_screen(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<()> {
+fn fresh_screen(terminal: &mut Screen) -> Result<()> {
     execute!(
         stdout(),
         ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
     )?;
-    *terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    *terminal = Terminal::new(backend())?;
     Ok(())
 }
 
@@ -275,7 +284,7 @@ fn next_messages(rx: &Receiver<Message>) -> Result<Vec<Message>> {
 fn carry_out(
     effect: Option<Effect>,
     app: &mut App,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Screen,
     workers: &Workers,
 ) -> Result<()> {
     match effect {
