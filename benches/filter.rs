@@ -17,6 +17,7 @@ mod feedgen;
 mod corpus;
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -37,6 +38,13 @@ fn type_query(app: &mut App, query: &str) {
         app.update(Action::FilterInput(c));
     }
     assert_eq!(app.query, query);
+}
+
+/// Types `query` into the open filter, keeping its mode.
+fn type_query_keeping_mode(app: &mut App, query: &str) {
+    for c in query.chars() {
+        app.update(Action::FilterInput(c));
+    }
 }
 
 fn keystroke_benches(c: &mut Criterion, app: &mut App, label: &str) {
@@ -119,6 +127,47 @@ fn filter_benches(c: &mut Criterion) {
             })
         },
     );
+
+    // The full-text search's answer arriving on the UI thread: the index found a word nearly every
+    // story holds (98 in 100), and the list is rebuilt from it.
+    let keys: Vec<Arc<str>> = app
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 50 != 0)
+        .map(|(_, k)| Arc::from(k.as_str()))
+        .collect();
+    app.indexed_search = true;
+    type_query(&mut app, "");
+    app.update(Action::FilterToggleText);
+    let mut round = 0u64;
+    c.bench_function(
+        &format!(
+            "text search: apply an answer of {} keys to {label} stories",
+            keys.len()
+        ),
+        |b| {
+            b.iter_custom(|iters| {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iters {
+                    round += 1;
+                    // Another query each time (untimed): the answer is taken for the newest only,
+                    // and the last answer is kept for its own words.
+                    app.update(Action::FilterClear);
+                    type_query_keeping_mode(&mut app, if round % 2 == 0 { "go" } else { "gv" });
+                    let (generation, _) = app.take_search_request().expect("a search request");
+                    let answer = keys.clone();
+                    let started = Instant::now();
+                    app.update(Action::TextResults(generation, black_box(answer)));
+                    timed += started.elapsed();
+                }
+                timed
+            })
+        },
+    );
+    assert_eq!(app.visible.len(), keys.len(), "the answer was applied");
+    app.update(Action::Close);
+    app.indexed_search = false;
 
     let lines = feedgen::titles(201, corpus::SEED);
     let story = Story {
