@@ -638,7 +638,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -711,16 +711,29 @@ fn a_database_from_a_newer_gazette_is_refused_untouched() {
     drop(conn);
     assert_refused(
         dir.path(),
-        "made by a newer gazette (schema 99; this one reads up to 3)",
+        "made by a newer gazette (schema 99; this one reads up to 4)",
     );
 }
 
 /// A valid store with a few stories, closed (so the file holds everything).
 fn built_store(dir: &Path) -> Vec<u8> {
     let mut store = Store::open(dir).unwrap();
+    // Texts that hardly compress, so that they fill most of the file's pages.
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut words = |n: usize| -> String {
+        let words: Vec<String> = (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("{:x}", state & 0xFF_FFFF)
+            })
+            .collect();
+        words.join(" ")
+    };
     let stories: Vec<Story> = (0..40)
         .map(|i| Story {
-            paragraphs: vec![Paragraph::plain("lorem ipsum ".repeat(100))],
+            paragraphs: vec![Paragraph::plain(words(1000))],
             ..story(&format!("g{i}"), &format!("T{i}"), Some(NOW - i))
         })
         .collect();
@@ -788,8 +801,9 @@ fn damage_in_the_middle_is_reported_by_what_meets_it() {
     let path = dir.path().join(DB_FILE);
     // Open does not read the whole file; the damaged page is found when it is needed.
     let mut scribbled = good.clone();
-    let middle = good.len() / 2 / 4096 * 4096;
-    scribbled[middle..middle + 4096].fill(0xA5);
+    let page = usize::from(u16::from_be_bytes([good[16], good[17]]));
+    let middle = good.len() / 2 / page * page;
+    scribbled[middle..middle + page].fill(0xA5);
     std::fs::write(&path, &scribbled).unwrap();
     let store = Store::open(dir.path()).unwrap();
     // The page holds headlines or texts: listing them, or opening each story, meets it.
@@ -1135,7 +1149,7 @@ fn killing_a_writer_midway_leaves_whole_transactions() {
 }
 
 #[test]
-fn a_version_1_database_migrates_to_3_keeping_its_stories() {
+fn a_version_1_database_migrates_to_the_current_schema_keeping_its_stories() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
@@ -1155,10 +1169,10 @@ fn a_version_1_database_migrates_to_3_keeping_its_stories() {
         store.index_pending(usize::MAX).unwrap();
         drop(store);
         let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+        // Gazette 1 kept the body JSON as TEXT in the row; this story has no text: `{}`.
         conn.execute_batch(
             "PRAGMA foreign_keys = OFF;
-             ALTER TABLE stories ADD COLUMN body TEXT NOT NULL DEFAULT '';
-             UPDATE stories SET body = (SELECT body FROM bodies WHERE bodies.id = stories.id);
+             ALTER TABLE stories ADD COLUMN body TEXT NOT NULL DEFAULT '{}';
              DROP TABLE bodies; DROP TABLE sources; DROP INDEX stories_unindexed;
              ALTER TABLE stories DROP COLUMN indexed; ALTER TABLE stories DROP COLUMN has_text;
              PRAGMA user_version = 1;",
@@ -1166,7 +1180,7 @@ fn a_version_1_database_migrates_to_3_keeping_its_stories() {
         .unwrap();
     }
     let mut store = Store::open(dir.path()).unwrap();
-    assert_eq!(user_version(&dir.path().join(DB_FILE)), 3);
+    assert_eq!(user_version(&dir.path().join(DB_FILE)), SCHEMA_VERSION);
     // Its rows count as indexed: nothing is indexed twice, and search finds them.
     assert_eq!(store.index_pending(usize::MAX).unwrap(), 0);
     assert_eq!(store.search("kept", 5).unwrap().len(), 1);
@@ -1509,4 +1523,412 @@ fn load_newest_keeps_undated_stories_in_feed_order_after_dated_ones() {
     assert_eq!(titles(&newest[0]), titles(&all));
     let newest = store.load_newest(&[FEED.to_string()], 3).unwrap();
     assert_eq!(titles(&newest[0]), titles(&all[..3]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema 4: bodies stored compressed, as BLOBs; the TEXT bodies of schema 3 still read.
+
+/// SQLite's type for the stored body of `key`, and its length in bytes.
+fn stored_body(dir: &Path, key: &str) -> (String, i64) {
+    raw(dir)
+        .query_row(
+            "SELECT typeof(b.body), length(CAST(b.body AS BLOB))
+             FROM stories s JOIN bodies b ON b.id = s.id WHERE s.key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+fn page_size(dir: &Path) -> i64 {
+    raw(dir)
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn bodies_are_stored_as_compressed_blobs_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let html = "<p>The walrus <b>spoke</b> at noon; the penguins listened.</p>".repeat(40);
+    let lazy = html_story("h", "Walrus", Some(NOW), &html);
+    let plain = Story {
+        paragraphs: vec![
+            Paragraph::plain("Zebras cross the road. ".repeat(50)),
+            Paragraph {
+                text: "Héllo world".into(),
+                kind: ParagraphKind::Heading,
+                spans: vec![Span {
+                    range: 7..12,
+                    style: Inline::Link(1),
+                }],
+            },
+        ],
+        references: vec!["https://example.com/zebras".into()],
+        ..story("p", "Plain", Some(NOW - 1))
+    };
+    let stories = [lazy.clone(), plain.clone()];
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+
+    // The JSON of each body is longer than its text alone.
+    let text_len = |s: &Story| match &s.pending {
+        Pending::Html { html, .. } => html.len(),
+        _ => s.paragraphs.iter().map(|p| p.text.len()).sum(),
+    };
+    for s in &stories {
+        let (kind, len) = stored_body(dir.path(), &story_key(FEED, s));
+        assert_eq!(kind, "blob", "{}", s.title);
+        assert!(
+            (len as usize) * 4 < text_len(s),
+            "{}: {len} bytes stored for {} bytes of text",
+            s.title,
+            text_len(s)
+        );
+    }
+    assert_eq!(page_size(dir.path()), 16384, "a new database's pages");
+
+    let converted = gazette::html::html_to_text(&html, Some("https://example.com/news/"));
+    let load = |store: &Store, s: &Story| store.load_body(&story_key(FEED, s)).unwrap().unwrap();
+    assert_eq!(load(&store, &lazy).0, converted.paragraphs);
+    assert_eq!(
+        load(&store, &plain),
+        (plain.paragraphs.clone(), plain.references.clone())
+    );
+    assert_eq!(
+        search(&mut store, "walrus noon", 10),
+        [story_key(FEED, &lazy)]
+    );
+    assert_eq!(search(&mut store, "zebras", 10), [story_key(FEED, &plain)]);
+
+    // The same stories again change nothing: stored and new bodies compare as JSON.
+    assert_eq!(
+        store
+            .save_source(FEED, &stories, NOW + 60, Retention::default())
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.index_pending(usize::MAX).unwrap(),
+        0,
+        "nothing changed"
+    );
+    // A changed text replaces the stored one.
+    let changed = Story {
+        paragraphs: vec![Paragraph::plain("Zebras went home.")],
+        ..plain.clone()
+    };
+    store
+        .save_source(
+            FEED,
+            &[lazy.clone(), changed.clone()],
+            NOW + 120,
+            Retention::default(),
+        )
+        .unwrap();
+    assert_eq!(store.index_pending(usize::MAX).unwrap(), 1);
+    assert_eq!(load(&store, &changed).0, changed.paragraphs);
+    assert_eq!(found(&store, "home"), [story_key(FEED, &plain)]);
+    assert_eq!(found(&store, "road"), Vec::<String>::new());
+}
+
+/// The migrations to schema 3 as gazette released them (`src/store/schema.rs`, steps 0 to 2).
+const SCHEMA_3: &str = "
+    PRAGMA application_id = 1734441573;
+    CREATE TABLE stories (
+        id         INTEGER PRIMARY KEY,
+        source     TEXT NOT NULL,
+        key        TEXT NOT NULL UNIQUE,
+        guid       TEXT,
+        link       TEXT,
+        title      TEXT NOT NULL,
+        published  INTEGER,
+        author     TEXT,
+        body       TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        read       INTEGER NOT NULL DEFAULT 0,
+        starred    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX stories_source_published ON stories (source, published);
+    CREATE INDEX stories_source_link ON stories (source, link);
+    CREATE VIRTUAL TABLE stories_fts USING fts5 (
+        title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO stories_fts (stories_fts, rank) VALUES ('hashsize', 16777216);
+    CREATE TABLE sources (
+        source        TEXT PRIMARY KEY,
+        title         TEXT,
+        etag          TEXT,
+        last_modified TEXT
+    );
+    ALTER TABLE stories ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE stories ADD COLUMN has_text INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX stories_unindexed ON stories (id) WHERE NOT indexed;
+    CREATE TABLE bodies (
+        id   INTEGER PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    );
+    INSERT INTO bodies (id, body) SELECT id, body FROM stories;
+    UPDATE stories SET has_text = (body <> '{}');
+    ALTER TABLE stories DROP COLUMN body;
+    PRAGMA user_version = 3;";
+
+#[test]
+fn a_schema_3_database_with_text_bodies_is_read_searched_and_saved_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = story("a", "Aardvark", Some(NOW));
+    let lazy = html_story(
+        "h",
+        "Walrus",
+        Some(NOW - 1),
+        "<p>The walrus spoke at noon.</p>",
+    );
+    let headline = Story {
+        paragraphs: Vec::new(),
+        ..story("n", "Headline only", Some(NOW - 2))
+    };
+    // As gazette with schema 3 left them: JSON bodies as TEXT, the first story read and indexed,
+    // the second saved but not indexed yet.
+    {
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        conn.execute_batch(SCHEMA_3).unwrap();
+        let rows = [
+            (
+                1,
+                &plain,
+                r#"{"paragraphs":[{"text":"Text of Aardvark."}]}"#,
+                1,
+                1,
+                1,
+            ),
+            (
+                2,
+                &lazy,
+                r#"{"html":"<p>The walrus spoke at noon.</p>","base":"https://example.com/news/"}"#,
+                0,
+                0,
+                1,
+            ),
+            (3, &headline, "{}", 0, 1, 0),
+        ];
+        for (id, s, body, read, indexed, has_text) in rows {
+            conn.execute(
+                "INSERT INTO stories (id, source, key, guid, title, published, fetched_at, read,
+                 indexed, has_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![
+                    id,
+                    FEED,
+                    story_key(FEED, s),
+                    s.id,
+                    s.title,
+                    s.published,
+                    NOW - 3600,
+                    read,
+                    indexed,
+                    has_text
+                ],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO bodies (id, body) VALUES (?1, ?2)",
+                rusqlite::params![id, body],
+            )
+            .unwrap();
+        }
+        for (id, title, text) in [
+            (1, "Aardvark", "Text of Aardvark."),
+            (3, "Headline only", ""),
+        ] {
+            conn.execute(
+                "INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+                rusqlite::params![id, title, text],
+            )
+            .unwrap();
+        }
+    }
+    let key = |s: &Story| story_key(FEED, s);
+
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(user_version(&dir.path().join(DB_FILE)), SCHEMA_VERSION);
+    assert_eq!(page_size(dir.path()), 4096, "an older file keeps its pages");
+    let stored = load_full(&store, FEED);
+    assert_eq!(titles(&stored), ["Aardvark", "Walrus", "Headline only"]);
+    assert_eq!(stored[0].story.paragraphs, plain.paragraphs);
+    assert!(stored[0].read);
+    let converted = gazette::html::html_to_text(
+        "<p>The walrus spoke at noon.</p>",
+        Some("https://example.com/news/"),
+    );
+    assert_eq!(stored[1].story.paragraphs, converted.paragraphs);
+    assert!(stored[2].story.paragraphs.is_empty());
+    // The TEXT body waiting for the index is indexed from its text.
+    assert_eq!(store.index_pending(usize::MAX).unwrap(), 1);
+    assert_eq!(found(&store, "walrus noon"), [key(&lazy)]);
+    assert_eq!(found(&store, "aardvark"), [key(&plain)]);
+    for s in [&plain, &lazy, &headline] {
+        assert_eq!(
+            stored_body(dir.path(), &key(s)).0,
+            "text",
+            "nothing migrated"
+        );
+    }
+
+    // Saving the same stories again changes nothing: a TEXT body and a new body of the same JSON
+    // are the same text.
+    let all = [plain.clone(), lazy.clone(), headline.clone()];
+    assert_eq!(
+        store
+            .save_source(FEED, &all, NOW, Retention::default())
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.index_pending(usize::MAX).unwrap(),
+        0,
+        "nothing changed"
+    );
+    assert_eq!(stored_body(dir.path(), &key(&plain)).0, "text");
+
+    // A changed text is written compressed; a story held without its text keeps the TEXT body.
+    let revised = Story {
+        paragraphs: vec![Paragraph::plain("The aardvark was revised.")],
+        ..plain.clone()
+    };
+    let held: Vec<Story> = store
+        .load_source(FEED)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.key == key(&lazy))
+        .map(|s| Story {
+            title: "Walrus (updated)".into(),
+            ..s.story
+        })
+        .collect();
+    let fresh = story("b", "Badger", Some(NOW + 1));
+    let mut saving = vec![revised.clone(), fresh.clone(), headline.clone()];
+    saving.extend(held);
+    assert_eq!(
+        store
+            .save_source(FEED, &saving, NOW + 60, Retention::default())
+            .unwrap(),
+        1
+    );
+    assert_eq!(stored_body(dir.path(), &key(&plain)).0, "blob");
+    assert_eq!(stored_body(dir.path(), &key(&fresh)).0, "blob");
+    assert_eq!(stored_body(dir.path(), &key(&lazy)).0, "text");
+    let stored = load_full(&store, FEED);
+    assert_eq!(
+        titles(&stored),
+        ["Badger", "Aardvark", "Walrus (updated)", "Headline only"]
+    );
+    assert_eq!(stored[1].story.paragraphs, revised.paragraphs);
+    assert!(stored[1].read, "marks are kept");
+    assert_eq!(stored[2].story.paragraphs, converted.paragraphs);
+    store.index_pending(usize::MAX).unwrap();
+    assert_eq!(found(&store, "revised"), [key(&plain)]);
+    assert_eq!(found(&store, "walrus updated"), [key(&lazy)]);
+    assert_eq!(found(&store, "badger"), [key(&fresh)]);
+}
+
+#[test]
+fn a_damaged_compressed_body_is_an_error_naming_the_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let victim = story("v", "Victim", Some(NOW));
+    let other = story("o", "Other", Some(NOW - 1));
+    let both = [victim.clone(), other.clone()];
+    store
+        .save_source(FEED, &both, NOW, Retention::default())
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    let key = story_key(FEED, &victim);
+    let good = store.load_body(&key).unwrap().unwrap();
+
+    let mut wrong_length = lz4_flex::block::compress_prepend_size(b"{}");
+    wrong_length[0] = 9;
+    let damages: [(&str, Vec<u8>); 6] = [
+        ("claims 4 GiB", vec![0xFF, 0xFF, 0xFF, 0xFF, 0x10, b'x']),
+        ("claims 64 MiB and a byte", {
+            let mut blob = (64u32 << 20).wrapping_add(1).to_le_bytes().to_vec();
+            blob.extend_from_slice(b"\x10x");
+            blob
+        }),
+        ("not LZ4", [&[40, 0, 0, 0][..], &[0xF0; 12]].concat()),
+        ("shorter than its length", vec![3, 0]),
+        ("another length than it claims", wrong_length),
+        (
+            "not UTF-8",
+            lz4_flex::block::compress_prepend_size(b"{\"html\":\"caf\xe9\"}"),
+        ),
+    ];
+    for (what, blob) in damages {
+        let conn = raw(dir.path());
+        let id: i64 = conn
+            .query_row("SELECT id FROM stories WHERE key = ?1", [&key], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        conn.execute(
+            "UPDATE bodies SET body = ?2 WHERE id = ?1",
+            rusqlite::params![id, blob],
+        )
+        .unwrap();
+        // As if just saved: the index reads the body too.
+        conn.execute("DELETE FROM stories_fts WHERE rowid = ?1", [id])
+            .unwrap();
+        conn.execute("UPDATE stories SET indexed = 0 WHERE id = ?1", [id])
+            .unwrap();
+        drop(conn);
+
+        let error = store
+            .load_body(&key)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: read a damaged body"))
+            .to_string();
+        let path = dir.path().join(DB_FILE);
+        assert!(
+            error.starts_with(&format!(
+                "{}: the body of {key:?} is damaged: ",
+                path.display()
+            )),
+            "{what}: {error}"
+        );
+        assert!(!error.contains('\n'), "{what}: {error}");
+        assert_eq!(
+            store.load_body(&story_key(FEED, &other)).unwrap(),
+            Some((other.paragraphs.clone(), Vec::new())),
+            "{what}"
+        );
+        // The index takes the damaged story by its title alone.
+        assert_eq!(store.index_pending(usize::MAX).unwrap(), 1, "{what}");
+        assert_eq!(
+            found(&store, "victim"),
+            std::slice::from_ref(&key),
+            "{what}"
+        );
+        // Saved as the reader holds it (without its text), it stays as it is, damaged.
+        let held: Vec<Story> = store
+            .load_source(FEED)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.story)
+            .collect();
+        store
+            .save_source(FEED, &held, NOW + 60, Retention::default())
+            .unwrap();
+        assert!(store.load_body(&key).is_err(), "{what}");
+        assert_eq!(store.index_pending(usize::MAX).unwrap(), 0, "{what}");
+    }
+    // Saved again from its feed, the story gets its text back.
+    store
+        .save_source(FEED, &both, NOW + 120, Retention::default())
+        .unwrap();
+    assert_eq!(store.load_body(&key).unwrap().unwrap(), good);
+    assert_eq!(stored_body(dir.path(), &key).0, "blob");
+    store.index_pending(usize::MAX).unwrap();
+    assert_eq!(found(&store, "text victim"), [key]);
 }

@@ -16,9 +16,29 @@
 //! A story read from a large feed file is stored as the entry's HTML, converted when it is opened
 //! (converting 100,000 bodies up front would take half a minute): `{"html": "<p>…", "base":
 //! "https://…"}`.
+//!
+//! # In the `bodies` table
+//!
+//! Since schema 4 the JSON is stored compressed, as a BLOB: LZ4 block format with the
+//! decompressed length prepended, 4 bytes little endian (`lz4_flex`'s `compress_prepend_size`).
+//! A 2 KB HTML body takes about half the room, so a large save writes far less (to the log, then
+//! again to the file). LZ4 rather than zstd for its lower CPU cost: with zstd level 1, saving
+//! 100,000 stories took a third more CPU time, for bodies 30% smaller.
+//!
+//! A JSON longer than [`MAX_COMPRESSED`] stays TEXT, so every body written can be read back. Rows
+//! written by schema 3 hold the JSON as TEXT and are read as they are (SQLite keeps each value's
+//! type): nothing is migrated, and a row becomes a BLOB when its text next changes. A BLOB that
+//! does not decompress, claims more than [`MAX_COMPRESSED`] bytes, decompresses to another length
+//! than it claims, or is not UTF-8 is damaged, like a TEXT that is not JSON: reading it is an
+//! error, never a panic nor a huge allocation.
+//!
+//! Whether a save changes a stored body is decided on the JSON, decompressed, never on the stored
+//! bytes: a TEXT row and a BLOB row of one JSON are the same body, and another version of
+//! `lz4_flex` may compress one JSON to other bytes.
 
 use std::borrow::Cow;
 
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 
 use crate::html::html_to_text;
@@ -116,6 +136,54 @@ pub(super) fn encode(story: &Story) -> String {
         references: Cow::Borrowed(&story.references),
     };
     serde_json::to_string(&body).expect("a story body always serialises")
+}
+
+/// The largest JSON stored compressed, and so the largest a stored BLOB may claim to decompress to:
+/// a damaged length cannot make reading allocate more. Far above any real body (a feed entry is at
+/// most 16 MiB); a longer JSON is stored as TEXT.
+pub(super) const MAX_COMPRESSED: usize = 64 << 20;
+
+/// The value stored in `bodies.body` for a JSON body: compressed as a BLOB (see the module docs).
+pub(super) fn to_sql(json: &str) -> ToSqlOutput<'_> {
+    if json.len() > MAX_COMPRESSED {
+        return ToSqlOutput::Borrowed(ValueRef::Text(json.as_bytes()));
+    }
+    ToSqlOutput::Owned(Value::Blob(lz4_flex::block::compress_prepend_size(
+        json.as_bytes(),
+    )))
+}
+
+/// The JSON body in a `bodies.body` value: a TEXT as it is (schema 3 wrote those), a BLOB
+/// decompressed. The error says what is wrong with a damaged value.
+pub(super) fn from_sql(value: ValueRef<'_>) -> Result<Cow<'_, str>, String> {
+    match value {
+        ValueRef::Text(text) => std::str::from_utf8(text)
+            .map(Cow::Borrowed)
+            .map_err(|e| format!("not UTF-8 ({e})")),
+        ValueRef::Blob(blob) => {
+            let claimed = match blob.get(..4) {
+                Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) as usize,
+                _ => return Err(format!("a compressed body of {} bytes", blob.len())),
+            };
+            if claimed > MAX_COMPRESSED {
+                return Err(format!(
+                    "claims to decompress to {claimed} bytes, more than {MAX_COMPRESSED}"
+                ));
+            }
+            let json = lz4_flex::block::decompress_size_prepended(blob)
+                .map_err(|e| format!("bad compression ({e})"))?;
+            if json.len() != claimed {
+                return Err(format!(
+                    "decompresses to {} bytes, not the {claimed} it claims",
+                    json.len()
+                ));
+            }
+            String::from_utf8(json)
+                .map(Cow::Owned)
+                .map_err(|e| format!("not UTF-8 ({})", e.utf8_error()))
+        }
+        other => Err(format!("a {} value", other.data_type())),
+    }
 }
 
 /// Paragraphs and references from a JSON body. Spans that do not fit their text (not on char
@@ -365,5 +433,81 @@ mod tests {
                 style: Inline::Image
             }]
         );
+    }
+
+    fn stored(json: &str) -> Vec<u8> {
+        match to_sql(json) {
+            ToSqlOutput::Owned(Value::Blob(blob)) => blob,
+            _ => panic!("not stored as a blob"),
+        }
+    }
+
+    #[test]
+    fn bodies_are_stored_compressed_and_text_is_read_as_it_is() {
+        let json = format!(
+            r#"{{"html":"{}"}}"#,
+            "<p>Walrus and penguin.</p>".repeat(50)
+        );
+        let blob = stored(&json);
+        assert!(
+            blob.len() * 5 < json.len(),
+            "{} of {}",
+            blob.len(),
+            json.len()
+        );
+        assert_eq!(from_sql(ValueRef::Blob(&blob)).unwrap(), json);
+        assert_eq!(from_sql(ValueRef::Blob(&stored("{}"))).unwrap(), "{}");
+        // A schema-3 row: the JSON itself.
+        assert!(matches!(
+            from_sql(ValueRef::Text(json.as_bytes())),
+            Ok(Cow::Borrowed(text)) if text == json
+        ));
+        // Too long to compress within the cap: kept as text, so it can be read back.
+        let huge = "x".repeat(MAX_COMPRESSED + 1);
+        let kept = to_sql(&huge);
+        assert!(matches!(kept, ToSqlOutput::Borrowed(ValueRef::Text(t)) if t.len() == huge.len()));
+    }
+
+    #[test]
+    fn a_damaged_value_is_an_error_not_a_panic_nor_a_huge_allocation() {
+        let error = |value: ValueRef<'_>| from_sql(value).expect_err("read a damaged value");
+        // The claimed length is checked before anything is allocated.
+        let claimed = u32::try_from(MAX_COMPRESSED + 1).unwrap().to_le_bytes();
+        assert!(error(ValueRef::Blob(&[&claimed[..], b"\x10x"].concat())).contains("more than"));
+        assert!(error(ValueRef::Blob(&[0xFF; 8])).contains("more than"));
+        assert!(error(ValueRef::Blob(&[1, 0])).contains("compressed body of 2 bytes"));
+        assert!(error(ValueRef::Blob(&[20, 0, 0, 0, 0xF0, 0xFF])).contains("bad compression"));
+        let mut wrong_length = stored("{}");
+        wrong_length[0] += 1;
+        assert!(error(ValueRef::Blob(&wrong_length)).contains("not the 3 it claims"));
+        let latin1 = lz4_flex::block::compress_prepend_size(b"{\"html\":\"caf\xe9\"}");
+        assert!(error(ValueRef::Blob(&latin1)).contains("not UTF-8"));
+        assert!(error(ValueRef::Text(b"caf\xe9")).contains("not UTF-8"));
+        assert!(error(ValueRef::Integer(7)).contains("Integer"));
+        assert!(error(ValueRef::Null).contains("Null"));
+
+        // Random bytes behind a plausible length, and every cut and bit flip of a real body.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let len = (next() % 64) as usize;
+            let mut blob = ((next() % 4096) as u32).to_le_bytes().to_vec();
+            blob.extend((0..len).map(|_| next() as u8));
+            let _ = from_sql(ValueRef::Blob(&blob));
+        }
+        let good = stored(r#"{"paragraphs":[{"text":"Hello, hello, hello world"}]}"#);
+        for cut in 0..good.len() {
+            let _ = from_sql(ValueRef::Blob(&good[..cut]));
+        }
+        for bit in 0..good.len() * 8 {
+            let mut flipped = good.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let _ = from_sql(ValueRef::Blob(&flipped));
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Saving a source's stories: matching them to stored rows, and retention.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -16,7 +17,8 @@ struct Row {
     title: String,
     published: Option<i64>,
     author: Option<String>,
-    body: String,
+    /// The JSON body; None when the stored value is damaged (see `body::from_sql`).
+    body: Option<String>,
     read: bool,
     starred: bool,
     fetched_at: i64,
@@ -37,7 +39,7 @@ impl Row {
             title: r.get(4)?,
             published: r.get(5)?,
             author: r.get(6)?,
-            body: r.get(7)?,
+            body: body::from_sql(r.get_ref(7)?).ok().map(Cow::into_owned),
             read: r.get(8)?,
             starred: r.get(9)?,
             fetched_at: r.get(10)?,
@@ -99,6 +101,10 @@ pub(super) fn save_stories(
                  ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
+    // A story stored afresh under a new key keeps its stored body, whatever its form.
+    let mut copy_body = tx.prepare_cached(
+        "INSERT INTO bodies (id, body) SELECT ?1, body FROM bodies WHERE id = ?2",
+    )?;
     let mut insert_body = tx.prepare_cached("INSERT INTO bodies (id, body) VALUES (?1, ?2)")?;
     let mut update_body = tx.prepare_cached("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
     // New text leaves the index until the indexer (run when the writer is idle) gets to it.
@@ -140,16 +146,18 @@ pub(super) fn save_stories(
             }
         }
 
-        // A story whose text was never loaded from the store keeps the stored text.
+        // A story whose text was never loaded from the store keeps the stored text (None).
         let body = match (&story.pending, &found) {
-            (Pending::Stored, Some(row)) => row.body.clone(),
-            _ => body::encode(story),
+            (Pending::Stored, Some(_)) => None,
+            _ => Some(body::encode(story)),
         };
         match found {
             // Stored afresh under its new key, with the old row's marks and first fetch time.
             Some(row) if row.key != *key => {
-                delete.execute([row.id])?;
-                unindex.execute([row.id])?;
+                let has_text = match (&body, &row.body) {
+                    (Some(b), _) | (None, Some(b)) => has_text(b),
+                    (None, None) => true,
+                };
                 insert.execute(params![
                     source,
                     key,
@@ -158,7 +166,7 @@ pub(super) fn save_stories(
                     story.title,
                     story.published,
                     story.author,
-                    has_text(&body),
+                    has_text,
                     row.fetched_at,
                     row.read,
                     row.starred,
@@ -166,12 +174,26 @@ pub(super) fn save_stories(
                 ])?;
                 let id = tx.last_insert_rowid();
                 *next_id = id + 1;
-                insert_body.execute(params![id, body])?;
+                match &body {
+                    Some(body) => insert_body.execute(params![id, body::to_sql(body)])?,
+                    None => copy_body.execute(params![id, row.id])?,
+                };
+                delete.execute([row.id])?;
+                unindex.execute([row.id])?;
                 claimed.insert(id);
             }
             Some(row) => {
                 claimed.insert(row.id);
-                let same_text = row.title == story.title && row.body == body;
+                // The JSON is compared, not the stored bytes: a row of schema 3 holds it as TEXT,
+                // and the compressed bytes of one JSON could differ between lz4_flex versions. A
+                // damaged stored body differs from any new one, so the save replaces it.
+                let same_text = row.title == story.title
+                    && body.as_ref().is_none_or(|b| row.body.as_ref() == Some(b));
+                // A damaged body kept as it is counts as text: opening the story reports it.
+                let has_text = match (&body, &row.body) {
+                    (Some(b), _) | (None, Some(b)) => has_text(b),
+                    (None, None) => true,
+                };
                 let unchanged = same_text
                     && row.key == *key
                     && row.guid == story.id
@@ -189,15 +211,18 @@ pub(super) fn save_stories(
                     story.title,
                     story.published,
                     story.author,
-                    has_text(&body),
+                    has_text,
                     same_text
                 ])?;
                 if !same_text {
-                    update_body.execute(params![row.id, body])?;
+                    if let Some(body) = &body {
+                        update_body.execute(params![row.id, body::to_sql(body)])?;
+                    }
                     unindex.execute([row.id])?;
                 }
             }
             None => {
+                let body = body.unwrap_or_else(|| body::encode(story));
                 insert.execute(params![
                     source,
                     key,
@@ -214,7 +239,7 @@ pub(super) fn save_stories(
                 ])?;
                 let id = tx.last_insert_rowid();
                 *next_id = id + 1;
-                insert_body.execute(params![id, body])?;
+                insert_body.execute(params![id, body::to_sql(&body)])?;
                 claimed.insert(id);
                 inserted += 1;
             }
@@ -243,7 +268,10 @@ pub(super) fn index_pending(tx: &Connection, limit: usize) -> rusqlite::Result<u
             ..
         } = Row::from_sql(row)?;
         // A damaged body is indexed by its title alone; reading it reports the damage.
-        let text = body::index_text(&json).unwrap_or_default();
+        let text = json
+            .as_deref()
+            .and_then(body::index_text)
+            .unwrap_or_default();
         index.execute(params![id, title, text])?;
         done.execute([id])?;
         count += 1;
