@@ -36,7 +36,7 @@ const QUERIES: &[(&str, &str)] = &[
     ("two words", "ukraine budget"),
 ];
 
-fn build_store(dir: &std::path::Path, n: usize) -> Store {
+fn build_store(dir: &std::path::Path, n: usize) -> (Store, String) {
     let started = Instant::now();
     let path = dir.join("feed.xml");
     feedgen::write_rss(n, corpus::SEED, &path).expect("writing the feed");
@@ -58,14 +58,14 @@ fn build_store(dir: &std::path::Path, n: usize) -> Store {
         started.elapsed() - stored
     );
     std::fs::remove_file(&path).expect("removing the feed");
-    store
+    (store, url)
 }
 
 fn search_benches(c: &mut Criterion) {
     let n = corpus::stories();
     let label = corpus::label(n);
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = build_store(dir.path(), n);
+    let (store, source) = build_store(dir.path(), n);
 
     let mut group = c.benchmark_group(format!("search ({label} stored stories)"));
     group
@@ -86,9 +86,18 @@ fn search_benches(c: &mut Criterion) {
     }
     group.finish();
 
-    // What the reader's search thread runs: the index's row ids, keys from its cache.
+    // What the reader's search thread runs: the index's row ids, turned into list positions
+    // (the list here: every stored story, in storage order).
     let mut searcher = Searcher::open(&dir.path().join("data")).expect("a searcher");
-    searcher.warm_up().expect("reading the keys");
+    let listed = store
+        .load_sources(std::slice::from_ref(&source))
+        .expect("loading")[0]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i as u32, s.key.clone()))
+        .collect();
+    searcher.place(listed);
+    searcher.catch_up().expect("reading the rows");
     let mut group = c.benchmark_group(format!("search thread ({label} stored stories)"));
     group
         .warm_up_time(Duration::from_secs(1))

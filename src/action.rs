@@ -76,8 +76,9 @@ pub enum Action {
     Redraw,
     /// Suspend to the shell (Ctrl-Z), resuming where it was on `fg`.
     Suspend,
-    /// The full-text index's answer to search number `.0`: the keys of the matching stories.
-    TextResults(u64, Vec<std::sync::Arc<str>>),
+    /// The full-text index's answer to search number `.0`: the list positions of the matching
+    /// stories.
+    TextResults(u64, Vec<u32>),
     /// Something the event loop wants the user to know (a link that could not be opened).
     Notify(String),
     /// Add a character to the filter being typed.

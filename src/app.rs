@@ -103,7 +103,11 @@ pub struct App {
     pending_words: Option<(u64, Vec<String>)>,
     /// Counts searches, so an answer to an older one is known as such.
     search_generation: u64,
-    /// The index's last answer: the words and the keys of the stories holding them all.
+    /// How many stories' keys the index's searcher has been told of (it answers with positions
+    /// in this list), and stories whose key changed since.
+    keys_told: usize,
+    keys_changed: Vec<usize>,
+    /// The index's last answer: the words, and which stories hold them all.
     /// (`hits[i]`: story `i` holds them all; stories added since are not hits.)
     text_results: Option<(Vec<String>, Vec<bool>)>,
     /// True when the list is grouped by source rather than newest first.
@@ -186,6 +190,8 @@ impl App {
             search_request: None,
             pending_words: None,
             search_generation: 0,
+            keys_told: 0,
+            keys_changed: Vec::new(),
             text_results: None,
             group_by_source: false,
             show_errors: false,

@@ -55,7 +55,7 @@ pub enum Message {
     /// A write to the store failed.
     StoreError(String),
     /// The full-text index answered search number `.0`.
-    TextResults(u64, Vec<std::sync::Arc<str>>),
+    TextResults(u64, Vec<u32>),
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -219,8 +219,14 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                     store.send(Write::Marks(marks));
                 }
             }
-            if let (Some(searcher), Some(request)) = (&searcher, app.take_search_request()) {
-                let _ = searcher.send(SearchRequest::Find(request.0, request.1));
+            if let Some(searcher) = &searcher {
+                let keys = app.take_listed_keys();
+                if !keys.is_empty() {
+                    let _ = searcher.send(SearchRequest::Place(keys));
+                }
+                if let Some((generation, words)) = app.take_search_request() {
+                    let _ = searcher.send(SearchRequest::Find(generation, words));
+                }
             }
             if effect == Some(Effect::Quit) {
                 return Ok(finish(store, Exit::Quit));

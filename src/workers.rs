@@ -255,9 +255,12 @@ pub fn spawn_restorer(dir: &std::path::Path, sources: Vec<String>, tx: Sender<Me
 /// What the search thread is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchRequest {
-    /// The stories holding these words, for the filter's query number `generation`.
+    /// The list positions of the stories holding these words, for the filter's query number
+    /// `generation`.
     Find(u64, Vec<String>),
-    /// Stories were stored: take in their keys now rather than at the next search.
+    /// Story keys at their list positions: stories newly listed, or whose key changed.
+    Place(Vec<(u32, String)>),
+    /// Stories were stored: read their rows now rather than at the next search.
     CatchUp,
 }
 
@@ -272,29 +275,32 @@ pub fn spawn_searcher(dir: &std::path::Path, tx: Sender<Message>) -> Result<Send
             let fail = |e: anyhow::Error| {
                 let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
             };
-            // Until the first request, reading the keys costs no one anything.
-            if let Err(e) = searcher.warm_up() {
-                fail(e);
-            }
             while let Ok(first) = incoming.recv() {
-                let newest = std::iter::once(first)
-                    .chain(incoming.try_iter())
-                    .filter_map(|request| match request {
-                        SearchRequest::Find(generation, words) => Some((generation, words)),
-                        SearchRequest::CatchUp => None,
-                    })
-                    .last();
+                let mut newest = None;
+                for request in std::iter::once(first).chain(incoming.try_iter()) {
+                    match request {
+                        SearchRequest::Find(generation, words) => {
+                            newest = Some((generation, words))
+                        }
+                        SearchRequest::Place(keys) => searcher.place(keys),
+                        SearchRequest::CatchUp => {}
+                    }
+                }
                 let Some((generation, words)) = newest else {
-                    if let Err(e) = searcher.warm_up() {
+                    // Between keystrokes: the next search finds the rows read.
+                    if let Err(e) = searcher.catch_up() {
                         fail(e);
                     }
                     continue;
                 };
-                let keys = searcher.search(&words.join(" ")).unwrap_or_else(|e| {
+                let positions = searcher.search(&words.join(" ")).unwrap_or_else(|e| {
                     fail(e);
                     Vec::new()
                 });
-                if tx.send(Message::TextResults(generation, keys)).is_err() {
+                if tx
+                    .send(Message::TextResults(generation, positions))
+                    .is_err()
+                {
                     return;
                 }
             }

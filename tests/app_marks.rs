@@ -184,16 +184,29 @@ fn with_an_index_text_search_is_asked_for_and_the_newest_answer_wins() {
         .expect("the longer query is asked too");
     assert!(second > first);
     // The answer to the older query comes late and is dropped.
-    let key: std::sync::Arc<str> = app.keys[0].as_str().into();
-    app.update(Action::TextResults(
-        first,
-        vec![key.clone(), app.keys[1].as_str().into()],
-    ));
+    app.update(Action::TextResults(first, vec![0, 1]));
     assert_eq!(app.visible.len(), 0);
-    app.update(Action::TextResults(second, vec![key]));
+    // Positions past the list (stories the searcher knows of that are not listed) are ignored.
+    app.update(Action::TextResults(second, vec![0, 1_000_000]));
     assert_eq!(app.visible, [0]);
     assert!(
         app.take_search_request().is_none(),
         "answered: nothing more to ask"
     );
+}
+
+#[test]
+fn with_an_index_each_listed_key_is_told_to_the_searcher_once() {
+    let mut app = seed();
+    assert!(
+        app.take_listed_keys().is_empty(),
+        "no index: nothing to tell"
+    );
+    app.indexed_search = true;
+    let told = app.take_listed_keys();
+    assert_eq!(told.len(), app.keys.len());
+    for (position, key) in &told {
+        assert_eq!(&app.keys[*position as usize], key);
+    }
+    assert!(app.take_listed_keys().is_empty(), "told once");
 }

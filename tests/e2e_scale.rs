@@ -81,7 +81,8 @@ impl Wire {
         conn
     }
 
-    /// How many stories of the feed are stored, and the highest row id.
+    /// How many stories of the feed are stored, and the highest row id ((0, 0) while the
+    /// database is still being made).
     fn stored(&self) -> (i64, i64) {
         self.connect()
             .query_row(
@@ -89,7 +90,7 @@ impl Wire {
                 [self.source()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .unwrap()
+            .unwrap_or((0, 0))
     }
 
     /// Waits until `count` stories of the feed are stored.
@@ -373,4 +374,73 @@ fn list_prints_every_headline_of_a_large_feed_file() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// `xml` with two more items whose text (not their titles) holds `word`: one newer than every
+/// other, one older (so a warm start lists it only once the rest of the store is loaded).
+fn with_text_word(xml: &str, word: &str) -> String {
+    let item = |n: usize, at: i64| {
+        let date = chrono::DateTime::from_timestamp(at, 0)
+            .unwrap()
+            .to_rfc2822();
+        format!(
+            "<item>\n<title>Harbour notice {n}</title>\n\
+             <link>https://example.com/notice/{n}</link>\n<guid>notice-{n}</guid>\n\
+             <pubDate>{date}</pubDate>\n\
+             <description>&lt;p&gt;Keepers saw a {word} on the quay.&lt;/p&gt;</description>\n\
+             </item>\n"
+        )
+    };
+    let items = item(1, 1_700_000_000 + 3600) + &item(2, 1_000_000_000);
+    xml.replace("</channel>", &(items + "</channel>"))
+}
+
+/// Searches story text for `word` (`/`, Tab, the word) and waits for exactly the two notices.
+fn search_text(g: &mut Gazette, word: &str, total: usize) {
+    g.send("/");
+    g.send("\t");
+    g.send(word);
+    let status = format!("2 of {total} match");
+    g.wait_for_within(&format!("{status:?} for {word:?}"), SLOW, |s| {
+        let rows = common::list_rows(s);
+        s.contains(&status)
+            && rows.iter().any(|r| r.contains("Harbour notice 1"))
+            && rows.iter().any(|r| r.contains("Harbour notice 2"))
+    });
+    g.send_esc();
+}
+
+#[test]
+fn full_text_search_finds_words_in_the_stored_text_cold_and_warm() {
+    let xml = with_text_word(&feedgen::rss(ITEMS, SEED), "quokka");
+    let wire = Wire::new(&xml);
+    let total = ITEMS + 2;
+
+    // Cold: the file is read, stored and indexed while the reader runs.
+    let mut g = wire.start();
+    wire.wait_stored(total as i64);
+    let start = Instant::now();
+    while wire
+        .connect()
+        .query_row("SELECT count(*) FROM stories WHERE NOT indexed", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+        > 0
+    {
+        assert!(start.elapsed() < SLOW, "the index is never complete");
+        thread::sleep(Duration::from_millis(50));
+    }
+    search_text(&mut g, "quokka", total);
+    g.send("q");
+    g.assert_exit(0);
+
+    // Warm: the newest stories first, the rest from the store a moment later.
+    let mut g = wire.start();
+    g.wait_for_within("every stored story", SLOW, |s| {
+        s.contains(&format!("{total} unread"))
+    });
+    search_text(&mut g, "quok", total);
+    g.send("q");
+    g.assert_exit(0);
 }

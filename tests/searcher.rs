@@ -1,9 +1,9 @@
-//! The search thread's searcher (`store::Searcher`): the index's row ids turned into story keys
-//! through a cache of every row's key, kept right while another connection saves, moves a story
-//! to a new key, and deletes rows.
+//! The search thread's searcher (`store::Searcher`): the index's row ids turned into the reader's
+//! list positions through a table filled from the rows (read as they are saved) and the list's
+//! keys (told as stories are listed), kept right while another connection saves, moves a story
+//! to a new key, and deletes rows, whichever side is known first.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use gazette::news::{Paragraph, Story};
 use gazette::store::{story_key, Retention, Searcher, Store};
@@ -22,8 +22,32 @@ fn story(guid: &str, link: Option<&str>, title: &str, published: i64) -> Story {
     }
 }
 
-fn sorted(keys: Vec<Arc<str>>) -> BTreeSet<String> {
-    keys.iter().map(|k| k.to_string()).collect()
+/// The reader's list, as the searcher is told of it: story keys by position.
+#[derive(Default)]
+struct List {
+    keys: Vec<String>,
+    told: usize,
+}
+
+impl List {
+    fn add(&mut self, stories: &[Story]) {
+        self.keys.extend(stories.iter().map(|s| story_key(FEED, s)));
+    }
+
+    /// Tells the searcher of the keys listed since the last time.
+    fn tell(&mut self, searcher: &mut Searcher) {
+        let new = (self.told..self.keys.len()).map(|i| (i as u32, self.keys[i].clone()));
+        searcher.place(new.collect());
+        self.told = self.keys.len();
+    }
+
+    /// The keys at the searcher's positions.
+    fn keys(&self, positions: Vec<u32>) -> BTreeSet<String> {
+        positions
+            .into_iter()
+            .map(|p| self.keys[p as usize].clone())
+            .collect()
+    }
 }
 
 /// What the index itself says, through the join with the stories table.
@@ -41,7 +65,8 @@ fn the_searcher_finds_what_the_index_finds_as_stories_arrive() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let mut searcher = Searcher::open(dir.path()).unwrap();
-    searcher.warm_up().unwrap();
+    searcher.catch_up().unwrap();
+    let mut list = List::default();
     let words = ["river", "harbour", "summit"];
     for batch in 0..5 {
         let stories: Vec<Story> = (0..40)
@@ -54,10 +79,17 @@ fn the_searcher_finds_what_the_index_finds_as_stories_arrive() {
         store
             .save_source(FEED, &stories, NOW + batch as i64, Retention::default())
             .unwrap();
+        // The reader hears of a batch before it is stored, or after: either way round.
+        list.add(&stories);
+        if batch % 2 == 0 {
+            list.tell(&mut searcher);
+        }
+        searcher.catch_up().unwrap();
+        list.tell(&mut searcher);
         for query in ["river", "harb", "summit story", "text", "nothing"] {
             let expected = truth(&mut store, query);
             assert_eq!(
-                sorted(searcher.search(query).unwrap()),
+                list.keys(searcher.search(query).unwrap()),
                 expected,
                 "{query:?} after batch {batch}"
             );
@@ -65,6 +97,14 @@ fn the_searcher_finds_what_the_index_finds_as_stories_arrive() {
     }
     assert_eq!(searcher.search("story").unwrap().len(), 200);
     assert!(searcher.search("  ").unwrap().is_empty());
+
+    // Stories stored and not listed are not found.
+    let unlisted = story("u1", None, "river unlisted", NOW);
+    store
+        .save_source(FEED, &[unlisted], NOW + 10, Retention::default())
+        .unwrap();
+    assert_eq!(truth(&mut store, "unlisted").len(), 1);
+    assert!(searcher.search("unlisted").unwrap().is_empty());
 }
 
 #[test]
@@ -72,8 +112,11 @@ fn a_story_whose_key_changed_is_found_under_its_new_key_with_its_marks() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let mut searcher = Searcher::open(dir.path()).unwrap();
+    let mut list = List::default();
     let link = Some("https://example.com/lighthouse");
     let old = story("old-guid", link, "Lighthouse keeper retires", NOW);
+    list.add(std::slice::from_ref(&old));
+    list.tell(&mut searcher);
     store
         .save_source(FEED, std::slice::from_ref(&old), NOW, Retention::default())
         .unwrap();
@@ -81,7 +124,7 @@ fn a_story_whose_key_changed_is_found_under_its_new_key_with_its_marks() {
     let old_key = story_key(FEED, &old);
     store.set_marks(&[(old_key.clone(), true, true)]).unwrap();
     assert_eq!(
-        sorted(searcher.search("lighthouse").unwrap()),
+        list.keys(searcher.search("lighthouse").unwrap()),
         [old_key.clone()].into()
     );
 
@@ -97,10 +140,13 @@ fn a_story_whose_key_changed_is_found_under_its_new_key_with_its_marks() {
         .unwrap();
     let new_key = story_key(FEED, &new);
     assert_eq!(truth(&mut store, "lighthouse"), [new_key.clone()].into());
+    // The reader merges the story into the same list position, under its new key.
+    list.keys[0] = new_key.clone();
+    searcher.place(vec![(0, new_key.clone())]);
     assert_eq!(
-        sorted(searcher.search("lighthouse").unwrap()),
-        [new_key.clone()].into(),
-        "the searcher knows the story by its new key only"
+        searcher.search("lighthouse").unwrap(),
+        [0],
+        "the story, once, at its place in the list"
     );
     let stored = store.load_source(FEED).unwrap();
     assert_eq!(stored.len(), 1, "one story, not two");
@@ -126,6 +172,9 @@ fn ids_of_deleted_stories_are_never_given_to_new_ones_while_the_searcher_knows_t
         .save_source(FEED, &first, NOW, Retention::default())
         .unwrap();
     store.index_pending(usize::MAX).unwrap();
+    let mut list = List::default();
+    list.add(&first);
+    list.tell(&mut searcher);
     assert_eq!(searcher.search("orchard").unwrap().len(), 3);
 
     // Keeping one story per feed drops b and c, the rows with the highest ids; SQLite would give
@@ -144,8 +193,13 @@ fn ids_of_deleted_stories_are_never_given_to_new_ones_while_the_searcher_knows_t
     store
         .save_source(FEED, &later, NOW + 2, Retention::default())
         .unwrap();
+    list.add(&later);
+    list.tell(&mut searcher);
     let expected: BTreeSet<String> = later.iter().map(|s| story_key(FEED, s)).collect();
     assert_eq!(truth(&mut store, "vineyard"), expected);
-    assert_eq!(sorted(searcher.search("vineyard").unwrap()), expected);
-    assert!(searcher.search("orchard").unwrap().len() == 1);
+    assert_eq!(list.keys(searcher.search("vineyard").unwrap()), expected);
+    assert_eq!(
+        list.keys(searcher.search("orchard").unwrap()),
+        [story_key(FEED, &first[0])].into()
+    );
 }

@@ -165,7 +165,11 @@ impl App {
             match found {
                 Some(i) if self.stories[i] != story => {
                     self.search_keys[i] = search_key(&story.title);
-                    self.keys[i] = self.key_of(&story);
+                    let key = self.key_of(&story);
+                    if self.indexed_search && key != self.keys[i] {
+                        self.keys_changed.push(i);
+                    }
+                    self.keys[i] = key;
                     known.add(&story, i);
                     self.stories[i] = story;
                     if self.laid_out_for.is_some_and(|(s, _)| s == i) {

@@ -1,9 +1,6 @@
 //! The app's filter: narrowing the list by words in headlines (or, in text mode, in the whole
 //! story) and by `is:`/`source:`/`tag:` conditions, keeping the selection.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-
 use super::App;
 use crate::filter::{Facts, Query};
 
@@ -92,21 +89,37 @@ impl App {
     }
 
     /// Takes in the index's answer to search `generation`; an answer to an older query is dropped.
-    pub(super) fn apply_text_results(&mut self, generation: u64, keys: Vec<Arc<str>>) {
+    pub(super) fn apply_text_results(&mut self, generation: u64, positions: Vec<u32>) {
         let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
             return;
         };
-        // foldhash: SipHash over 100,000 keys was most of the cost of an answer.
-        let mut found: HashSet<&str, foldhash::fast::RandomState> =
-            HashSet::with_capacity_and_hasher(keys.len(), Default::default());
-        found.extend(keys.iter().map(|k| &**k));
-        let hits = self
-            .keys
-            .iter()
-            .map(|k| found.contains(k.as_str()))
-            .collect();
+        let mut hits = vec![false; self.stories.len()];
+        for position in positions {
+            if let Some(hit) = hits.get_mut(position as usize) {
+                *hit = true;
+            }
+        }
         self.text_results = Some((words, hits));
         self.refilter(false);
+    }
+
+    /// The keys the index's searcher must be told of, with their list positions: stories listed
+    /// or whose key changed since the last call (none without an index).
+    pub fn take_listed_keys(&mut self) -> Vec<(u32, String)> {
+        if !self.indexed_search {
+            return Vec::new();
+        }
+        let told = self.keys_told;
+        let changed = std::mem::take(&mut self.keys_changed);
+        let mut keys: Vec<(u32, String)> = changed
+            .into_iter()
+            .filter(|&i| i < told)
+            .chain(told..self.keys.len())
+            .filter_map(|i| Some((u32::try_from(i).ok()?, self.keys[i].clone())))
+            .collect();
+        keys.dedup();
+        self.keys_told = self.keys.len();
+        keys
     }
 
     /// The text search the event loop must hand to the index, if the query changed.

@@ -50,7 +50,8 @@ impl Row {
 /// Upserts the stories (see [`Store::save_source`]); returns how many were inserted and the ids of
 /// every row this save matched or inserted.
 ///
-/// Two rules let the search thread cache each row's key by its id (see `search.rs`): a row's key
+/// Two rules let the search thread keep a table from row id to list position (see `search.rs`):
+/// a row's key
 /// never changes (a story whose key changed is stored afresh, marks and all, and its old row
 /// goes), and no id is given twice while this process runs: new rows get ids from `next_id` up,
 /// even when the rows with the highest ids were deleted (SQLite would give their ids again).

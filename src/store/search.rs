@@ -1,29 +1,44 @@
-//! Full-text search for the reader's search thread: the index gives row ids, and a cache of every
-//! row's key turns them into story keys. Joining the index's answer with the stories table cost
-//! twice the search itself (a word every story of 100,000 holds: 55 ms, against 20 ms for the
-//! ids alone).
+//! Full-text search for the reader's search thread. The index answers with row ids; the reader
+//! wants positions in its list. The searcher keeps a table from row id to list position, filled
+//! from both sides as they become known: the rows (read from the store as they are saved) and the
+//! list's story keys (told by the reader as stories are listed). A search then costs the index's
+//! answer and one table lookup per hit: at 100,000 stories, joining the answer with the stories
+//! table for keys, then matching keys on the UI thread, cost three times the search itself.
 //!
-//! The cache is right because a row's key never changes and, within a run, an id is never given
+//! The table is right because a row's key never changes and, within a run, an id is never given
 //! to another row (see `save.rs`): rows are only added, with ids above every earlier one, or
-//! deleted (and then the index no longer gives their ids). So the cache only has to take in the
-//! rows added since it last looked, which it does when the database changed.
+//! deleted (and then the index no longer gives their ids).
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::anyhow;
 use rusqlite::params;
 
 use super::{fts_query, Store};
 
-/// A connection for searching, with the row id → key cache.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// No list position (the row's story is not listed, or not known to be yet).
+const UNPLACED: u32 = u32::MAX;
+
+/// Row ids below this are looked up in a table; any above (a store with ids far apart) in a map.
+const TABLE_IDS: usize = 1 << 24;
+
+/// A connection for searching, with the row id → list position table.
 pub struct Searcher {
     store: Store,
-    keys: HashMap<i64, Arc<str>>,
-    /// The highest id in the cache.
+    /// The list position of each story key the reader told of.
+    positions: FastMap<Box<str>, u32>,
+    /// By row id: the list position of the row's story, or [`UNPLACED`].
+    table: Vec<u32>,
+    /// The same for row ids from [`TABLE_IDS`] up.
+    beyond: FastMap<i64, u32>,
+    /// Rows whose key the reader has not told of (yet): key → row id.
+    unplaced: FastMap<Box<str>, i64>,
+    /// The highest row id read.
     last_id: i64,
-    /// `PRAGMA data_version` when the cache was brought up to date.
+    /// `PRAGMA data_version` when the rows were last read.
     version: Option<i64>,
 }
 
@@ -32,43 +47,95 @@ impl Searcher {
     pub fn open(dir: &Path) -> anyhow::Result<Searcher> {
         Ok(Searcher {
             store: Store::open(dir)?,
-            keys: HashMap::new(),
+            positions: FastMap::default(),
+            table: Vec::new(),
+            beyond: FastMap::default(),
+            unplaced: FastMap::default(),
             last_id: 0,
             version: None,
         })
     }
 
-    /// Reads every row's key now, so the first search is as quick as the next.
-    pub fn warm_up(&mut self) -> anyhow::Result<()> {
-        self.catch_up()
+    /// Takes in the list positions of story keys: stories newly listed, or whose key changed.
+    pub fn place(&mut self, keys: Vec<(u32, String)>) {
+        for (position, key) in keys {
+            if let Some(id) = self.unplaced.remove(key.as_str()) {
+                self.set(id, position);
+            }
+            self.positions.insert(key.into_boxed_str(), position);
+        }
     }
 
-    /// The keys of the stories whose title or text hold every word of `query` (each word also as
-    /// a prefix), in no particular order.
-    pub fn search(&mut self, query: &str) -> anyhow::Result<Vec<Arc<str>>> {
+    /// Reads the rows saved since the last look, if the store changed: done ahead of a search,
+    /// so the search itself is quick.
+    pub fn catch_up(&mut self) -> anyhow::Result<()> {
+        let version: i64 = self
+            .store
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
+        if self.version == Some(version) {
+            return Ok(());
+        }
+        let rows = {
+            let read = || -> rusqlite::Result<Vec<(i64, String)>> {
+                let mut stmt = self
+                    .store
+                    .conn
+                    .prepare_cached("SELECT id, key FROM stories WHERE id > ?1 ORDER BY id")?;
+                let rows = stmt.query_map(params![self.last_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect()
+            };
+            read().map_err(|e| self.fail(e))?
+        };
+        for (id, key) in rows {
+            self.last_id = id;
+            match self.positions.get(key.as_str()) {
+                Some(&position) => self.set(id, position),
+                None => {
+                    self.unplaced.insert(key.into_boxed_str(), id);
+                }
+            }
+        }
+        self.version = Some(version);
+        Ok(())
+    }
+
+    /// The list positions of the stories whose title or text hold every word of `query` (each
+    /// word also as a prefix), in no particular order. Stories not listed are left out.
+    pub fn search(&mut self, query: &str) -> anyhow::Result<Vec<u32>> {
         let Some(expression) = fts_query(query) else {
             return Ok(Vec::new());
         };
         self.catch_up()?;
         let ids = self.matching(&expression)?;
-        let mut keys = Vec::with_capacity(ids.len());
-        let mut missing = false;
-        for id in &ids {
-            match self.keys.get(id) {
-                Some(key) => keys.push(key.clone()),
-                None => missing = true,
-            }
-        }
-        // Rows written between catching up and searching: once more, for them.
-        if missing {
+        // Rows saved between catching up and searching: read them too.
+        if ids.iter().any(|&id| id > self.last_id) {
             self.version = None;
             self.catch_up()?;
-            keys = ids
-                .iter()
-                .filter_map(|id| self.keys.get(id).cloned())
-                .collect();
         }
-        Ok(keys)
+        Ok(ids
+            .iter()
+            .filter_map(|&id| match usize::try_from(id) {
+                Ok(i) if i < TABLE_IDS => self.table.get(i).copied(),
+                _ => self.beyond.get(&id).copied(),
+            })
+            .filter(|&position| position != UNPLACED)
+            .collect())
+    }
+
+    fn set(&mut self, id: i64, position: u32) {
+        match usize::try_from(id) {
+            Ok(i) if i < TABLE_IDS => {
+                if i >= self.table.len() {
+                    self.table.resize(i + 1, UNPLACED);
+                }
+                self.table[i] = position;
+            }
+            _ => {
+                self.beyond.insert(id, position);
+            }
+        }
     }
 
     fn matching(&self, expression: &str) -> anyhow::Result<Vec<i64>> {
@@ -80,30 +147,10 @@ impl Searcher {
             let ids = stmt.query_map([expression], |r| r.get(0))?;
             ids.collect()
         };
-        search().map_err(|e| self.store.fail("searching", e))
+        search().map_err(|e| self.fail(e))
     }
 
-    /// Takes in the rows added since the cache last looked, if the database changed.
-    fn catch_up(&mut self) -> anyhow::Result<()> {
-        let conn = &self.store.conn;
-        let fail = |e: rusqlite::Error| anyhow!("{}: searching: {e}", self.store.path.display());
-        let version: i64 = conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(fail)?;
-        if self.version == Some(version) {
-            return Ok(());
-        }
-        let mut stmt = conn
-            .prepare_cached("SELECT id, key FROM stories WHERE id > ?1 ORDER BY id")
-            .map_err(fail)?;
-        let mut rows = stmt.query(params![self.last_id]).map_err(fail)?;
-        while let Some(row) = rows.next().map_err(fail)? {
-            let id: i64 = row.get(0).map_err(fail)?;
-            let key: String = row.get(1).map_err(fail)?;
-            self.keys.insert(id, Arc::from(key));
-            self.last_id = id;
-        }
-        self.version = Some(version);
-        Ok(())
+    fn fail(&self, e: rusqlite::Error) -> anyhow::Error {
+        anyhow!("{}: searching: {e}", self.store.path.display())
     }
 }
