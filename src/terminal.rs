@@ -22,7 +22,7 @@ use crate::app::App;
 use crate::feed::FeedUpdate;
 use crate::keymap::InputMode;
 use crate::news::Story;
-use crate::store::{Store, StoreWriter, Write};
+use crate::store::{key_hash, Store, StoreWriter, Write};
 use crate::workers::{self, SearchRequest, Workers};
 
 /// How the event loop ended.
@@ -220,8 +220,12 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                 }
             }
             if let Some(searcher) = &searcher {
-                let keys = app.take_listed_keys();
-                if !keys.is_empty() {
+                let listed = app.take_listed_keys();
+                if !listed.is_empty() {
+                    let keys = listed
+                        .into_iter()
+                        .filter_map(|i| Some((u32::try_from(i).ok()?, key_hash(&app.keys[i]))))
+                        .collect();
                     let _ = searcher.send(SearchRequest::Place(keys));
                 }
                 if let Some((generation, words)) = app.take_search_request() {

@@ -258,8 +258,9 @@ pub enum SearchRequest {
     /// The list positions of the stories holding these words, for the filter's query number
     /// `generation`.
     Find(u64, Vec<String>),
-    /// Story keys at their list positions: stories newly listed, or whose key changed.
-    Place(Vec<(u32, String)>),
+    /// Story keys ([`crate::store::key_hash`]) at their list positions: stories newly listed, or
+    /// whose key changed.
+    Place(Vec<(u32, u64)>),
     /// Stories were stored: read their rows now rather than at the next search.
     CatchUp,
 }

@@ -103,23 +103,20 @@ impl App {
         self.refilter(false);
     }
 
-    /// The keys the index's searcher must be told of, with their list positions: stories listed
-    /// or whose key changed since the last call (none without an index).
-    pub fn take_listed_keys(&mut self) -> Vec<(u32, String)> {
+    /// The list positions whose keys (`keys[i]`) the index's searcher must be told of: stories
+    /// listed or whose key changed since the last call (none without an index).
+    pub fn take_listed_keys(&mut self) -> Vec<usize> {
         if !self.indexed_search {
             return Vec::new();
         }
         let told = self.keys_told;
-        let changed = std::mem::take(&mut self.keys_changed);
-        let mut keys: Vec<(u32, String)> = changed
-            .into_iter()
-            .filter(|&i| i < told)
-            .chain(told..self.keys.len())
-            .filter_map(|i| Some((u32::try_from(i).ok()?, self.keys[i].clone())))
-            .collect();
-        keys.dedup();
+        let mut changed = std::mem::take(&mut self.keys_changed);
+        changed.retain(|&i| i < told);
+        changed.sort_unstable();
+        changed.dedup();
+        changed.extend(told..self.keys.len());
         self.keys_told = self.keys.len();
-        keys
+        changed
     }
 
     /// The text search the event loop must hand to the index, if the query changed.

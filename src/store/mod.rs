@@ -98,7 +98,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::news::{Paragraph, Pending, Story};
 
-pub use search::Searcher;
+pub use search::{key_hash, Searcher};
 pub use writer::{StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.

@@ -5,12 +5,17 @@
 //! answer and one table lookup per hit: at 100,000 stories, joining the answer with the stories
 //! table for keys, then matching keys on the UI thread, cost three times the search itself.
 //!
+//! Keys are kept as 64-bit hashes (seeded afresh each run, so a feed cannot aim at a collision):
+//! 100,000 keys as strings, twice over, would add a fifth to the reader's memory.
+//!
 //! The table is right because a row's key never changes and, within a run, an id is never given
 //! to another row (see `save.rs`): rows are only added, with ids above every earlier one, or
 //! deleted (and then the index no longer gives their ids).
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use anyhow::anyhow;
 use rusqlite::params;
@@ -28,14 +33,14 @@ const TABLE_IDS: usize = 1 << 24;
 /// A connection for searching, with the row id → list position table.
 pub struct Searcher {
     store: Store,
-    /// The list position of each story key the reader told of.
-    positions: FastMap<Box<str>, u32>,
+    /// The list position of each story key the reader told of, by [`key_hash`].
+    positions: FastMap<u64, u32>,
     /// By row id: the list position of the row's story, or [`UNPLACED`].
     table: Vec<u32>,
     /// The same for row ids from [`TABLE_IDS`] up.
     beyond: FastMap<i64, u32>,
-    /// Rows whose key the reader has not told of (yet): key → row id.
-    unplaced: FastMap<Box<str>, i64>,
+    /// Rows whose key the reader has not told of (yet): [`key_hash`] → row id.
+    unplaced: FastMap<u64, i64>,
     /// The highest row id read.
     last_id: i64,
     /// `PRAGMA data_version` when the rows were last read.
@@ -56,13 +61,14 @@ impl Searcher {
         })
     }
 
-    /// Takes in the list positions of story keys: stories newly listed, or whose key changed.
-    pub fn place(&mut self, keys: Vec<(u32, String)>) {
+    /// Takes in the list positions of story keys (as [`key_hash`]es): stories newly listed, or
+    /// whose key changed.
+    pub fn place(&mut self, keys: Vec<(u32, u64)>) {
         for (position, key) in keys {
-            if let Some(id) = self.unplaced.remove(key.as_str()) {
+            if let Some(id) = self.unplaced.remove(&key) {
                 self.set(id, position);
             }
-            self.positions.insert(key.into_boxed_str(), position);
+            self.positions.insert(key, position);
         }
     }
 
@@ -90,10 +96,11 @@ impl Searcher {
         };
         for (id, key) in rows {
             self.last_id = id;
-            match self.positions.get(key.as_str()) {
+            let key = key_hash(&key);
+            match self.positions.get(&key) {
                 Some(&position) => self.set(id, position),
                 None => {
-                    self.unplaced.insert(key.into_boxed_str(), id);
+                    self.unplaced.insert(key, id);
                 }
             }
         }
@@ -153,4 +160,16 @@ impl Searcher {
     fn fail(&self, e: rusqlite::Error) -> anyhow::Error {
         anyhow!("{}: searching: {e}", self.store.path.display())
     }
+}
+
+/// A story key's hash, as the reader tells the searcher of it: 64 bits, seeded at random once
+/// per run.
+pub fn key_hash(key: &str) -> u64 {
+    static SEEDED: OnceLock<foldhash::quality::FixedState> = OnceLock::new();
+    SEEDED
+        .get_or_init(|| {
+            let seed = std::collections::hash_map::RandomState::new().hash_one(0u64);
+            foldhash::quality::FixedState::with_seed(seed)
+        })
+        .hash_one(key)
 }
