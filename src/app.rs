@@ -553,6 +553,16 @@ impl App {
             .filter(|&story| self.stories[story].text_pending())
     }
 
+    /// The story after the selected one in the list (the one Down opens), if its text is still in
+    /// the store or unconverted.
+    pub fn next_wanted_body(&self) -> Option<usize> {
+        self.panes()?;
+        self.visible
+            .get(self.selected + 1)
+            .copied()
+            .filter(|&story| self.stories[story].text_pending())
+    }
+
     /// Puts a story's loaded text in place, keeping the reading place if it is open.
     fn set_body(&mut self, story: usize, (paragraphs, references): (Vec<Paragraph>, Vec<String>)) {
         let Some(s) = self.stories.get_mut(story) else {

@@ -178,6 +178,11 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
     loop {
         if redraw {
             terminal.draw(|frame| crate::ui::render(frame, &app))?;
+            // With the frame out, the story a Down would open next gets its text now, so the
+            // next move does not wait for the store (a third of a millisecond).
+            if let Some(action) = workers::prefetch_story_text(&app, texts.as_ref()) {
+                app.update(action);
+            }
         }
         // Debug builds only: lets the end-to-end tests check that a panic restores the terminal.
         #[cfg(debug_assertions)]

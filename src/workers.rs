@@ -214,26 +214,37 @@ pub fn now() -> i64 {
 /// whose batch is not stored yet is left pending: [`Message::Stored`] brings the loop back here.
 pub fn open_story_text(app: &App, store: Option<&Store>) -> Option<Action> {
     let index = app.wanted_body()?;
-    let story = &app.stories[index];
-    let body = match &story.pending {
-        Pending::Nothing => return None,
+    let body = story_text(app, index, store)?.unwrap_or_else(|e| {
+        // Said in the story's place, once, rather than on every key.
+        let said = format!("This story could not be read from the store: {e:#}");
+        (vec![Paragraph::plain(said)], Vec::new())
+    });
+    Some(Action::BodyLoaded(index, Box::new(body)))
+}
+
+/// Loads the text of the story a Down would open next, if pending ([`App::next_wanted_body`]).
+/// One that cannot be read is left for when it is opened, which says why.
+pub fn prefetch_story_text(app: &App, store: Option<&Store>) -> Option<Action> {
+    let index = app.next_wanted_body()?;
+    let body = story_text(app, index, store)?.ok()?;
+    Some(Action::BodyLoaded(index, Box::new(body)))
+}
+
+/// Story `index`'s text, loaded from the store or converted from HTML; None when it has none to
+/// give yet.
+fn story_text(
+    app: &App,
+    index: usize,
+    store: Option<&Store>,
+) -> Option<anyhow::Result<(Vec<Paragraph>, Vec<String>)>> {
+    match &app.stories[index].pending {
+        Pending::Nothing => None,
         Pending::Html { html, base } => {
             let converted = html_to_text(html, base.as_deref());
-            (converted.paragraphs, converted.references)
+            Some(Ok((converted.paragraphs, converted.references)))
         }
-        Pending::Stored => match store?.load_body(&app.keys[index]) {
-            Ok(Some(body)) => body,
-            Ok(None) => return None,
-            // Said in the story's place, once, rather than on every key.
-            Err(e) => (
-                vec![Paragraph::plain(format!(
-                    "This story could not be read from the store: {e:#}"
-                ))],
-                Vec::new(),
-            ),
-        },
-    };
-    Some(Action::BodyLoaded(index, Box::new(body)))
+        Pending::Stored => store?.load_body(&app.keys[index]).transpose(),
+    }
 }
 
 /// Loads every stored story of `sources` on a thread of its own and sends them to the loop, which
