@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures gazette's user-visible figures in a real terminal (tmux): start to the first screen of
 # headlines (cold, warm, bundled edition), peak memory, time until every story is in the store, and
-# keystroke-to-redrawn-screen latency (filter, full-text search, moving the selection).
+# keystroke-to-redrawn-screen latency (filter, full-text search, moving the selection). The bundled
+# start and Down are also measured in a pseudo-terminal of gazette's own, without tmux (python's pty
+# module): from exec or the key to the last byte of the frame written.
 #
 #   bench/tui.sh [--quick] [--newsboat] [--no-build] [--reps N] [--json FILE] [--keep] [FEED]
 #
