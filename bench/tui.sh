@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
         --reps=*) reps="${1#--reps=}" ;;
         --json) json="$2"; shift ;;
         --json=*) json="${1#--json=}" ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/tui.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) feed="$1" ;;
     esac
