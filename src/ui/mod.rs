@@ -108,6 +108,14 @@ pub fn render_too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).alignment(Alignment::Center), row);
 }
 
+/// Draws lines already cut to `area`'s width, one per row from the top, into the frame's buffer.
+fn set_lines(frame: &mut Frame, area: Rect, lines: &[ratatui::text::Line]) {
+    let buffer = frame.buffer_mut();
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        buffer.set_line(area.x, y, line, area.width);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

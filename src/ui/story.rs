@@ -110,6 +110,7 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
             Line::from(spans)
         })
         .collect();
-    // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679).
-    frame.render_widget(Paragraph::new(lines), text);
+    // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679),
+    // and no `Paragraph` at all (it would cut them into graphemes again).
+    super::set_lines(frame, text, &lines);
 }
