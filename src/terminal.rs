@@ -177,7 +177,13 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| crate::ui::render(frame, &app))?;
+            if let Err(e) = terminal.draw(|frame| crate::ui::render(frame, &app)) {
+                send_marks(&mut app, store.as_ref());
+                return Err(e.into());
+            }
+            // Marks go to the store once the frame is out: written while it is drawn, they took
+            // a core from it (a Down that marks a story read was half a millisecond slower).
+            send_marks(&mut app, store.as_ref());
             // With the frame out, the story a Down would open next gets its text now, so the
             // next move does not wait for the store (a third of a millisecond).
             if let Some(action) = workers::prefetch_story_text(&app, texts.as_ref()) {
@@ -194,12 +200,18 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
             // Each event is translated against the state the ones before it left (a `/` in the
             // same burst as the letters after it starts the filter they type into).
             let action = match message {
-                Message::Signal(n) => return Ok(finish(store, Exit::Signal(n))),
+                Message::Signal(n) => {
+                    send_marks(&mut app, store.as_ref());
+                    return Ok(finish(store, Exit::Signal(n)));
+                }
                 Message::StoreError(e) => Some(Action::Notify(format!("Store: {e}"))),
                 Message::TextResults(generation, keys) => {
                     Some(Action::TextResults(generation, keys))
                 }
-                Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
+                Message::InputError(e) => {
+                    send_marks(&mut app, store.as_ref());
+                    anyhow::bail!("cannot read the terminal: {e}")
+                }
                 Message::Input(event) => action_for_event(&app, &event),
                 Message::Feed(update, false) => Some(Action::FeedUpdated(update)),
                 Message::Feed(update, true) => Some(Action::FeedBatch(update)),
@@ -218,12 +230,6 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                 continue;
             };
             let effect = app.update(action);
-            if let Some(store) = &store {
-                let marks = app.take_mark_changes();
-                if !marks.is_empty() {
-                    store.send(Write::Marks(marks));
-                }
-            }
             if let Some(searcher) = &searcher {
                 let listed = app.take_listed_keys();
                 if !listed.is_empty() {
@@ -238,9 +244,13 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
                 }
             }
             if effect == Some(Effect::Quit) {
+                send_marks(&mut app, store.as_ref());
                 return Ok(finish(store, Exit::Quit));
             }
-            carry_out(effect, &mut app, &mut terminal, &workers)?;
+            if let Err(e) = carry_out(effect, &mut app, &mut terminal, &workers) {
+                send_marks(&mut app, store.as_ref());
+                return Err(e);
+            }
             load_story_text(&mut app, texts.as_ref());
             redraw = true;
         }
@@ -271,6 +281,16 @@ fn fresh_screen(terminal: &mut Screen) -> Result<()> {
 }
 
 /// Waits for the store to commit what it was sent, then ends with `exit`.
+/// Hands the marks the user changed to the store's writer.
+fn send_marks(app: &mut App, store: Option<&StoreWriter>) {
+    if let Some(store) = store {
+        let marks = app.take_mark_changes();
+        if !marks.is_empty() {
+            store.send(Write::Marks(marks));
+        }
+    }
+}
+
 fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
     if let Some(store) = store {
         store.close();
