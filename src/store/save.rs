@@ -152,13 +152,15 @@ pub(super) fn save_stories(
             (Pending::Stored, Some(_)) => None,
             _ => Some(body::encode(story)),
         };
-        match found {
-            // Stored afresh under its new key, with the old row's marks and first fetch time.
-            Some(row) if row.key != *key => {
-                let has_text = match (&body, &row.body) {
-                    (Some(b), _) | (None, Some(b)) => has_text(b),
-                    (None, None) => true,
-                };
+        // Whether the row will have text: a damaged body kept as it is counts as text (opening
+        // the story reports it).
+        let keeps_text = |row: &Row| match (&body, &row.body) {
+            (Some(b), _) | (None, Some(b)) => has_text(b),
+            (None, None) => true,
+        };
+        // Inserts the story as a new row, with its text flag, first fetch time and marks.
+        let mut insert_row =
+            |has_text: bool, fetched_at: i64, read: bool, starred: bool| -> rusqlite::Result<i64> {
                 insert.execute(params![
                     source,
                     key,
@@ -168,13 +170,19 @@ pub(super) fn save_stories(
                     story.published,
                     story.author,
                     has_text,
-                    row.fetched_at,
-                    row.read,
-                    row.starred,
+                    fetched_at,
+                    read,
+                    starred,
                     *next_id
                 ])?;
                 let id = tx.last_insert_rowid();
                 *next_id = id + 1;
+                Ok(id)
+            };
+        match found {
+            // Stored afresh under its new key, with the old row's marks and first fetch time.
+            Some(row) if row.key != *key => {
+                let id = insert_row(keeps_text(&row), row.fetched_at, row.read, row.starred)?;
                 match &body {
                     Some(body) => insert_body.execute(params![id, body::to_sql(body)])?,
                     None => copy_body.execute(params![id, row.id])?,
@@ -190,11 +198,7 @@ pub(super) fn save_stories(
                 // damaged stored body differs from any new one, so the save replaces it.
                 let same_text = row.title == story.title
                     && body.as_ref().is_none_or(|b| row.body.as_ref() == Some(b));
-                // A damaged body kept as it is counts as text: opening the story reports it.
-                let has_text = match (&body, &row.body) {
-                    (Some(b), _) | (None, Some(b)) => has_text(b),
-                    (None, None) => true,
-                };
+                let has_text = keeps_text(&row);
                 let unchanged = same_text
                     && row.key == *key
                     && row.guid == story.id
@@ -224,22 +228,7 @@ pub(super) fn save_stories(
             }
             None => {
                 let body = body.unwrap_or_else(|| body::encode(story));
-                insert.execute(params![
-                    source,
-                    key,
-                    story.id,
-                    story.link,
-                    story.title,
-                    story.published,
-                    story.author,
-                    has_text(&body),
-                    now,
-                    false,
-                    false,
-                    *next_id
-                ])?;
-                let id = tx.last_insert_rowid();
-                *next_id = id + 1;
+                let id = insert_row(has_text(&body), now, false, false)?;
                 insert_body.execute(params![id, body::to_sql(&body)])?;
                 claimed.insert(id);
                 inserted += 1;
