@@ -616,3 +616,37 @@ fn stories_restored_while_a_file_is_read_in_parts_are_not_listed_twice() {
         Some("Refreshed 1 feed: 2 new stories")
     );
 }
+
+#[test]
+fn with_an_index_a_story_whose_key_changed_is_told_to_the_searcher_again() {
+    let mut app = feed_app();
+    app.indexed_search = true;
+    app.update(Action::RefreshAll);
+    app.update(parsed(
+        vec![
+            story("Tide tables", "1", 300),
+            story("Ferry times", "2", 200),
+        ],
+        "v1",
+    ));
+    let listed = app.take_listed_keys();
+    assert_eq!(listed.len(), 2, "both listed stories are told");
+    assert!(app.take_listed_keys().is_empty(), "and only once");
+
+    // The feed gives the ferry story a new guid on the same link: merged in place, new key.
+    let mut renamed = story("Ferry times", "2b", 200);
+    renamed.link = Some("https://example.com/2".into());
+    app.update(Action::RefreshAll);
+    app.update(parsed(vec![story("Tide tables", "1", 300), renamed], "v2"));
+    let ferry = app
+        .stories
+        .iter()
+        .position(|s| s.title == "Ferry times")
+        .unwrap();
+    assert_eq!(app.stories.len(), 2, "merged, not added");
+    assert_eq!(
+        app.take_listed_keys(),
+        [ferry],
+        "told again under its new key"
+    );
+}
