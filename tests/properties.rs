@@ -4,6 +4,9 @@
 //! was given, a reference filter written here from the documented semantics, the list of
 //! characters that must never reach the terminal.
 
+mod common;
+
+use common::forbidden;
 use proptest::prelude::*;
 use proptest::sample::select;
 use ratatui::style::Style;
@@ -490,17 +493,6 @@ fn deleting_a_word_after_a_wide_space_does_not_panic() {
 
 // ---------------------------------------------------------------------------------------------
 // Sanitising
-
-/// True for what must never reach the terminal: C0 controls (ESC included), DEL, C1 controls,
-/// bidi marks, embeddings, overrides and isolates, line and paragraph separators.
-fn forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200e}' | '\u{200f}' | '\u{061c}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{2028}' | '\u{2029}')
-}
 
 /// Text with nothing for the sanitiser to do: no controls, bidi or separators, no tabs.
 fn inert() -> impl Strategy<Value = String> {

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 use super::{body, non_empty, story_key, Retention};
 use crate::news::{Pending, Story};
@@ -95,11 +95,12 @@ pub(super) fn save_stories(
             "SELECT EXISTS (SELECT 1 FROM stories WHERE source = ?1 AND fetched_at < ?2)",
         )?
         .query_row(params![source, now], |r| r.get(0))?;
+    // Both statements take the story's own fields (`fields` below) as ?1 to ?6.
     let mut insert = tx.prepare_cached(
-        "INSERT INTO stories (id, source, key, guid, link, title, published, author, has_text,
-         fetched_at, read, starred, indexed)
-         VALUES (max(?12, (SELECT coalesce(max(id), 0) + 1 FROM stories)),
-                 ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
+        "INSERT INTO stories (key, guid, link, title, published, author, has_text, source,
+         fetched_at, read, starred, id, indexed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                 max(?12, (SELECT coalesce(max(id), 0) + 1 FROM stories)), 0)",
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
     // A story stored afresh under a new key keeps its stored body, whatever its form.
@@ -110,8 +111,8 @@ pub(super) fn save_stories(
     let mut update_body = tx.prepare_cached("UPDATE bodies SET body = ?2 WHERE id = ?1")?;
     // New text leaves the index until the indexer (run when the writer is idle) gets to it.
     let mut update = tx.prepare_cached(
-        "UPDATE stories SET key = ?2, guid = ?3, link = ?4, title = ?5, published = ?6,
-         author = ?7, has_text = ?8, indexed = indexed AND ?9 WHERE id = ?1",
+        "UPDATE stories SET key = ?1, guid = ?2, link = ?3, title = ?4, published = ?5,
+         author = ?6, has_text = ?7, indexed = indexed AND ?8 WHERE id = ?9",
     )?;
     let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
 
@@ -158,23 +159,21 @@ pub(super) fn save_stories(
             (Some(b), _) | (None, Some(b)) => has_text(b),
             (None, None) => true,
         };
+        // The story's own fields: ?1 to ?6 of both the insert and the update.
+        let fields = params![
+            key,
+            story.id,
+            story.link,
+            story.title,
+            story.published,
+            story.author
+        ];
         // Inserts the story as a new row, with its text flag, first fetch time and marks.
         let mut insert_row =
             |has_text: bool, fetched_at: i64, read: bool, starred: bool| -> rusqlite::Result<i64> {
-                insert.execute(params![
-                    source,
-                    key,
-                    story.id,
-                    story.link,
-                    story.title,
-                    story.published,
-                    story.author,
-                    has_text,
-                    fetched_at,
-                    read,
-                    starred,
-                    *next_id
-                ])?;
+                insert.execute(params_from_iter(fields.iter().chain(params![
+                    has_text, source, fetched_at, read, starred, *next_id
+                ])))?;
                 let id = tx.last_insert_rowid();
                 *next_id = id + 1;
                 Ok(id)
@@ -208,17 +207,9 @@ pub(super) fn save_stories(
                 if unchanged {
                     continue;
                 }
-                update.execute(params![
-                    row.id,
-                    key,
-                    story.id,
-                    story.link,
-                    story.title,
-                    story.published,
-                    story.author,
-                    has_text,
-                    same_text
-                ])?;
+                update.execute(params_from_iter(
+                    fields.iter().chain(params![has_text, same_text, row.id]),
+                ))?;
                 if !same_text {
                     if let Some(body) = &body {
                         update_body.execute(params![row.id, body::to_sql(body)])?;

@@ -427,14 +427,18 @@ pub const ATTACKS: &[(&str, &str)] = &[
 /// combining accent, a zero-width non-joiner.
 pub const KEEP: &str = "fam👩\u{200d}👩\u{200d}👧ily cafe\u{301} zero\u{200c}width";
 
-/// True for what may never reach the model or the screen: controls (C0, DEL, C1) and bidi
-/// embeddings, overrides, isolates and marks. Written here, not taken from `gazette::sanitize`,
-/// so the tests do not trust the code they check.
+/// True for what may never reach the model or the screen: controls (C0 with ESC, DEL, C1), bidi
+/// embeddings, overrides, isolates and marks, and the line and paragraph separators (which the
+/// sanitiser turns into spaces). Written here, not taken from `gazette::sanitize`, so the tests
+/// do not trust the code they check.
 pub fn forbidden(c: char) -> bool {
     c.is_control()
         || ('\u{202a}'..='\u{202e}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 /// Every attack payload concatenated, for fields that hold one string per feed.
