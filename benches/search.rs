@@ -19,7 +19,8 @@ mod corpus;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use gazette::ingest::FeedStream;
 use gazette::store::{key_hash, Retention, Searcher, Store};
 
@@ -61,17 +62,24 @@ fn build_store(dir: &std::path::Path, n: usize) -> (Store, String) {
     (store, url)
 }
 
+/// A group of searches: a second of warm-up, five of measuring, 30 samples (a search at 100k
+/// takes up to 50 ms).
+fn search_group(c: &mut Criterion, name: String) -> BenchmarkGroup<'_, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(30);
+    group
+}
+
 fn search_benches(c: &mut Criterion) {
     let n = corpus::stories();
     let label = corpus::label(n);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (store, source) = build_store(dir.path(), n);
 
-    let mut group = c.benchmark_group(format!("search ({label} stored stories)"));
-    group
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
-        .sample_size(30);
+    let mut group = search_group(c, format!("search ({label} stored stories)"));
     for (what, query) in QUERIES {
         let hits = store.search(query, usize::MAX).expect("searching").len();
         eprintln!("{query:?}: {hits} matches");
@@ -98,11 +106,7 @@ fn search_benches(c: &mut Criterion) {
         .collect();
     searcher.place(listed);
     searcher.catch_up().expect("reading the rows");
-    let mut group = c.benchmark_group(format!("search thread ({label} stored stories)"));
-    group
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
-        .sample_size(30);
+    let mut group = search_group(c, format!("search thread ({label} stored stories)"));
     for (what, query) in QUERIES {
         let hits = searcher.search(query).expect("searching").len();
         assert_eq!(
