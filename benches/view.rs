@@ -22,6 +22,9 @@ use gazette::app::App;
 use gazette::config::Config;
 use gazette::reader::layout_story;
 use gazette::source::Library;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use corpus::{draw, HEIGHT, WIDTH};
 
@@ -49,6 +52,32 @@ fn frame_benches(c: &mut Criterion) {
                 }
                 app.update(Action::Down);
                 draw(&mut terminal, &app);
+            })
+        },
+    );
+
+    // The same key press with the frame encoded as the terminal gets it: ratatui's crossterm
+    // backend formatting every escape sequence, into a sink (the reader writes them into a
+    // BufWriter, then to the terminal in one write).
+    // A fixed viewport: the backend is never asked the size of a terminal it does not have.
+    let viewport = Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT));
+    let mut encoded = Terminal::with_options(
+        CrosstermBackend::new(std::io::sink()),
+        TerminalOptions { viewport },
+    )
+    .expect("a crossterm backend over a sink");
+    c.bench_function(
+        &format!("select: Down + frame as escape sequences {WIDTH}x{HEIGHT}, {label} headlines"),
+        |b| {
+            app.update(Action::Top);
+            b.iter(|| {
+                if app.selected + 1 >= app.visible.len() {
+                    app.update(Action::Top);
+                }
+                app.update(Action::Down);
+                encoded
+                    .draw(|frame| gazette::ui::render(frame, &app))
+                    .expect("drawing into a sink");
             })
         },
     );

@@ -76,8 +76,11 @@ pub struct App {
     search_keys: Vec<String>,
     /// Display order: indices into `stories`, newest first or grouped by source.
     order: Vec<usize>,
-    /// Per story: read (opened) or not.
-    pub read: Vec<bool>,
+    /// Per story: read (opened) or not. Changed only through `set_read_flag` and `push_read`,
+    /// which keep `unread_count` (the status bar's figure, drawn every frame) true.
+    read: Vec<bool>,
+    /// How many of `read` are false.
+    unread_count: usize,
     /// Per story: starred or not.
     pub starred: Vec<bool>,
     /// Per story: its stable key in the store ([`crate::store::story_key`]).
@@ -178,6 +181,7 @@ impl App {
             search_keys,
             order: Vec::new(),
             read: vec![false; count],
+            unread_count: count,
             starred: vec![false; count],
             keys: Vec::new(),
             pending_marks: Vec::new(),
@@ -238,7 +242,30 @@ impl App {
 
     /// How many stories are unread.
     pub fn unread(&self) -> usize {
-        self.read.iter().filter(|r| !**r).count()
+        self.unread_count
+    }
+
+    /// Per story: read (opened) or not.
+    pub fn read(&self) -> &[bool] {
+        &self.read
+    }
+
+    /// Sets story `i`'s read flag, keeping the unread count.
+    fn set_read_flag(&mut self, i: usize, read: bool) {
+        if self.read[i] != read {
+            self.read[i] = read;
+            if read {
+                self.unread_count -= 1;
+            } else {
+                self.unread_count += 1;
+            }
+        }
+    }
+
+    /// Adds the read flag of a story just added.
+    fn push_read(&mut self, read: bool) {
+        self.read.push(read);
+        self.unread_count += usize::from(!read);
     }
 
     /// What went wrong: feeds whose last fetch failed (name, reason), then the notes from reading

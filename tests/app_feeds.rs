@@ -147,11 +147,11 @@ fn a_changed_entry_is_updated_in_place_and_keeps_its_read_state() {
         "v1",
     ));
     assert!(
-        !app.read[0],
+        !app.read()[0],
         "selected automatically, not opened by the user"
     );
     app.update(Action::ToggleRead);
-    assert!(app.read[0]);
+    assert!(app.read()[0]);
     app.update(Action::RefreshAll);
     app.update(parsed(
         vec![story("Final title", "1", 100), story("Other", "2", 50)],
@@ -159,7 +159,7 @@ fn a_changed_entry_is_updated_in_place_and_keeps_its_read_state() {
     ));
     assert_eq!(app.stories.len(), 2, "no duplicate");
     assert_eq!(app.stories[0].title, "Final title");
-    assert!(app.read[0]);
+    assert!(app.read()[0]);
     assert_eq!(
         app.story_lines[0].text, "Final title",
         "the open story shows the new version"
@@ -573,11 +573,12 @@ fn restored_stories_join_with_their_marks_without_doubles_or_moving_the_reader()
     assert_eq!(app.stories.len(), 5);
     let marks = |title: &str| {
         let i = app.stories.iter().position(|s| s.title == title).unwrap();
-        (app.read[i], app.starred[i])
+        (app.read()[i], app.starred[i])
     };
     assert_eq!(marks("Old"), (true, false));
     assert_eq!(marks("Older"), (false, true));
     assert_eq!(marks("Undated"), (true, true));
+    assert_eq!(app.unread(), 2, "the count follows: Newest and Older");
     assert_eq!(app.selected_story(), selected, "the selection stays");
     assert_eq!(app.story_scroll, scroll, "so does the reading place");
     assert_eq!(
@@ -609,8 +610,9 @@ fn stories_restored_while_a_file_is_read_in_parts_are_not_listed_twice() {
         ["Fresh", "Kept one", "Kept two", "New"],
         "a stored story the file still lists is the same story"
     );
-    let marks: Vec<(bool, bool)> = (1..3).map(|i| (app.read[i], app.starred[i])).collect();
+    let marks: Vec<(bool, bool)> = (1..3).map(|i| (app.read()[i], app.starred[i])).collect();
     assert_eq!(marks, [(true, false), (false, true)], "marks kept");
+    assert_eq!(app.unread(), 3, "all but Kept one");
     assert_eq!(
         app.message.as_deref(),
         Some("Refreshed 1 feed: 2 new stories")

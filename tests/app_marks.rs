@@ -28,9 +28,9 @@ fn selecting_reads_and_the_changes_are_handed_over_once() {
         "the first story is shown, but the user has not opened it"
     );
     app.update(Action::Down);
-    assert!(app.read[1] && !app.read[0]);
+    assert!(app.read()[1] && !app.read()[0]);
     app.update(Action::Up);
-    assert!(app.read[0]);
+    assert!(app.read()[0]);
     let changes = app.take_mark_changes();
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert!(changes.iter().all(|(key, read, starred)| key
@@ -50,16 +50,16 @@ fn reading_on_open_can_be_turned_off() {
     app.update(Action::Down);
     assert_eq!(app.unread(), 18);
     app.update(Action::ToggleRead);
-    assert!(app.read[1]);
+    assert!(app.read()[1]);
 }
 
 #[test]
 fn m_toggles_read_s_toggles_star_a_marks_the_list_n_finds_unread() {
     let mut app = seed();
     app.update(Action::ToggleRead);
-    assert!(app.read[0]);
+    assert!(app.read()[0]);
     app.update(Action::ToggleRead);
-    assert!(!app.read[0], "m makes a read story unread again");
+    assert!(!app.read()[0], "m makes a read story unread again");
     app.update(Action::ToggleStar);
     assert!(app.starred[0]);
     app.update(Action::ToggleStar);
@@ -73,7 +73,7 @@ fn m_toggles_read_s_toggles_star_a_marks_the_list_n_finds_unread() {
     type_filter(&mut app, "ukraine");
     app.update(Action::FilterAccept);
     app.update(Action::MarkAllRead);
-    assert!(app.visible.iter().all(|&i| app.read[i]));
+    assert!(app.visible.iter().all(|&i| app.read()[i]));
     assert_eq!(
         app.message.as_deref(),
         Some("Marked 3 stories read"),
@@ -83,7 +83,7 @@ fn m_toggles_read_s_toggles_star_a_marks_the_list_n_finds_unread() {
     assert!(app.unread() > 0, "only the listed stories");
     // With everything read, n says so instead of moving.
     for i in 0..app.stories.len() {
-        if !app.read[i] {
+        if !app.read()[i] {
             app.select(app.visible.iter().position(|&v| v == i).unwrap());
         }
     }

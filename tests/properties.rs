@@ -367,6 +367,19 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// The actions that change or follow read marks: toggling, marking the list, opening by moving.
+fn mark_move() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        Just(Action::ToggleRead),
+        Just(Action::MarkAllRead),
+        Just(Action::NextUnread),
+        Just(Action::Down),
+        Just(Action::Up),
+        Just(Action::ToggleFullView),
+        Just(Action::Close),
+    ]
+}
+
 /// An app over `headlines`, with their read and starred marks, sized, not yet filtering.
 fn app_of(headlines: &[Headline]) -> App {
     let mut library = Library::default();
@@ -387,10 +400,14 @@ fn app_of(headlines: &[Headline]) -> App {
         .collect();
     let mut app = App::new(library, Config::defaults());
     app.update(Action::Resize(100, 30));
-    for (i, h) in headlines.iter().enumerate() {
-        app.read[i] = h.read;
-        app.starred[i] = h.starred;
-    }
+    // Marks as the store gives them back, by key (two equal headlines share a key, and so their
+    // marks: the reference reads the app's marks).
+    let marks = headlines
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (app.keys[i].clone(), (h.read, h.starred)))
+        .collect();
+    app.restore_marks(&marks);
     app
 }
 
@@ -400,7 +417,7 @@ fn expected(app: &App, headlines: &[Headline], query: &str) -> Vec<usize> {
         .filter(|&i| {
             let tags = tags_of(headlines[i].source);
             let facts = Facts {
-                read: app.read[i],
+                read: app.read()[i],
                 starred: app.starred[i],
                 source: SOURCES[headlines[i].source],
                 tags: &tags,
@@ -435,6 +452,19 @@ proptest! {
         while typed.pop().is_some() {
             app.update(Action::FilterBackspace);
             prop_assert_eq!(listed(&app), expected(&app, &headlines, &typed), "after erasing to {:?}", typed);
+        }
+    }
+
+    /// The unread count the status bar shows is kept as marks change (never counted per frame):
+    /// whatever marks and moves come, it is the number of stories not read.
+    #[test]
+    fn the_unread_count_follows_every_mark(headlines in prop::collection::vec(headline(), 1..12), moves in prop::collection::vec(mark_move(), 0..30)) {
+        let mut app = app_of(&headlines);
+        let count = |app: &App| app.read().iter().filter(|read| !**read).count();
+        prop_assert_eq!(app.unread(), count(&app), "restored marks");
+        for action in moves {
+            app.update(action.clone());
+            prop_assert_eq!(app.unread(), count(&app), "after {:?}", action);
         }
     }
 

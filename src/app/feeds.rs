@@ -183,7 +183,7 @@ impl App {
                     self.search_keys.push(search_key(&story.title));
                     self.keys.push(self.key_of(&story));
                     self.stories.push(story);
-                    self.read.push(false);
+                    self.push_read(false);
                     self.starred.push(false);
                     added += 1;
                 }
@@ -221,7 +221,7 @@ impl App {
             for stored in list {
                 if let Some(&i) = listed.get(&stored.key) {
                     if !self.marked.contains(&i) {
-                        self.read[i] = stored.read;
+                        self.set_read_flag(i, stored.read);
                         self.starred[i] = stored.starred;
                     }
                     continue;
@@ -235,7 +235,7 @@ impl App {
                 }
                 self.search_keys.push(search_key(&stored.story.title));
                 self.keys.push(stored.key);
-                self.read.push(stored.read);
+                self.push_read(stored.read);
                 self.starred.push(stored.starred);
                 self.stories.push(Story {
                     edition: source,

@@ -7,7 +7,7 @@ impl App {
     /// Marks story `i` read or unread.
     pub(super) fn set_read(&mut self, i: usize, read: bool) {
         if self.read[i] != read {
-            self.read[i] = read;
+            self.set_read_flag(i, read);
             self.pending_marks.push(i);
             self.marked.insert(i);
         }
@@ -67,7 +67,7 @@ impl App {
     pub fn restore_marks(&mut self, marks: &std::collections::HashMap<String, (bool, bool)>) {
         for i in 0..self.stories.len() {
             if let Some(&(read, starred)) = marks.get(&self.keys[i]) {
-                self.read[i] = read;
+                self.set_read_flag(i, read);
                 self.starred[i] = starred;
             }
         }

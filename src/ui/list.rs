@@ -107,7 +107,7 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
                 (Style::new(), theme.dim, theme.full_text, theme.matched)
             };
             let mut spans = Vec::new();
-            let unread = if app.read[index] { " " } else { UNREAD_MARK };
+            let unread = if app.read()[index] { " " } else { UNREAD_MARK };
             spans.push(Span::styled(
                 unread,
                 if selected { plain } else { theme.focused },
