@@ -11,6 +11,8 @@ use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
@@ -109,11 +111,67 @@ pub fn render_too_small(frame: &mut Frame, area: Rect) {
 }
 
 /// Draws lines already cut to `area`'s width, one per row from the top, into the frame's buffer.
-fn set_lines(frame: &mut Frame, area: Rect, lines: &[ratatui::text::Line]) {
+fn set_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
     let buffer = frame.buffer_mut();
     for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-        buffer.set_line(area.x, y, line, area.width);
+        put_line(buffer, area.x, y, line, area.width);
     }
+}
+
+/// What `Buffer::set_line` does for a line that fits in `max_width` columns, at a fraction of
+/// the cost: a printable ASCII character between two ASCII bytes is a grapheme of its own, one
+/// column wide, and goes straight into its cell; only the runs around other characters are cut
+/// into graphemes (by `set_stringn`). Grapheme segmentation was a third of a frame: story text
+/// is mostly ASCII, with a curly quote or a dash here and there. A line wider than `max_width`
+/// is clipped at it (where `set_line` may stop a span early before a wide character).
+pub fn put_line(buffer: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) -> u16 {
+    let right = buffer.area.right().min(x.saturating_add(max_width));
+    let mut x = x;
+    for span in line {
+        if x >= right {
+            break;
+        }
+        x = put_str(
+            buffer,
+            x,
+            y,
+            &span.content,
+            right,
+            line.style.patch(span.style),
+        );
+    }
+    x
+}
+
+/// Draws `text` from column `x` up to `right` (see [`put_line`]); returns the column after it.
+fn put_str(buffer: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, style: Style) -> u16 {
+    let bytes = text.as_bytes();
+    // A byte that is a grapheme on its own: printable ASCII, with no non-ASCII neighbour that
+    // could join it (a combining mark after, a prepended mark before).
+    let alone = |k: usize| {
+        matches!(bytes[k], b' '..=b'~')
+            && (k == 0 || bytes[k - 1].is_ascii())
+            && bytes.get(k + 1).is_none_or(u8::is_ascii)
+    };
+    let mut i = 0;
+    while i < bytes.len() && x < right {
+        if alone(i) {
+            let cell = &mut buffer[(x, y)];
+            cell.set_char(char::from(bytes[i])).set_style(style);
+            x += 1;
+            i += 1;
+            continue;
+        }
+        // Up to the next byte that stands alone: an ASCII byte, so a char boundary.
+        let end = (i + 1..bytes.len())
+            .find(|&k| alone(k))
+            .unwrap_or(bytes.len());
+        x = buffer
+            .set_stringn(x, y, &text[i..end], usize::from(right - x), style)
+            .0;
+        i = end;
+    }
+    x
 }
 
 #[cfg(test)]

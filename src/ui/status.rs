@@ -2,7 +2,6 @@
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::action::Action;
@@ -94,7 +93,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" ".repeat(gap)),
         Span::styled(right, right_style),
     ]);
-    frame.render_widget(Paragraph::new(line), area);
+    super::set_lines(frame, area, &[line]);
     if app.filtering {
         let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, area.y));
