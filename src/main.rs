@@ -148,8 +148,10 @@ fn main() -> ExitCode {
     app.restore_marks(&marks);
     // The store's full-text index answers text searches (on its own thread, see `terminal`).
     app.indexed_search = store.is_some();
-    drop(store);
-    match terminal::run(app, data_dir.as_deref(), partial) {
+    // The reader keeps this connection: closing it (the last one) would checkpoint the WAL, and
+    // opening another cost as much again, both before the first screen.
+    let store = store.zip(data_dir.as_deref());
+    match terminal::run(app, store, partial) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
         Err(e) => fail(&format!("{e:#}"), 1),

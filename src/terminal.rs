@@ -103,10 +103,15 @@ fn enter() -> Result<Screen> {
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
 /// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
 ///
-/// With `restore_rest`, the app holds only the newest stored stories of each source (enough for
-/// the first screen): the rest is loaded from the store on another thread and arrives as a
-/// message.
-pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool) -> Result<Exit> {
+/// `store` is the store opened in `data_dir` (if any); this thread goes on reading story texts
+/// from it. With `restore_rest`, the app holds only the newest stored stories of each source
+/// (enough for the first screen): the rest is loaded from the store on another thread and arrives
+/// as a message.
+pub fn run(
+    mut app: App,
+    store: Option<(Store, &std::path::Path)>,
+    restore_rest: bool,
+) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -124,7 +129,14 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
     let (tx, rx) = mpsc::channel();
     spawn_input_reader(tx.clone());
     spawn_signal_listener(tx.clone())?;
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    // The first screen goes out now: opening the store's other connections (the writer's, the
+    // search thread's) takes some milliseconds, and keys typed meanwhile wait in the channel.
+    terminal.draw(|frame| crate::ui::render(frame, &app))?;
+
     spawn_auto_refresh(tx.clone(), app.config.fetch.auto_refresh_minutes);
+    let (texts, data_dir) = store.unzip();
     let store = match data_dir {
         Some(dir) => {
             let errors = tx.clone();
@@ -161,13 +173,9 @@ pub fn run(mut app: App, data_dir: Option<&std::path::Path>, restore_rest: bool)
         let sources = app.editions.iter().map(|e| e.source_key()).collect();
         workers::spawn_restorer(dir, sources, tx.clone());
     }
-    // Opening a story reads its text from the store on this thread: one indexed row, well under
-    // a millisecond.
-    let texts = data_dir.map(Store::open).transpose()?;
+    // Opening a story reads its text from the store on this thread (`texts`): one indexed row,
+    // well under a millisecond.
     let workers = Workers::new(&app, store.as_ref(), tx);
-
-    let size = terminal.size()?;
-    app.update(Action::Resize(size.width, size.height));
     // Every feed is fetched or read now, in the background, whatever the store had of it on
     // screen already; a feed file unchanged since it was last read is not read again.
     if app.editions.iter().any(|e| e.is_feed()) {
