@@ -28,6 +28,14 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use corpus::{draw, HEIGHT, WIDTH};
 
+/// One Down through `App::update`; at the end of the list, back to the top first.
+fn step_down(app: &mut App) {
+    if app.selected + 1 >= app.visible.len() {
+        app.update(Action::Top);
+    }
+    app.update(Action::Down);
+}
+
 fn frame_benches(c: &mut Criterion) {
     let n = corpus::stories();
     let label = corpus::label(n);
@@ -47,10 +55,7 @@ fn frame_benches(c: &mut Criterion) {
         |b| {
             app.update(Action::Top);
             b.iter(|| {
-                if app.selected + 1 >= app.visible.len() {
-                    app.update(Action::Top);
-                }
-                app.update(Action::Down);
+                step_down(&mut app);
                 draw(&mut terminal, &app);
             })
         },
@@ -58,8 +63,8 @@ fn frame_benches(c: &mut Criterion) {
 
     // The same key press with the frame encoded as the terminal gets it: ratatui's crossterm
     // backend formatting every escape sequence, into a sink (the reader writes them into a
-    // BufWriter, then to the terminal in one write).
-    // A fixed viewport: the backend is never asked the size of a terminal it does not have.
+    // BufWriter, then to the terminal in one write). A fixed viewport: the backend is never asked
+    // the size of a terminal it does not have.
     let viewport = Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT));
     let mut encoded = Terminal::with_options(
         CrosstermBackend::new(std::io::sink()),
@@ -71,10 +76,7 @@ fn frame_benches(c: &mut Criterion) {
         |b| {
             app.update(Action::Top);
             b.iter(|| {
-                if app.selected + 1 >= app.visible.len() {
-                    app.update(Action::Top);
-                }
-                app.update(Action::Down);
+                step_down(&mut app);
                 encoded
                     .draw(|frame| gazette::ui::render(frame, &app))
                     .expect("drawing into a sink");
