@@ -55,6 +55,17 @@ fn load_full(store: &Store, source: &str) -> Vec<StoredStory> {
 }
 
 /// Searches after indexing what was saved (the writer thread does that when idle).
+/// FEED's stories as the reader holds them after `load_source`: without their text
+/// (`Pending::Stored`).
+fn held_stories(store: &Store) -> Vec<Story> {
+    store
+        .load_source(FEED)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.story)
+        .collect()
+}
+
 fn search(store: &mut Store, query: &str, limit: usize) -> Vec<String> {
     store.index_pending(usize::MAX).unwrap();
     store.search(query, limit).unwrap()
@@ -1304,12 +1315,7 @@ fn saving_a_story_as_the_reader_holds_it_keeps_its_stored_text() {
 
     // The reader holds stories without their text (`Pending::Stored`), as `load_source` gave
     // them; saving them so (the same, or retitled) must not wipe what is stored.
-    let held: Vec<Story> = store
-        .load_source(FEED)
-        .unwrap()
-        .into_iter()
-        .map(|s| s.story)
-        .collect();
+    let held = held_stories(&store);
     assert_eq!(
         store
             .save_source(FEED, &held, NOW + 60, Retention::default())
@@ -1911,12 +1917,7 @@ fn a_damaged_compressed_body_is_an_error_naming_the_story() {
             "{what}"
         );
         // Saved as the reader holds it (without its text), it stays as it is, damaged.
-        let held: Vec<Story> = store
-            .load_source(FEED)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.story)
-            .collect();
+        let held = held_stories(&store);
         store
             .save_source(FEED, &held, NOW + 60, Retention::default())
             .unwrap();
