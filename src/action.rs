@@ -1,8 +1,9 @@
-//! Everything the user can ask of the app, as values: keys and mouse events become `Action`s.
+//! The app's inputs and outputs as values: what happened (`Action`: a key, a resize, a feed's
+//! answer) goes into `App::update`; what it asks of the outside world comes out as `Effects`.
 
 use crate::feed::FeedUpdate;
 use crate::fetch::FetchRequest;
-use crate::news::Paragraph;
+use crate::news::{Paragraph, Pending, Story};
 use crate::store::StoredStory;
 
 /// A request to change the app's state. Produced by the keymap (keys), the mouse handling and the
@@ -65,6 +66,10 @@ pub enum Action {
     FeedUpdated(Box<FeedUpdate>),
     /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
     FeedBatch(Box<FeedUpdate>),
+    /// The reader is on screen: time to fetch the feeds and load the rest of the store.
+    Start,
+    /// The store committed stories it was sent (a story waiting for its text may have it now).
+    Stored,
     /// Every stored story, per source (in the order of the editions), with its marks: the reader
     /// started with the newest of each.
     Restored(Box<Vec<Vec<StoredStory>>>),
@@ -100,6 +105,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// True for what the user did (a key, a click, a paste), false for what happened around them
+    /// (a resize, a feed's answer, a result from the store). Only the user's actions clear the
+    /// status message, close the overlays and open (and so read) a story.
+    pub fn is_from_user(&self) -> bool {
+        !matches!(
+            self,
+            Action::Resize(..)
+                | Action::Start
+                | Action::Stored
+                | Action::FeedUpdated(_)
+                | Action::FeedBatch(_)
+                | Action::Restored(_)
+                | Action::BodyLoaded(..)
+                | Action::Notify(_)
+                | Action::TextResults(..)
+        )
+    }
+
     /// True for the keys that move through the list or the story (and so still work, as
     /// arrows and pages, while a filter is typed).
     pub fn is_navigation(&self) -> bool {
@@ -115,14 +138,37 @@ impl Action {
     }
 }
 
-/// What the event loop must do after an update: side effects are values, carried out outside the
-/// state code.
+/// One request `update` makes of the outside world. The app never does any of this itself: the
+/// terminal loop carries out the terminal's (quit, redraw, suspend, copy) and hands the rest to
+/// [`crate::runtime::Runtime`], whose answers come back as actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Leave the program.
     Quit,
     /// Fetch these feeds in the background.
     Fetch(Vec<FetchRequest>),
+    /// Save these changed marks: (story key, read, starred).
+    SaveMarks(Vec<(String, bool, bool)>),
+    /// Store a plain-text edition's stories (so they join the index and carry marks).
+    SaveStories {
+        /// The source's store key.
+        source: String,
+        /// Its stories, as read.
+        stories: Vec<Story>,
+    },
+    /// Load every stored story of these sources (the reader started with the newest of each).
+    RestoreStored(Vec<String>),
+    /// Get the text of the open story: answered with [`Action::BodyLoaded`].
+    LoadText(TextRequest),
+    /// Get the text of the story a Down would open, once the frame is out.
+    PrefetchText(TextRequest),
+    /// Ask the full-text index which stories hold these words (query number `.0`).
+    Search(u64, Vec<String>),
+    /// Tell the full-text index the list positions of these story keys (see
+    /// [`crate::store::key_hash`]).
+    PlaceKeys(Vec<(u32, u64)>),
+    /// Stories were stored: the index may read them now rather than at the next search.
+    CatchUpIndex,
     /// Open this http(s) link in the browser.
     Open(String),
     /// Copy this text to the clipboard.
@@ -131,4 +177,79 @@ pub enum Effect {
     Redraw,
     /// Give the terminal back, stop until resumed, then take it again.
     Suspend,
+}
+
+/// Which story's text is wanted, and where it is: in the store under its key, or HTML to convert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRequest {
+    /// The story's index in the app's stories.
+    pub story: usize,
+    /// Its store key.
+    pub key: String,
+    /// Where its text is (never [`Pending::Nothing`]).
+    pub pending: Pending,
+}
+
+/// What one `update` asks for, in order, and whether anything on screen may have changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    list: Vec<Effect>,
+    unseen: bool,
+}
+
+impl Effects {
+    /// Adds an effect.
+    pub fn push(&mut self, effect: Effect) {
+        self.list.push(effect);
+    }
+
+    /// True when the update asked for nothing.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// True when this effect is among them.
+    pub fn contains(&self, effect: &Effect) -> bool {
+        self.list.contains(effect)
+    }
+
+    /// The effects, in the order asked.
+    pub fn iter(&self) -> std::slice::Iter<'_, Effect> {
+        self.list.iter()
+    }
+
+    /// Says that the update changed nothing the screen shows (a text loaded ahead, a batch
+    /// stored), so no frame need be drawn for it.
+    pub fn mark_unseen(&mut self) {
+        self.unseen = true;
+    }
+
+    /// True when a frame should be drawn after this update.
+    pub fn changes_screen(&self) -> bool {
+        !self.unseen
+    }
+}
+
+impl Extend<Effect> for Effects {
+    fn extend<T: IntoIterator<Item = Effect>>(&mut self, effects: T) {
+        self.list.extend(effects);
+    }
+}
+
+impl IntoIterator for Effects {
+    type Item = Effect;
+    type IntoIter = std::vec::IntoIter<Effect>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl From<Vec<Effect>> for Effects {
+    fn from(list: Vec<Effect>) -> Effects {
+        Effects {
+            list,
+            unseen: false,
+        }
+    }
 }

@@ -1,18 +1,15 @@
 //! gazette's command line: arguments, config, then either the headline list or the reader.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gazette::app::App;
 use gazette::config::{user_config_path, Config};
-use gazette::feed::FeedFetched;
-use gazette::fetch::{FetchRequest, Fetcher};
-use gazette::ingest::FeedStream;
-use gazette::news::{Pending, Story};
+use gazette::listing::{fetch_now, print_list, read_feed_files};
+use gazette::load::{load_stored, open_library, FIRST_SCREEN_STORIES};
 use gazette::sanitize::clean_line;
-use gazette::source::Library;
 use gazette::store::{self, Store};
 use gazette::subscriptions::{self, Subscription};
 use gazette::terminal::{self, Exit};
@@ -108,7 +105,7 @@ fn main() -> ExitCode {
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let listing = cli.list || !std::io::stdout().is_terminal() || dumb;
     // The reader starts with the newest stories of each source, enough for its first screen; the
-    // rest follows from the store a moment later (see `terminal::run`).
+    // rest follows from the store a moment later (`Action::Start`).
     let first_screen = (!listing).then_some(FIRST_SCREEN_STORIES);
     let (marks, partial) = match store
         .as_ref()
@@ -139,170 +136,27 @@ fn main() -> ExitCode {
             // Nothing could be read (every feed failed): say so in the status as well.
             return ExitCode::from(1);
         }
-        return print_list(&library);
+        return match print_list(&library) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e.to_string(), 1),
+        };
     }
 
     let mut app = App::new(library, config);
     app.theme = Theme::from_env(&app.config.colors);
     app.offline = cli.offline;
     app.restore_marks(&marks);
-    // The store's full-text index answers text searches (on its own thread, see `terminal`).
+    // The store's full-text index answers text searches (on its own thread, see `runtime`).
     app.indexed_search = store.is_some();
+    app.more_stored = partial;
     // The reader keeps this connection: closing it (the last one) would checkpoint the WAL, and
     // opening another cost as much again, both before the first screen.
     let store = store.zip(data_dir.as_deref());
-    match terminal::run(app, store, partial) {
+    match terminal::run(app, store) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
         Err(e) => fail(&format!("{e:#}"), 1),
     }
-}
-
-/// What to read: the paths given; else a piped standard input; else the subscriptions; else the
-/// bundled edition.
-fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Library> {
-    if !paths.is_empty() {
-        return Library::load(paths);
-    }
-    if !std::io::stdin().is_terminal() {
-        let bytes = gazette::source::read_stdin()?;
-        // An empty or closed standard input (cron, /dev/null) is no document: fall through.
-        if !bytes.iter().all(u8::is_ascii_whitespace) {
-            let mut library = Library::default();
-            library.load_bytes("standard input", Path::new("standard input"), bytes)?;
-            return Ok(library);
-        }
-    }
-    if feeds.is_empty() {
-        return Ok(Library::bundled());
-    }
-    let mut library = Library::default();
-    for feed in feeds {
-        let index = library.add_subscription(&feed.url, feed.name.as_deref());
-        library.editions[index].tags = feed.tags.clone();
-    }
-    Ok(library)
-}
-
-/// Stored stories the reader loads before its first screen, per source: a screenful and more.
-const FIRST_SCREEN_STORIES: usize = 500;
-
-/// Marks of stored stories, by key: (read, starred).
-type Marks = std::collections::HashMap<String, (bool, bool)>;
-
-/// Adds the stored stories of every feed to the library (the last fetch, shown before any network
-/// answer), all of them or the newest `limit` of each, and returns the stored marks of the
-/// stories loaded and whether some were left for later.
-fn load_stored(
-    store: &Store,
-    library: &mut Library,
-    limit: Option<usize>,
-) -> anyhow::Result<(Marks, bool)> {
-    let sources: Vec<String> = library.editions.iter().map(|e| e.source_key()).collect();
-    let mut marks = Marks::new();
-    let stored = match limit {
-        Some(limit) => store.load_newest(&sources, limit)?,
-        None => store.load_sources(&sources)?,
-    };
-    let partial = limit.is_some_and(|limit| stored.iter().any(|s| s.len() >= limit));
-    for (i, stored) in stored.into_iter().enumerate() {
-        if let Some(info) = store.source_info(&sources[i])? {
-            // The feed's own title and the last answer's validators, as the last run left them.
-            let edition = &mut library.editions[i];
-            if let Some(title) = info.title.filter(|_| edition.name_from_feed) {
-                edition.name = title;
-                edition.name_from_feed = false;
-            }
-            edition.etag = info.etag;
-            edition.last_modified = info.last_modified;
-        }
-        if stored.is_empty() {
-            continue;
-        }
-        // A feed file's first entries were read just now, and are newer than their stored copy;
-        // keep only what they lack.
-        let known: std::collections::HashSet<String> = library
-            .stories
-            .iter()
-            .filter(|s| s.edition == i)
-            .map(|s| store::story_key(&sources[i], s))
-            .collect();
-        // The marks of a feed file's first entries, wherever they are in the store (the newest
-        // stories may not be them); an edition's come with the rest, a moment later.
-        if limit.is_some() && library.feed_files.iter().any(|(f, _)| *f == i) {
-            let first: Vec<String> = known.iter().cloned().collect();
-            marks.extend(store.marks(&first)?);
-        }
-        let is_feed = library.editions[i].is_feed();
-        let mut cached = Vec::new();
-        for s in stored {
-            if s.read || s.starred {
-                marks.insert(s.key.clone(), (s.read, s.starred));
-            }
-            if is_feed && !known.contains(&s.key) {
-                cached.push(s.story);
-            }
-        }
-        library.add_stories(i, cached);
-    }
-    Ok((marks, partial))
-}
-
-/// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
-/// any stored copy. Only headlines are listed, so each entry's text is dropped as it is read: a
-/// feed of any size is listed in little memory.
-fn read_feed_files(library: &mut Library) -> Result<(), String> {
-    for (i, path) in std::mem::take(&mut library.feed_files) {
-        let url = library.editions[i].url.clone();
-        let problem = |e: String| format!("{}: {e}", gazette::source::shown(&path));
-        let mut stream = FeedStream::open(&path, url.as_deref()).map_err(problem)?;
-        library.stories.retain(|s| s.edition != i);
-        while let Some(batch) = stream.next_batch().map_err(problem)? {
-            let headlines = batch.into_iter().map(|s| Story {
-                pending: Pending::Nothing,
-                ..s
-            });
-            library.add_stories(i, headlines.collect());
-        }
-    }
-    // Sources in the order given, as they were listed before.
-    library.stories.sort_by_key(|s| s.edition);
-    Ok(())
-}
-
-/// For `--list`: fetches the feeds that have no stories yet, waiting for them (in parallel), and
-/// notes the failures.
-fn fetch_now(mut library: Library, config: &Config) -> Library {
-    let requests: Vec<FetchRequest> = (0..library.editions.len())
-        .filter(|&i| {
-            library.editions[i].is_feed() && !library.stories.iter().any(|s| s.edition == i)
-        })
-        .map(|i| FetchRequest {
-            source: i,
-            url: library.editions[i].url.clone().unwrap_or_default(),
-            etag: None,
-            last_modified: None,
-        })
-        .collect();
-    let count = requests.len();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let fetcher = Fetcher::new(config.fetch.options(), move |result| {
-        let _ = tx.send(gazette::feed::process(result));
-    });
-    fetcher.fetch_all(requests);
-    let mut updates: Vec<_> = rx.iter().take(count).collect();
-    updates.sort_by_key(|u| u.source);
-    for update in updates {
-        let name = library.editions[update.source].full_name().to_string();
-        match update.outcome {
-            Ok(FeedFetched::Parsed { feed, .. }) => {
-                library.add_stories(update.source, feed.stories)
-            }
-            Ok(FeedFetched::NotModified) => {}
-            Err(e) => library.notes.push(format!("{name}: {e}")),
-        }
-    }
-    library
 }
 
 fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription]) -> ExitCode {
@@ -318,24 +172,6 @@ fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription])
             ExitCode::SUCCESS
         }
         Err(e) => fail(&format!("{e:#}"), 2),
-    }
-}
-
-fn print_list(library: &Library) -> ExitCode {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for story in &library.stories {
-        if let Err(e) = writeln!(out, "{}", story.title) {
-            // A closed pipe (`gazette --list | head`) is the reader's choice, not an error.
-            return if e.kind() == std::io::ErrorKind::BrokenPipe {
-                ExitCode::SUCCESS
-            } else {
-                fail(&e.to_string(), 1)
-            };
-        }
-    }
-    match out.flush() {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(&e.to_string(), 1),
-        _ => ExitCode::SUCCESS,
     }
 }
 

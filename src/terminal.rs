@@ -1,5 +1,5 @@
 //! The terminal side: entering and restoring the screen on every exit path, and the event loop that
-//! turns terminal events and signals into actions and redraws after each.
+//! turns terminal events and signals into actions, hands the effects to the runtime and redraws.
 
 use std::io::{stdout, BufWriter, Stdout};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -19,11 +19,9 @@ use ratatui::Terminal;
 
 use crate::action::{Action, Effect};
 use crate::app::App;
-use crate::feed::FeedUpdate;
 use crate::keymap::InputMode;
-use crate::news::Story;
-use crate::store::{key_hash, Store, StoreWriter, Write};
-use crate::workers::{self, SearchRequest, Workers};
+use crate::runtime::{Message, Runtime};
+use crate::store::Store;
 
 /// How the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,30 +30,6 @@ pub enum Exit {
     Quit,
     /// A signal (SIGTERM, SIGHUP, SIGINT) asked us to stop; carries its number.
     Signal(i32),
-}
-
-/// What reaches the event loop: everything arrives as a message on one channel, so the loop can
-/// block until something happens and background work never touches the state directly.
-#[derive(Debug)]
-pub enum Message {
-    /// A terminal event (key, mouse, resize).
-    Input(Event),
-    /// Reading terminal input failed.
-    InputError(String),
-    /// A termination signal.
-    Signal(i32),
-    /// A feed was fetched and parsed (`true`: part of a feed file, more to come).
-    Feed(Box<FeedUpdate>, bool),
-    /// The store committed a batch of stories (a story waiting for its text may have it now).
-    Stored,
-    /// Every stored story, per source (the reader started with the newest of each).
-    Restored(Vec<Vec<crate::store::StoredStory>>),
-    /// Time for an automatic refresh.
-    Tick,
-    /// A write to the store failed.
-    StoreError(String),
-    /// The full-text index answered search number `.0`.
-    TextResults(u64, Vec<u32>),
 }
 
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
@@ -101,17 +75,11 @@ fn enter() -> Result<Screen> {
 }
 
 /// Runs the reader until the user quits or a signal arrives. The terminal is restored on return,
-/// on error and on panic. Feeds are fetched on worker threads whose results arrive as messages.
+/// on error and on panic; the marks not yet saved are saved once, on the way out.
 ///
-/// `store` is the store opened in `data_dir` (if any); this thread goes on reading story texts
-/// from it. With `restore_rest`, the app holds only the newest stored stories of each source
-/// (enough for the first screen): the rest is loaded from the store on another thread and arrives
-/// as a message.
-pub fn run(
-    mut app: App,
-    store: Option<(Store, &std::path::Path)>,
-    restore_rest: bool,
-) -> Result<Exit> {
+/// `store` is the store opened in `data_dir` (if any), kept for reading story texts. The app's
+/// `more_stored` says it holds only the newest stored stories of each source: the rest follows.
+pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<Exit> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -125,155 +93,125 @@ pub fn run(
     }));
     let _restore = Restore;
     let mut terminal = enter()?;
-
     let (tx, rx) = mpsc::channel();
     spawn_input_reader(tx.clone());
     spawn_signal_listener(tx.clone())?;
-    let size = terminal.size()?;
-    app.update(Action::Resize(size.width, size.height));
-    // The first screen goes out now: opening the store's other connections (the writer's, the
-    // search thread's) takes some milliseconds, and keys typed meanwhile wait in the channel.
-    terminal.draw(|frame| crate::ui::render(frame, &app))?;
+    let mut runtime = Runtime::new(&app, store, tx.clone());
+    let exit = start(&mut app, &mut terminal, &mut runtime, &tx)
+        .and_then(|()| event_loop(app, &mut terminal, &mut runtime, &rx, &tx));
+    runtime.finish();
+    exit
+}
 
-    spawn_auto_refresh(tx.clone(), app.config.fetch.auto_refresh_minutes);
-    let (texts, data_dir) = store.unzip();
-    let store = match data_dir {
-        Some(dir) => {
-            let errors = tx.clone();
-            let report = move |e: String| {
-                let _ = errors.send(Message::StoreError(e));
-            };
-            Some(StoreWriter::spawn(dir, report)?)
-        }
-        None => None,
-    };
-    if let Some(store) = &store {
-        // Editions are stored too: their stories join the full-text index and carry marks.
-        for source in (0..app.editions.len()).filter(|&i| !app.editions[i].is_feed()) {
-            let stories: Vec<Story> = app
-                .stories
-                .iter()
-                .filter(|s| s.edition == source)
-                .cloned()
-                .collect();
-            let retention = workers::retention(&app.config);
-            store.send(workers::save(
-                app.editions[source].source_key(),
-                stories,
-                workers::now(),
-                retention,
-            ));
-        }
+/// Lays the app out for the terminal's size, then queues the start (fetches, the rest of the
+/// store), whose services wait until the first frame is out. The size is applied here, not sent:
+/// a resize after the input thread started is an event already queued, and must come after it.
+fn start(
+    app: &mut App,
+    terminal: &mut Screen,
+    runtime: &mut Runtime,
+    tx: &Sender<Message>,
+) -> Result<()> {
+    let size = terminal.size()?;
+    for effect in app.update(Action::Resize(size.width, size.height)) {
+        carry_out(effect, terminal, runtime, tx)?;
     }
-    let searcher = match data_dir {
-        Some(dir) => Some(workers::spawn_searcher(dir, tx.clone())?),
-        None => None,
-    };
-    if let Some(dir) = data_dir.filter(|_| restore_rest) {
-        let sources = app.editions.iter().map(|e| e.source_key()).collect();
-        workers::spawn_restorer(dir, sources, tx.clone());
-    }
-    // Opening a story reads its text from the store on this thread (`texts`): one indexed row,
-    // well under a millisecond.
-    let workers = Workers::new(&app, store.as_ref(), tx);
-    // Every feed is fetched or read now, in the background, whatever the store had of it on
-    // screen already; a feed file unchanged since it was last read is not read again.
-    if app.editions.iter().any(|e| e.is_feed()) {
-        let effect = app.update(Action::RefreshAll);
-        carry_out(effect, &mut app, &mut terminal, &workers)?;
-    }
-    let mut redraw = true;
+    let _ = tx.send(Message::App(Action::Start));
+    Ok(())
+}
+
+/// How many rounds of answers given at once (a story's text) one frame waits for.
+const ROUNDS_PER_FRAME: usize = 8;
+
+/// Blocks for messages, applies them, carries out their effects and draws, until an exit.
+fn event_loop(
+    mut app: App,
+    terminal: &mut Screen,
+    runtime: &mut Runtime,
+    rx: &Receiver<Message>,
+    tx: &Sender<Message>,
+) -> Result<Exit> {
     loop {
+        let mut messages = next_messages(rx)?;
+        let mut redraw = false;
+        for _ in 0..ROUNDS_PER_FRAME {
+            for message in messages {
+                // Each event is translated against the state the ones before it left (a `/` in
+                // the same burst as the letters after it starts the filter they type into).
+                let action = match message {
+                    Message::Signal(n) => return Ok(Exit::Signal(n)),
+                    Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
+                    Message::Input(event) => action_for_event(&app, &event),
+                    Message::App(action) => Some(action),
+                };
+                // Events that map to no action (mouse motion, key releases) cost no frame.
+                let Some(action) = action else { continue };
+                let effects = app.update(action);
+                redraw |= effects.changes_screen();
+                // Every effect is carried out, even after a quit (a mark saved with it).
+                let mut quit = false;
+                for effect in effects {
+                    quit |= carry_out(effect, terminal, runtime, tx)?;
+                }
+                if quit {
+                    return Ok(Exit::Quit);
+                }
+            }
+            // What the effects answered at once (a text read from the store) is queued already:
+            // it goes into this frame, so the screen never shows "Loading" for a text it has.
+            messages = rx.try_iter().collect();
+            if messages.is_empty() {
+                break;
+            }
+        }
         if redraw {
-            if let Err(e) = terminal.draw(|frame| crate::ui::render(frame, &app)) {
-                send_marks(&mut app, store.as_ref());
-                return Err(e.into());
-            }
-            // Marks go to the store once the frame is out: written while it is drawn, they took
-            // a core from it (a Down that marks a story read was half a millisecond slower).
-            send_marks(&mut app, store.as_ref());
-            // With the frame out, the story a Down would open next gets its text now, so the
-            // next move does not wait for the store (a third of a millisecond).
-            if let Some(action) = workers::prefetch_story_text(&app, texts.as_ref()) {
-                app.update(action);
-            }
+            terminal.draw(|frame| crate::ui::render(frame, &app))?;
         }
         // Debug builds only: lets the end-to-end tests check that a panic restores the terminal.
         #[cfg(debug_assertions)]
         if std::env::var_os("GAZETTE_TEST_PANIC").is_some() {
             panic!("GAZETTE_TEST_PANIC is set");
         }
-        redraw = false;
-        for message in next_messages(&rx)? {
-            // Each event is translated against the state the ones before it left (a `/` in the
-            // same burst as the letters after it starts the filter they type into).
-            let action = match message {
-                Message::Signal(n) => {
-                    send_marks(&mut app, store.as_ref());
-                    return Ok(finish(store, Exit::Signal(n)));
-                }
-                Message::StoreError(e) => Some(Action::Notify(format!("Store: {e}"))),
-                Message::TextResults(generation, keys) => {
-                    Some(Action::TextResults(generation, keys))
-                }
-                Message::InputError(e) => {
-                    send_marks(&mut app, store.as_ref());
-                    anyhow::bail!("cannot read the terminal: {e}")
-                }
-                Message::Input(event) => action_for_event(&app, &event),
-                Message::Feed(update, false) => Some(Action::FeedUpdated(update)),
-                Message::Feed(update, true) => Some(Action::FeedBatch(update)),
-                Message::Stored => {
-                    if let Some(searcher) = &searcher {
-                        let _ = searcher.send(SearchRequest::CatchUp);
-                    }
-                    None
-                }
-                Message::Restored(lists) => Some(Action::Restored(Box::new(lists))),
-                Message::Tick => Some(Action::RefreshAll),
-            };
-            // Events that map to no action (mouse motion, key releases) cost no frame.
-            let Some(action) = action else {
-                redraw |= load_story_text(&mut app, texts.as_ref());
-                continue;
-            };
-            let effect = app.update(action);
-            if let Some(searcher) = &searcher {
-                let listed = app.take_listed_keys();
-                if !listed.is_empty() {
-                    let keys = listed
-                        .into_iter()
-                        .filter_map(|i| Some((u32::try_from(i).ok()?, key_hash(&app.keys[i]))))
-                        .collect();
-                    let _ = searcher.send(SearchRequest::Place(keys));
-                }
-                if let Some((generation, words)) = app.take_search_request() {
-                    let _ = searcher.send(SearchRequest::Find(generation, words));
-                }
-            }
-            if effect == Some(Effect::Quit) {
-                send_marks(&mut app, store.as_ref());
-                return Ok(finish(store, Exit::Quit));
-            }
-            if let Err(e) = carry_out(effect, &mut app, &mut terminal, &workers) {
-                send_marks(&mut app, store.as_ref());
-                return Err(e);
-            }
-            load_story_text(&mut app, texts.as_ref());
-            redraw = true;
-        }
+        runtime.after_frame()?;
     }
 }
 
-/// Gives the open story its text if it was waiting for it; true if it did.
-fn load_story_text(app: &mut App, texts: Option<&Store>) -> bool {
-    match workers::open_story_text(app, texts) {
-        Some(action) => {
-            app.update(action);
-            true
+/// Carries out one effect: the terminal's own here, the rest by the runtime. True to quit.
+fn carry_out(
+    effect: Effect,
+    terminal: &mut Screen,
+    runtime: &mut Runtime,
+    tx: &Sender<Message>,
+) -> Result<bool> {
+    match effect {
+        Effect::Quit => return Ok(true),
+        Effect::Redraw => fresh_screen(terminal)?,
+        Effect::Suspend => suspend(terminal)?,
+        Effect::Copy(text) => {
+            use ratatui::crossterm::clipboard::CopyToClipboard;
+            if let Err(e) = execute!(stdout(), CopyToClipboard::to_clipboard_from(text)) {
+                let notice = Action::Notify(format!("Could not copy: {e}"));
+                let _ = tx.send(Message::App(notice));
+            }
         }
-        None => false,
+        other => runtime.perform(other),
     }
+    Ok(false)
+}
+
+/// Gives the terminal back, stops as the shell's Ctrl-Z would, and takes it again on `fg`.
+fn suspend(terminal: &mut Screen) -> Result<()> {
+    restore();
+    // Execution resumes here on `fg`.
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    fresh_screen(terminal)
 }
 
 /// Clears the screen and starts a new frame history, so the next draw paints everything. (Not
@@ -286,24 +224,6 @@ fn fresh_screen(terminal: &mut Screen) -> Result<()> {
     )?;
     *terminal = Terminal::new(backend())?;
     Ok(())
-}
-
-/// Waits for the store to commit what it was sent, then ends with `exit`.
-/// Hands the marks the user changed to the store's writer.
-fn send_marks(app: &mut App, store: Option<&StoreWriter>) {
-    if let Some(store) = store {
-        let marks = app.take_mark_changes();
-        if !marks.is_empty() {
-            store.send(Write::Marks(marks));
-        }
-    }
-}
-
-fn finish(store: Option<StoreWriter>, exit: Exit) -> Exit {
-    if let Some(store) = store {
-        store.close();
-    }
-    exit
 }
 
 /// Blocks for the next message, then takes every message already queued, so a burst of keys or
@@ -321,45 +241,6 @@ fn next_messages(rx: &Receiver<Message>) -> Result<Vec<Message>> {
         });
     }
     Ok(messages)
-}
-
-/// Carries out an effect `update` asked for: the side effects live here, not in the state.
-fn carry_out(
-    effect: Option<Effect>,
-    app: &mut App,
-    terminal: &mut Screen,
-    workers: &Workers,
-) -> Result<()> {
-    match effect {
-        None | Some(Effect::Quit) => {}
-        Some(Effect::Fetch(requests)) => workers.fetch(requests),
-        Some(Effect::Open(url)) => {
-            if let Err(e) = crate::links::open(&url) {
-                app.update(Action::Notify(format!("Could not open the link: {e}")));
-            }
-        }
-        Some(Effect::Copy(text)) => {
-            use ratatui::crossterm::clipboard::CopyToClipboard;
-            if let Err(e) = execute!(stdout(), CopyToClipboard::to_clipboard_from(text)) {
-                app.update(Action::Notify(format!("Could not copy: {e}")));
-            }
-        }
-        Some(Effect::Redraw) => fresh_screen(terminal)?,
-        Some(Effect::Suspend) => {
-            restore();
-            // Stop as the shell's Ctrl-Z would; execution resumes here on `fg`.
-            signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-            enable_raw_mode()?;
-            execute!(
-                stdout(),
-                EnterAlternateScreen,
-                EnableMouseCapture,
-                EnableBracketedPaste
-            )?;
-            fresh_screen(terminal)?;
-        }
-    }
-    Ok(())
 }
 
 /// Translates a terminal event into an action: keys through the keymap, mouse and resizes here.
@@ -395,18 +276,6 @@ fn spawn_input_reader(tx: Sender<Message>) {
         };
         let failed = matches!(message, Message::InputError(_));
         if tx.send(message).is_err() || failed {
-            return;
-        }
-    });
-}
-
-fn spawn_auto_refresh(tx: Sender<Message>, minutes: u16) {
-    if minutes == 0 {
-        return;
-    }
-    thread::spawn(move || loop {
-        thread::sleep(std::time::Duration::from_secs(u64::from(minutes) * 60));
-        if tx.send(Message::Tick).is_err() {
             return;
         }
     });

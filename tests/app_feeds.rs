@@ -1,13 +1,33 @@
 //! The app with feeds, driven by `Action`s: refreshes as effects, fetched stories merged without
 //! moving the reader, errors, links, grouping.
 
-use gazette::action::{Action, Effect};
+use gazette::action::{Action, Effect, Effects};
 use gazette::app::App;
 use gazette::config::Config;
 use gazette::feed::{FeedFetched, FeedUpdate, ParsedFeed};
 use gazette::fetch::FetchRequest;
 use gazette::news::{Paragraph, Story};
 use gazette::source::Library;
+
+/// The fetches an update asks for, if any.
+fn fetches(effects: Effects) -> Option<Vec<FetchRequest>> {
+    effects.into_iter().find_map(|e| match e {
+        Effect::Fetch(requests) => Some(requests),
+        _ => None,
+    })
+}
+
+/// The list positions an update tells the index of.
+fn placed(effects: &Effects) -> Vec<usize> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PlaceKeys(keys) => Some(keys.iter().map(|(p, _)| *p as usize)),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
 
 fn story(title: &str, id: &str, published: i64) -> Story {
     Story {
@@ -63,7 +83,7 @@ fn a_refresh_is_an_effect_and_its_result_fills_the_list_newest_first() {
         "named after the host until the feed says"
     );
     let effect = app.update(Action::RefreshAll);
-    let Some(Effect::Fetch(requests)) = effect else {
+    let Some(requests) = fetches(effect.clone()) else {
         panic!("{effect:?}")
     };
     assert_eq!(
@@ -77,7 +97,7 @@ fn a_refresh_is_an_effect_and_its_result_fills_the_list_newest_first() {
     );
     assert!(app.refresh.is_some(), "progress shows while fetching");
     assert_eq!(
-        app.update(Action::RefreshAll),
+        fetches(app.update(Action::RefreshAll)),
         None,
         "no second fetch while one is under way"
     );
@@ -95,7 +115,7 @@ fn a_refresh_is_an_effect_and_its_result_fills_the_list_newest_first() {
     assert!(app.refresh.is_none());
 
     // The next request is conditional.
-    let Some(Effect::Fetch(requests)) = app.update(Action::Refresh) else {
+    let Some(requests) = fetches(app.update(Action::Refresh)) else {
         panic!()
     };
     assert_eq!(requests[0].etag.as_deref(), Some("v1"));
@@ -173,7 +193,7 @@ fn failures_are_reported_per_feed_and_listed() {
     library.add_subscription("https://bad.example/feed", Some("Bad"));
     let mut app = App::new(library, Config::defaults());
     app.update(Action::Resize(100, 30));
-    let Some(Effect::Fetch(requests)) = app.update(Action::RefreshAll) else {
+    let Some(requests) = fetches(app.update(Action::RefreshAll)) else {
         panic!()
     };
     assert_eq!(requests.len(), 2);
@@ -222,14 +242,14 @@ fn links_open_and_copy_only_when_they_are_web_links() {
     app.update(parsed(vec![story("Linked", "1", 100), no_link], "v1"));
     assert_eq!(
         app.update(Action::OpenLink),
-        Some(Effect::Open("https://example.com/1".into()))
+        Effects::from(vec![Effect::Open("https://example.com/1".into())])
     );
     assert_eq!(
         app.update(Action::CopyLink),
-        Some(Effect::Copy("https://example.com/1".into()))
+        Effects::from(vec![Effect::Copy("https://example.com/1".into())])
     );
     app.update(Action::Down);
-    assert_eq!(app.update(Action::OpenLink), None);
+    assert!(app.update(Action::OpenLink).is_empty());
     assert_eq!(app.message.as_deref(), Some("This story has no web link."));
 }
 
@@ -268,7 +288,7 @@ fn a_paste_into_the_filter_is_text_not_keys() {
     let mut app = App::new(Library::bundled(), Config::defaults());
     app.update(Action::Resize(100, 30));
     app.update(Action::StartFilter);
-    assert_eq!(app.update(Action::Paste("nato\rq".into())), None);
+    assert!(app.update(Action::Paste("nato\rq".into())).is_empty());
     assert_eq!(app.query, "nato q");
     assert!(
         app.filtering,
@@ -416,7 +436,7 @@ fn a_feed_file_read_in_parts_fills_the_list_part_by_part() {
     );
 
     // Read again in parts: nothing new, nothing doubled.
-    let Some(Effect::Fetch(requests)) = app.update(Action::RefreshAll) else {
+    let Some(requests) = fetches(app.update(Action::RefreshAll)) else {
         panic!("a second read")
     };
     assert_eq!(requests[0].etag.as_deref(), Some("file:1:2.3"));
@@ -624,31 +644,30 @@ fn with_an_index_a_story_whose_key_changed_is_told_to_the_searcher_again() {
     let mut app = feed_app();
     app.indexed_search = true;
     app.update(Action::RefreshAll);
-    app.update(parsed(
+    let effects = app.update(parsed(
         vec![
             story("Tide tables", "1", 300),
             story("Ferry times", "2", 200),
         ],
         "v1",
     ));
-    let listed = app.take_listed_keys();
+    let listed = placed(&effects);
     assert_eq!(listed.len(), 2, "both listed stories are told");
-    assert!(app.take_listed_keys().is_empty(), "and only once");
+    assert!(
+        placed(&app.update(Action::Resize(100, 30))).is_empty(),
+        "and only once"
+    );
 
     // The feed gives the ferry story a new guid on the same link: merged in place, new key.
     let mut renamed = story("Ferry times", "2b", 200);
     renamed.link = Some("https://example.com/2".into());
     app.update(Action::RefreshAll);
-    app.update(parsed(vec![story("Tide tables", "1", 300), renamed], "v2"));
+    let effects = app.update(parsed(vec![story("Tide tables", "1", 300), renamed], "v2"));
     let ferry = app
         .stories
         .iter()
         .position(|s| s.title == "Ferry times")
         .unwrap();
     assert_eq!(app.stories.len(), 2, "merged, not added");
-    assert_eq!(
-        app.take_listed_keys(),
-        [ferry],
-        "told again under its new key"
-    );
+    assert_eq!(placed(&effects), [ferry], "told again under its new key");
 }

@@ -1,10 +1,45 @@
 //! Read and starred marks, the keys that set them, and the filter's `is:`/`source:`/`tag:` terms
 //! and whole-text mode, driven by `Action`s.
 
-use gazette::action::Action;
+use gazette::action::{Action, Effect, Effects};
 use gazette::app::App;
 use gazette::config::Config;
 use gazette::source::Library;
+
+/// The marks an update asks the store to save.
+fn saved_marks(effects: &Effects) -> Vec<(String, bool, bool)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveMarks(marks) => Some(marks.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The searches an update asks of the index.
+fn searches(effects: &Effects) -> Vec<(u64, Vec<String>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Search(generation, words) => Some((*generation, words.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The list positions an update tells the index of.
+fn placed(effects: &Effects) -> Vec<u32> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PlaceKeys(keys) => Some(keys.iter().map(|(p, _)| *p)),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
 
 fn seed() -> App {
     let mut app = App::new(Library::bundled(), Config::defaults());
@@ -27,17 +62,19 @@ fn selecting_reads_and_the_changes_are_handed_over_once() {
         18,
         "the first story is shown, but the user has not opened it"
     );
-    app.update(Action::Down);
+    let mut changes = saved_marks(&app.update(Action::Down));
     assert!(app.read()[1] && !app.read()[0]);
-    app.update(Action::Up);
+    changes.extend(saved_marks(&app.update(Action::Up)));
     assert!(app.read()[0]);
-    let changes = app.take_mark_changes();
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert!(changes.iter().all(|(key, read, starred)| key
         .starts_with("edition:000_ee9c147485efd3c5.txt\u{1f}")
         && *read
         && !starred));
-    assert!(app.take_mark_changes().is_empty(), "taken once");
+    assert!(
+        saved_marks(&app.update(Action::Resize(100, 30))).is_empty(),
+        "handed over once"
+    );
 }
 
 #[test]
@@ -170,27 +207,31 @@ fn with_an_index_text_search_is_asked_for_and_the_newest_answer_wins() {
     let mut app = seed();
     app.indexed_search = true;
     type_filter(&mut app, "shein");
-    app.update(Action::FilterToggleText);
-    let (first, words) = app.take_search_request().expect("a search for the index");
-    assert_eq!(words, ["shein"]);
+    let asked = searches(&app.update(Action::FilterToggleText));
+    let [(first, words)] = asked.as_slice() else {
+        panic!("one search for the index: {asked:?}");
+    };
+    let first = *first;
+    assert_eq!(*words, ["shein"]);
     assert_eq!(
         app.visible.len(),
         0,
         "headline matches until the index answers"
     );
-    app.update(Action::FilterInput('b'));
-    let (second, _) = app
-        .take_search_request()
-        .expect("the longer query is asked too");
+    let asked = searches(&app.update(Action::FilterInput('b')));
+    let [(second, _)] = asked.as_slice() else {
+        panic!("the longer query is asked too: {asked:?}");
+    };
+    let second = *second;
     assert!(second > first);
     // The answer to the older query comes late and is dropped.
     app.update(Action::TextResults(first, vec![0, 1]));
     assert_eq!(app.visible.len(), 0);
     // Positions past the list (stories the searcher knows of that are not listed) are ignored.
-    app.update(Action::TextResults(second, vec![0, 1_000_000]));
+    let answered = app.update(Action::TextResults(second, vec![0, 1_000_000]));
     assert_eq!(app.visible, [0]);
     assert!(
-        app.take_search_request().is_none(),
+        searches(&answered).is_empty(),
         "answered: nothing more to ask"
     );
 }
@@ -199,11 +240,11 @@ fn with_an_index_text_search_is_asked_for_and_the_newest_answer_wins() {
 fn with_an_index_each_listed_key_is_told_to_the_searcher_once() {
     let mut app = seed();
     assert!(
-        app.take_listed_keys().is_empty(),
+        placed(&app.update(Action::Down)).is_empty(),
         "no index: nothing to tell"
     );
     app.indexed_search = true;
-    let told = app.take_listed_keys();
-    assert_eq!(told, (0..app.keys.len()).collect::<Vec<_>>());
-    assert!(app.take_listed_keys().is_empty(), "told once");
+    let told = placed(&app.update(Action::Down));
+    assert_eq!(told, (0..app.keys.len() as u32).collect::<Vec<_>>());
+    assert!(placed(&app.update(Action::Down)).is_empty(), "told once");
 }

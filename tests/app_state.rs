@@ -1,6 +1,6 @@
 //! The app state driven by `Action`s alone, with no terminal.
 
-use gazette::action::{Action, Effect};
+use gazette::action::{Action, Effect, Effects};
 use gazette::app::{App, Focus};
 use gazette::config::Config;
 use gazette::reader::LineKind;
@@ -260,12 +260,12 @@ fn full_view_toggles_and_esc_closes_help_then_full_view() {
 #[test]
 fn quit_is_an_effect_for_the_loop() {
     let mut app = seed_app(100, 30);
-    assert_eq!(app.update(Action::Down), None);
-    assert_eq!(app.update(Action::Quit), Some(Effect::Quit));
+    assert!(!app.update(Action::Down).contains(&Effect::Quit));
+    assert_eq!(app.update(Action::Quit), Effects::from(vec![Effect::Quit]));
     app.update(Action::Help);
     assert_eq!(
         app.update(Action::Quit),
-        Some(Effect::Quit),
+        Effects::from(vec![Effect::Quit]),
         "quits from the help too"
     );
 }

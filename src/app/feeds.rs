@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{App, Refresh};
-use crate::action::Effect;
+use crate::action::{Action, Effect, Effects};
 use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::FetchRequest;
 use crate::filter::search_key;
@@ -13,9 +13,65 @@ use crate::source::is_http_url;
 use crate::store::StoredStory;
 
 impl App {
+    /// Takes the actions about feeds and stored stories: refreshes, answers, the start, the
+    /// order; returns any other.
+    pub(super) fn feed_action(&mut self, action: Action, effects: &mut Effects) -> Option<Action> {
+        match action {
+            Action::Start => self.start(effects),
+            Action::Refresh => {
+                let source = self.selected_story().map(|s| self.stories[s].edition);
+                effects.extend(self.refresh(source));
+            }
+            Action::RefreshAll => effects.extend(self.refresh(None)),
+            Action::FeedUpdated(update) => self.apply_feed(*update, true),
+            Action::FeedBatch(update) => self.apply_feed(*update, false),
+            Action::Restored(lists) => self.restore_stored(*lists),
+            Action::Stored => self.stories_stored(effects),
+            Action::ToggleGrouping => self.toggle_grouping(),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// The reader is on screen: store the editions (so they join the index and carry marks),
+    /// load the rest of the store, and fetch or read every feed, whatever the store had of it on
+    /// screen already.
+    fn start(&mut self, effects: &mut Effects) {
+        for (source, edition) in self.editions.iter().enumerate() {
+            if !edition.is_feed() {
+                let stories = self.stories.iter().filter(|s| s.edition == source);
+                effects.push(Effect::SaveStories {
+                    source: edition.source_key(),
+                    stories: stories.cloned().collect(),
+                });
+            }
+        }
+        if std::mem::take(&mut self.more_stored) {
+            let sources = self.editions.iter().map(|e| e.source_key()).collect();
+            effects.push(Effect::RestoreStored(sources));
+        }
+        if self.editions.iter().any(|e| e.is_feed()) {
+            effects.extend(self.refresh(None));
+        }
+    }
+
+    fn toggle_grouping(&mut self) {
+        self.group_by_source = !self.group_by_source;
+        self.rebuild_order();
+        self.refilter(false);
+        self.message = Some(
+            if self.group_by_source {
+                "Grouped by source"
+            } else {
+                "Newest first"
+            }
+            .into(),
+        );
+    }
+
     /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
     /// the status bar why there is nothing to do.
-    pub(super) fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
+    fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
         if self.offline {
             self.message =
                 Some("Offline (--offline): showing what is stored, fetching nothing.".into());
@@ -61,7 +117,7 @@ impl App {
     /// Takes in a fetched feed: new stories join the list, changed ones are updated in place, and
     /// the selection and reading position stay where they were. A feed file comes in parts: until
     /// the `last` one, the source is still being read.
-    pub(super) fn apply_feed(&mut self, update: FeedUpdate, last: bool) {
+    fn apply_feed(&mut self, update: FeedUpdate, last: bool) {
         let Some(source) = self.editions.get_mut(update.source) else {
             return;
         };
@@ -199,7 +255,7 @@ impl App {
     /// source), with their marks, keeping the selection and reading position. Stories listed
     /// already (read from a file just now) take their stored marks, unless the user has changed
     /// them since.
-    pub(super) fn restore_stored(&mut self, lists: Vec<Vec<StoredStory>>) {
+    fn restore_stored(&mut self, lists: Vec<Vec<StoredStory>>) {
         // The few stories listed so far, by key (copied, so the many coming can be moved in).
         let listed: HashMap<String, usize> = self
             .keys

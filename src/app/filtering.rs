@@ -2,9 +2,67 @@
 //! story) and by `is:`/`source:`/`tag:` conditions, keeping the selection.
 
 use super::App;
+use crate::action::Action;
 use crate::filter::{Facts, Query};
 
 impl App {
+    /// Takes the actions that type, change or answer the filter; returns any other.
+    pub(super) fn edit_filter(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::StartFilter => {
+                self.filtering = true;
+                self.focus = super::Focus::List;
+                if self.full_view {
+                    self.full_view = false;
+                    self.relayout();
+                }
+            }
+            // A control or bidi character is no text to search for (the sanitiser drops it).
+            Action::FilterInput(c) if crate::sanitize::is_removed(c) => {}
+            Action::FilterInput(c) => {
+                self.query.push(c);
+                self.refilter(true);
+            }
+            Action::FilterBackspace => {
+                self.query.pop();
+                self.refilter(false);
+            }
+            Action::FilterDeleteWord => self.delete_last_word(),
+            Action::FilterClear => self.clear_filter(),
+            Action::FilterAccept => self.filtering = false,
+            Action::Paste(text) if self.filtering => {
+                // A paste is text, never keys: newlines and tabs become spaces.
+                let text = crate::sanitize::clean_line(&text.replace(['\n', '\r', '\t'], " "));
+                self.query.push_str(&text);
+                self.refilter(true);
+            }
+            Action::Paste(_) => {}
+            Action::FilterToggleText => self.toggle_text_mode(),
+            Action::TextResults(generation, keys) => self.apply_text_results(generation, keys),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Deletes up to and with the last space before the filter's last word (a space may be wider
+    /// than one byte: U+3000, the ideographic space).
+    fn delete_last_word(&mut self) {
+        let kept = self
+            .query
+            .trim_end()
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| {
+                i + self.query[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        self.query.truncate(kept);
+        self.refilter(false);
+    }
+
+    pub(super) fn clear_filter(&mut self) {
+        self.query.clear();
+        self.refilter(false);
+    }
+
     /// Recomputes the visible headlines for the query, keeping the selected story when it still
     /// matches. `narrowing` says the query only grew, so the current matches are a superset.
     pub(super) fn refilter(&mut self, narrowing: bool) {
@@ -89,7 +147,7 @@ impl App {
     }
 
     /// Takes in the index's answer to search `generation`; an answer to an older query is dropped.
-    pub(super) fn apply_text_results(&mut self, generation: u64, positions: Vec<u32>) {
+    fn apply_text_results(&mut self, generation: u64, positions: Vec<u32>) {
         let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
             return;
         };
@@ -105,7 +163,7 @@ impl App {
 
     /// The list positions whose keys (`keys[i]`) the index's searcher must be told of: stories
     /// listed or whose key changed since the last call (none without an index).
-    pub fn take_listed_keys(&mut self) -> Vec<usize> {
+    pub(super) fn take_listed_keys(&mut self) -> Vec<usize> {
         if !self.indexed_search {
             return Vec::new();
         }
@@ -117,13 +175,6 @@ impl App {
         changed.extend(told..self.keys.len());
         self.keys_told = self.keys.len();
         changed
-    }
-
-    /// The text search the event loop must hand to the index, if the query changed.
-    pub fn take_search_request(&mut self) -> Option<(u64, Vec<String>)> {
-        let request = self.search_request.take()?;
-        self.pending_words = Some(request.clone());
-        Some(request)
     }
 
     /// Story `i` as the filter's conditions see it.
@@ -138,7 +189,7 @@ impl App {
     }
 
     /// Switches the filter between headlines and whole stories.
-    pub(super) fn toggle_text_mode(&mut self) {
+    fn toggle_text_mode(&mut self) {
         self.text_mode = !self.text_mode;
         self.refilter(false);
     }

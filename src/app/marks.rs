@@ -1,9 +1,22 @@
-//! Read and starred marks: setting them, the keys that toggle them, and handing changes to the
-//! event loop for the store.
+//! Read and starred marks: setting them, the keys that toggle them, and collecting the changes
+//! for the store.
 
 use super::App;
+use crate::action::Action;
 
 impl App {
+    /// Takes the actions that change marks; returns any other.
+    pub(super) fn change_marks(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::ToggleRead => self.toggle_read(),
+            Action::ToggleStar => self.toggle_star(),
+            Action::MarkAllRead => self.mark_listed_read(),
+            Action::NextUnread => self.next_unread(),
+            other => return Some(other),
+        }
+        None
+    }
+
     /// Marks story `i` read or unread.
     pub(super) fn set_read(&mut self, i: usize, read: bool) {
         if self.read[i] != read {
@@ -14,14 +27,14 @@ impl App {
     }
 
     /// `m`: toggles the selected story's read mark.
-    pub(super) fn toggle_read(&mut self) {
+    fn toggle_read(&mut self) {
         if let Some(i) = self.selected_story() {
             self.set_read(i, !self.read[i]);
         }
     }
 
     /// `s`: toggles the selected story's star.
-    pub(super) fn toggle_star(&mut self) {
+    fn toggle_star(&mut self) {
         if let Some(i) = self.selected_story() {
             self.starred[i] = !self.starred[i];
             self.pending_marks.push(i);
@@ -38,7 +51,7 @@ impl App {
     }
 
     /// `A`: marks every listed (filtered) story read.
-    pub(super) fn mark_listed_read(&mut self) {
+    fn mark_listed_read(&mut self) {
         let listed = self.visible.clone();
         let count = listed.iter().filter(|&&i| !self.read[i]).count();
         for i in listed {
@@ -51,7 +64,7 @@ impl App {
     }
 
     /// `n`: selects the next unread story in the list after the selection, wrapping around.
-    pub(super) fn next_unread(&mut self) {
+    fn next_unread(&mut self) {
         let n = self.visible.len();
         let next = (1..=n)
             .map(|step| (self.selected + step) % n.max(1))
@@ -75,7 +88,7 @@ impl App {
     }
 
     /// The marks changed since the last call, as (key, read, starred), for the store to save.
-    pub fn take_mark_changes(&mut self) -> Vec<(String, bool, bool)> {
+    pub(super) fn take_mark_changes(&mut self) -> Vec<(String, bool, bool)> {
         let mut changed = std::mem::take(&mut self.pending_marks);
         changed.sort_unstable();
         changed.dedup();

@@ -4,16 +4,18 @@
 mod feeds;
 mod filtering;
 mod marks;
+mod navigation;
 mod pointer;
+mod requests;
 
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 
-use crate::action::{Action, Effect};
+use crate::action::{Action, Effect, Effects};
 use crate::config::Config;
 use crate::filter::{search_key, Query};
 use crate::layout::Panes;
-use crate::news::{Paragraph, Story};
-use crate::reader::{layout_story, line_at, StoryLine};
+use crate::news::Story;
+use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
 use crate::ui::theme::Theme;
 
@@ -85,7 +87,7 @@ pub struct App {
     pub starred: Vec<bool>,
     /// Per story: its stable key in the store ([`crate::store::story_key`]).
     pub keys: Vec<String>,
-    /// Stories whose marks changed since the event loop last took them, for the store.
+    /// Stories whose marks changed since the last [`Effect::SaveMarks`].
     pending_marks: Vec<usize>,
     /// Stories whose marks the user changed in this run (stored marks arriving late yield).
     marked: std::collections::HashSet<usize>,
@@ -100,7 +102,7 @@ pub struct App {
     /// True when a full-text index (the store's) answers text searches, on another thread;
     /// without one, story text is scanned here.
     pub indexed_search: bool,
-    /// The latest search asked of the index, for the event loop to send.
+    /// The latest search for the index, not yet handed out as an effect.
     search_request: Option<(u64, Vec<String>)>,
     /// The search sent and not answered yet.
     pending_words: Option<(u64, Vec<String>)>,
@@ -157,6 +159,12 @@ pub struct App {
     laid_out_for: Option<(usize, u16)>,
     /// Lookups of the sources whose feed file is being read in parts (see `merge_stories`).
     merging: std::collections::HashMap<usize, feeds::Known>,
+    /// True when the store holds more than the stories loaded for the first screen: `Start`
+    /// asks for the rest.
+    pub more_stored: bool,
+    /// The story whose text was last asked for (open, and ahead), so each is asked for once.
+    text_asked: Option<usize>,
+    prefetch_asked: Option<usize>,
 }
 
 impl App {
@@ -222,6 +230,9 @@ impl App {
             config,
             laid_out_for: None,
             merging: Default::default(),
+            more_stored: false,
+            text_asked: None,
+            prefetch_asked: None,
         };
         let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
         app.keys = app
@@ -335,19 +346,30 @@ impl App {
         self.story_lines.len().saturating_sub(self.story_height())
     }
 
-    /// Applies one action. Returns an effect the event loop must carry out, if any.
-    pub fn update(&mut self, action: Action) -> Option<Effect> {
-        // Background news and resizes are not the user's answer to a message.
-        let from_user = !matches!(
-            action,
-            Action::Resize(..)
-                | Action::FeedUpdated(_)
-                | Action::FeedBatch(_)
-                | Action::Restored(_)
-                | Action::BodyLoaded(..)
-                | Action::Notify(_)
-                | Action::TextResults(..)
-        );
+
+    /// Applies one action and returns what it asks of the outside world: the fetches, store
+    /// writes, text loads and searches it needs, in order (see [`Effect`]).
+    pub fn update(&mut self, action: Action) -> Effects {
+        let mut effects = Effects::default();
+        if self.intercepted(&action) {
+            return effects;
+        }
+        let unhandled = self
+            .navigate(action)
+            .and_then(|a| self.edit_filter(a))
+            .and_then(|a| self.change_marks(a))
+            .and_then(|a| self.feed_action(a, &mut effects));
+        if let Some(action) = unhandled {
+            self.general(action, &mut effects);
+        }
+        self.ask_for_what_is_needed(&mut effects);
+        effects
+    }
+
+    /// What every action does first: a user's action clears the status message and ends the
+    /// automatic selection; an open overlay takes it. True when the overlay took it.
+    fn intercepted(&mut self, action: &Action) -> bool {
+        let from_user = action.is_from_user();
         if from_user {
             self.message = None;
         }
@@ -363,136 +385,41 @@ impl App {
                         | Action::NextUnread
                         | Action::ToggleFullView
                 ));
-        if from_user && self.show_errors && action != Action::Quit {
+        if !from_user || *action == Action::Quit {
+            return false;
+        }
+        if self.show_errors {
             // The problems overlay is modal: the next command closes it (Esc, or any bound key).
             self.show_errors = false;
-            return None;
+            return true;
         }
-        if self.show_help && from_user && action != Action::Quit {
+        if self.show_help {
             // The overlay is modal: it scrolls and closes.
-            self.help_action(action);
-            return None;
+            self.help_action(action.clone());
+            return true;
         }
-        let story_keys = self.focus == Focus::Story && !self.filtering;
-        let page = self.list_height().saturating_sub(1).max(1);
-        let story_page = self.story_height().saturating_sub(1).max(1);
+        false
+    }
+
+    /// The actions of no one concern: leaving, the terminal's own, messages, links, overlays.
+    fn general(&mut self, action: Action, effects: &mut Effects) {
         match action {
-            Action::Quit => return Some(Effect::Quit),
-            Action::Resize(w, h) => {
-                self.size = (w, h);
-                self.relayout();
-            }
+            Action::Quit => effects.push(Effect::Quit),
+            Action::Redraw => effects.push(Effect::Redraw),
+            Action::Suspend => effects.push(Effect::Suspend),
             Action::Help => self.show_help = true,
-            Action::Close => self.close(),
-            Action::Up if story_keys => self.scroll_by(-1),
-            Action::Down if story_keys => self.scroll_by(1),
-            Action::PageUp if story_keys => self.scroll_by(-(story_page as isize)),
-            Action::PageDown if story_keys => self.scroll_by(story_page as isize),
-            Action::Top if story_keys => self.story_scroll = 0,
-            Action::Bottom if story_keys => self.story_scroll = self.max_story_scroll(),
-            Action::Up => self.move_selection(-1),
-            Action::Down => self.move_selection(1),
-            Action::PageUp => self.move_selection(-(page as isize)),
-            Action::PageDown => self.move_selection(page as isize),
-            Action::Top => self.select(0),
-            Action::Bottom => self.select(self.visible.len().saturating_sub(1)),
-            Action::ReadOn => self.scroll_by(story_page as isize),
-            Action::FocusNext if !self.full_view => {
-                self.focus = if self.focus == Focus::List {
-                    Focus::Story
-                } else {
-                    Focus::List
-                };
-            }
-            Action::FocusList if !self.full_view => self.focus = Focus::List,
-            Action::FocusStory => self.focus = Focus::Story,
-            Action::FocusNext | Action::FocusList => {}
-            Action::ToggleFullView if self.selected_story().is_none() && !self.full_view => {}
-            Action::ToggleFullView => {
-                // Opening the reading view reads the story, even one selected automatically.
-                if let Some(story) = self
-                    .selected_story()
-                    .filter(|_| self.config.reading.mark_read_on_open)
-                {
-                    self.set_read(story, true);
-                }
-                self.full_view = !self.full_view;
-                self.focus = if self.full_view {
-                    Focus::Story
-                } else {
-                    Focus::List
-                };
-                self.filtering = false;
-                self.relayout();
-            }
-            Action::StartFilter => {
-                self.filtering = true;
-                self.focus = Focus::List;
-                if self.full_view {
-                    self.full_view = false;
-                    self.relayout();
-                }
-            }
-            // A control or bidi character is no text to search for (the sanitiser drops it).
-            Action::FilterInput(c) if crate::sanitize::is_removed(c) => {}
-            Action::FilterInput(c) => {
-                self.query.push(c);
-                self.refilter(true);
-            }
-            Action::FilterBackspace => {
-                self.query.pop();
-                self.refilter(false);
-            }
-            Action::FilterDeleteWord => {
-                // Up to and with the last space before the last word (a space may be wider than
-                // one byte: U+3000, the ideographic space).
-                let kept = self
-                    .query
-                    .trim_end()
-                    .rfind(char::is_whitespace)
-                    .map_or(0, |i| {
-                        i + self.query[i..].chars().next().map_or(1, char::len_utf8)
-                    });
-                self.query.truncate(kept);
-                self.refilter(false);
-            }
-            Action::FilterClear => {
-                self.query.clear();
-                self.refilter(false);
-            }
-            Action::FilterAccept => self.filtering = false,
-            Action::Click(x, y) => self.click(Position::new(x, y)),
-            Action::Wheel(x, y, delta) => self.wheel(Position::new(x, y), delta),
-            Action::Refresh => {
-                let source = self.selected_story().map(|s| self.stories[s].edition);
-                return match source {
-                    Some(source) => self.refresh(Some(source)),
-                    None => self.refresh(None),
-                };
-            }
-            Action::RefreshAll => return self.refresh(None),
+            Action::Notify(text) => self.message = Some(text),
             Action::OpenLink => {
-                let link = self.selected_link()?;
-                self.message = Some(format!("Opening {link}"));
-                return Some(Effect::Open(link));
+                if let Some(link) = self.selected_link() {
+                    self.message = Some(format!("Opening {link}"));
+                    effects.push(Effect::Open(link));
+                }
             }
             Action::CopyLink => {
-                let link = self.selected_link()?;
-                self.message = Some(format!("Copied {link}"));
-                return Some(Effect::Copy(link));
-            }
-            Action::ToggleGrouping => {
-                self.group_by_source = !self.group_by_source;
-                self.rebuild_order();
-                self.refilter(false);
-                self.message = Some(
-                    if self.group_by_source {
-                        "Grouped by source"
-                    } else {
-                        "Newest first"
-                    }
-                    .into(),
-                );
+                if let Some(link) = self.selected_link() {
+                    self.message = Some(format!("Copied {link}"));
+                    effects.push(Effect::Copy(link));
+                }
             }
             Action::FeedErrors => {
                 if self.feed_errors().is_empty() {
@@ -501,157 +428,9 @@ impl App {
                     self.show_errors = true;
                 }
             }
-            Action::FeedUpdated(update) => self.apply_feed(*update, true),
-            Action::FeedBatch(update) => self.apply_feed(*update, false),
-            Action::Restored(lists) => self.restore_stored(*lists),
-            Action::BodyLoaded(story, body) => self.set_body(story, *body),
-            Action::ToggleRead => self.toggle_read(),
-            Action::ToggleStar => self.toggle_star(),
-            Action::MarkAllRead => self.mark_listed_read(),
-            Action::NextUnread => self.next_unread(),
-            Action::FilterToggleText => self.toggle_text_mode(),
-            Action::TextResults(generation, keys) => self.apply_text_results(generation, keys),
-            Action::Notify(text) => self.message = Some(text),
-            Action::Paste(text) if self.filtering => {
-                // A paste is text, never keys: newlines and tabs become spaces.
-                let text = crate::sanitize::clean_line(&text.replace(['\n', '\r', '\t'], " "));
-                self.query.push_str(&text);
-                self.refilter(true);
-            }
-            Action::Paste(_) => {}
-            Action::Redraw => return Some(Effect::Redraw),
-            Action::Suspend => return Some(Effect::Suspend),
+            Action::BodyLoaded(story, body) => self.set_body(story, *body, effects),
+            // Every other action belongs to a concern above.
+            _ => {}
         }
-        None
-    }
-
-    /// Esc: closes the innermost open thing: the filter being typed (clearing it), the full view,
-    /// then an applied filter.
-    fn close(&mut self) {
-        if self.filtering {
-            self.filtering = false;
-            self.clear_filter();
-        } else if self.full_view {
-            self.full_view = false;
-            self.focus = Focus::List;
-            self.relayout();
-        } else if !self.query.is_empty() {
-            self.clear_filter();
-        } else {
-            self.focus = Focus::List;
-        }
-    }
-
-    fn clear_filter(&mut self) {
-        self.query.clear();
-        self.refilter(false);
-    }
-
-    fn move_selection(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1);
-        let target = self.selected.saturating_add_signed(delta).min(last);
-        self.select(target);
-    }
-
-    /// Selects row `index` of the visible list (clamped), keeping it on screen.
-    pub fn select(&mut self, index: usize) {
-        let previous = self.selected_story();
-        self.select_keeping(index, previous);
-    }
-
-    fn select_keeping(&mut self, index: usize, previous: Option<usize>) {
-        self.selected = index.min(self.visible.len().saturating_sub(1));
-        if self.selected_story() != previous {
-            self.story_scroll = 0;
-        }
-        self.relayout();
-        if let Some(story) = self.selected_story() {
-            if self.config.reading.mark_read_on_open && self.by_user {
-                self.set_read(story, true);
-            }
-        }
-    }
-
-    /// The story whose text the event loop should load or convert now: the open one, while its
-    /// text is pending (see [`crate::news::Pending`]).
-    pub fn wanted_body(&self) -> Option<usize> {
-        self.panes()?;
-        self.selected_story()
-            .filter(|&story| self.stories[story].text_pending())
-    }
-
-    /// The story after the selected one in the list (the one Down opens), if its text is still in
-    /// the store or unconverted.
-    pub fn next_wanted_body(&self) -> Option<usize> {
-        self.panes()?;
-        self.visible
-            .get(self.selected + 1)
-            .copied()
-            .filter(|&story| self.stories[story].text_pending())
-    }
-
-    /// Puts a story's loaded text in place, keeping the reading place if it is open.
-    fn set_body(&mut self, story: usize, (paragraphs, references): (Vec<Paragraph>, Vec<String>)) {
-        let Some(s) = self.stories.get_mut(story) else {
-            return;
-        };
-        s.paragraphs = paragraphs;
-        s.references = references;
-        s.pending = crate::news::Pending::Nothing;
-        if self.laid_out_for.is_some_and(|(s, _)| s == story) {
-            self.laid_out_for = Some((story, 0));
-            self.relayout();
-        }
-    }
-
-    fn scroll_by(&mut self, delta: isize) {
-        self.story_scroll = self
-            .story_scroll
-            .saturating_add_signed(delta)
-            .min(self.max_story_scroll());
-    }
-
-    /// Brings derived layout state up to date after a change of size, view or selection: the story
-    /// is re-wrapped only when the story or the width changed, keeping the reading place, and the
-    /// selected row is kept on screen.
-    fn relayout(&mut self) {
-        // Too small to show a story: keep what is laid out (and the place in it) for later.
-        let Some(width) = self.panes().map(|p| p.text.width) else {
-            return;
-        };
-        match self.selected_story() {
-            Some(story) if self.laid_out_for != Some((story, width)) => {
-                let same_story = self.laid_out_for.is_some_and(|(s, _)| s == story);
-                let place = self
-                    .story_lines
-                    .get(self.story_scroll)
-                    .map(|l| (l.block, l.offset));
-                let meta = self.story_meta(story);
-                self.story_lines = layout_story(&self.stories[story], &meta, width);
-                self.story_scroll = match place {
-                    Some((block, offset)) if same_story => {
-                        line_at(&self.story_lines, block, offset)
-                    }
-                    _ => 0,
-                };
-                self.laid_out_for = Some((story, width));
-            }
-            Some(_) => {}
-            None => {
-                self.story_lines.clear();
-                self.story_scroll = 0;
-                self.laid_out_for = None;
-            }
-        }
-        self.story_scroll = self.story_scroll.min(self.max_story_scroll());
-        let height = self.list_height();
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + height {
-            self.list_offset = self.selected + 1 - height;
-        }
-        self.list_offset = self
-            .list_offset
-            .min(self.visible.len().saturating_sub(height));
     }
 }

@@ -1,23 +1,18 @@
-//! Background work for the event loop: fetching feeds, reading feed files, full-text search, and
-//! opening a story's text. Workers never touch the app state: each reports back as a [`Message`],
-//! and hands stories to the store before the reader hears of them (so a mark set on a story always
-//! finds it stored).
+//! The feed service: fetching feeds on a pool of workers and reading feed files on threads of
+//! their own. Workers never touch the app state: each hands its stories to the store first (so a
+//! mark set on a story always finds it stored), then reports back as a [`Message`].
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
 
-use anyhow::Result;
-
+use super::Message;
 use crate::action::Action;
-use crate::app::App;
 use crate::config::Config;
 use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::{FetchRequest, Fetcher};
-use crate::html::html_to_text;
-use crate::news::{Paragraph, Pending, Story};
-use crate::store::{Retention, Searcher, SourceInfo, Store, StoreWriter, Write};
-use crate::terminal::Message;
+use crate::news::{Pending, Story};
+use crate::store::{Retention, SourceInfo, StoreWriter, Write};
 
 /// Fetches and reads feeds in the background, saving what they bring.
 pub struct Workers {
@@ -40,16 +35,22 @@ struct FileReader {
 }
 
 impl Workers {
-    /// Starts the fetch pool; results go to `tx`, stories to `store` first.
-    pub fn new(app: &App, store: Option<&StoreWriter>, tx: Sender<Message>) -> Workers {
+    /// Starts the fetch pool for the sources `sources` (their store keys, by index); results go
+    /// to `tx`, stories to `store` first.
+    pub fn new(
+        config: Arc<Config>,
+        sources: Arc<Vec<String>>,
+        store: Option<&StoreWriter>,
+        tx: Sender<Message>,
+    ) -> Workers {
         let delivery = Delivery {
             saver: store.and_then(StoreWriter::queue),
             tx,
-            sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
-            config: Arc::new(app.config.clone()),
+            sources,
+            config: config.clone(),
         };
         let fetched = delivery.clone();
-        let fetcher = Fetcher::new(app.config.fetch.options(), move |result| {
+        let fetcher = Fetcher::new(config.fetch.options(), move |result| {
             // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
             fetched.deliver(crate::feed::process(result), false, now());
         });
@@ -102,7 +103,7 @@ impl FileReader {
             let _ = self
                 .delivery
                 .tx
-                .send(Message::Feed(Box::new(update), false));
+                .send(Message::App(Action::FeedUpdated(Box::new(update))));
         }
     }
 }
@@ -157,11 +158,16 @@ impl Delivery {
             let (written, receiver) = mpsc::sync_channel(1);
             stored = Some(receiver);
             let _ = saver.send(Write::Then(Box::new(move || {
-                let _ = tx.send(Message::Stored);
+                let _ = tx.send(Message::App(Action::Stored));
                 let _ = written.send(());
             })));
         }
-        let _ = self.tx.send(Message::Feed(Box::new(update), more));
+        let update = Box::new(update);
+        let _ = self.tx.send(Message::App(if more {
+            Action::FeedBatch(update)
+        } else {
+            Action::FeedUpdated(update)
+        }));
         stored
     }
 }
@@ -210,112 +216,3 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Loads or converts the open story's text when it is pending, as the loop's next action. A story
-/// whose batch is not stored yet is left pending: [`Message::Stored`] brings the loop back here.
-pub fn open_story_text(app: &App, store: Option<&Store>) -> Option<Action> {
-    let index = app.wanted_body()?;
-    let body = story_text(app, index, store)?.unwrap_or_else(|e| {
-        // Said in the story's place, once, rather than on every key.
-        let said = format!("This story could not be read from the store: {e:#}");
-        (vec![Paragraph::plain(said)], Vec::new())
-    });
-    Some(Action::BodyLoaded(index, Box::new(body)))
-}
-
-/// Loads the text of the story a Down would open next, if pending ([`App::next_wanted_body`]).
-/// One that cannot be read is left for when it is opened, which says why.
-pub fn prefetch_story_text(app: &App, store: Option<&Store>) -> Option<Action> {
-    let index = app.next_wanted_body()?;
-    let body = story_text(app, index, store)?.ok()?;
-    Some(Action::BodyLoaded(index, Box::new(body)))
-}
-
-/// Story `index`'s text, loaded from the store or converted from HTML; None when it has none to
-/// give yet.
-fn story_text(
-    app: &App,
-    index: usize,
-    store: Option<&Store>,
-) -> Option<anyhow::Result<(Vec<Paragraph>, Vec<String>)>> {
-    match &app.stories[index].pending {
-        Pending::Nothing => None,
-        Pending::Html { html, base } => {
-            let converted = html_to_text(html, base.as_deref());
-            Some(Ok((converted.paragraphs, converted.references)))
-        }
-        Pending::Stored => store?.load_body(&app.keys[index]).transpose(),
-    }
-}
-
-/// Loads every stored story of `sources` on a thread of its own and sends them to the loop, which
-/// started with the newest of each.
-pub fn spawn_restorer(dir: &std::path::Path, sources: Vec<String>, tx: Sender<Message>) {
-    let dir = dir.to_path_buf();
-    // If no thread can be had, the newest stories are on screen and the rest stays stored.
-    let _ = thread::Builder::new()
-        .name("gazette-restore".into())
-        .spawn(move || {
-            let loaded = Store::open(&dir).and_then(|store| store.load_sources(&sources));
-            let _ = tx.send(match loaded {
-                Ok(lists) => Message::Restored(lists),
-                Err(e) => Message::StoreError(format!("{e:#}")),
-            });
-        });
-}
-
-/// What the search thread is asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SearchRequest {
-    /// The list positions of the stories holding these words, for the filter's query number
-    /// `generation`.
-    Find(u64, Vec<String>),
-    /// Story keys ([`crate::store::key_hash`]) at their list positions: stories newly listed, or
-    /// whose key changed.
-    Place(Vec<(u32, u64)>),
-    /// Stories were stored: read their rows now rather than at the next search.
-    CatchUp,
-}
-
-/// Starts the full-text search thread, with its own connection to the store: it answers the
-/// newest request waiting (older ones are dropped unasked), so typing never waits on the index.
-pub fn spawn_searcher(dir: &std::path::Path, tx: Sender<Message>) -> Result<Sender<SearchRequest>> {
-    let mut searcher = Searcher::open(dir)?;
-    let (requests, incoming) = mpsc::channel::<SearchRequest>();
-    thread::Builder::new()
-        .name("gazette-search".into())
-        .spawn(move || {
-            let fail = |e: anyhow::Error| {
-                let _ = tx.send(Message::StoreError(format!("text search: {e:#}")));
-            };
-            while let Ok(first) = incoming.recv() {
-                let mut newest = None;
-                for request in std::iter::once(first).chain(incoming.try_iter()) {
-                    match request {
-                        SearchRequest::Find(generation, words) => {
-                            newest = Some((generation, words))
-                        }
-                        SearchRequest::Place(keys) => searcher.place(keys),
-                        SearchRequest::CatchUp => {}
-                    }
-                }
-                let Some((generation, words)) = newest else {
-                    // Between keystrokes: the next search finds the rows read.
-                    if let Err(e) = searcher.catch_up() {
-                        fail(e);
-                    }
-                    continue;
-                };
-                let positions = searcher.search(&words.join(" ")).unwrap_or_else(|e| {
-                    fail(e);
-                    Vec::new()
-                });
-                if tx
-                    .send(Message::TextResults(generation, positions))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        })?;
-    Ok(requests)
-}

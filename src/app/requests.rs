@@ -1,0 +1,107 @@
+//! What the app asks of the outside world after each update: the open story's text (and the next
+//! one's, ahead), the marks to save, the keys and searches for the full-text index. Each is asked
+//! for once, as an [`Effect`]; answers come back as actions.
+
+use super::App;
+use crate::action::{Effect, Effects, TextRequest};
+use crate::news::Paragraph;
+
+impl App {
+    /// The story whose text is wanted now: the open one, while its text is pending (see
+    /// [`crate::news::Pending`]).
+    pub fn wanted_body(&self) -> Option<usize> {
+        self.panes()?;
+        self.selected_story()
+            .filter(|&story| self.stories[story].text_pending())
+    }
+
+    /// The story after the selected one in the list (the one Down opens), if its text is still in
+    /// the store or unconverted.
+    pub fn next_wanted_body(&self) -> Option<usize> {
+        self.panes()?;
+        self.visible
+            .get(self.selected + 1)
+            .copied()
+            .filter(|&story| self.stories[story].text_pending())
+    }
+
+    /// Puts a story's loaded text in place, keeping the reading place if it is open. A text loaded
+    /// ahead changes nothing on screen.
+    pub(super) fn set_body(
+        &mut self,
+        story: usize,
+        (paragraphs, references): (Vec<Paragraph>, Vec<String>),
+        effects: &mut Effects,
+    ) {
+        let Some(s) = self.stories.get_mut(story) else {
+            return;
+        };
+        s.paragraphs = paragraphs;
+        s.references = references;
+        s.pending = crate::news::Pending::Nothing;
+        if self.laid_out_for.is_some_and(|(s, _)| s == story) {
+            self.laid_out_for = Some((story, 0));
+            self.relayout();
+        } else {
+            effects.mark_unseen();
+        }
+    }
+
+    /// A batch of stories was stored: a story whose text was asked for before its row was written
+    /// is asked for again, and the index may read the new rows.
+    pub(super) fn stories_stored(&mut self, effects: &mut Effects) {
+        self.text_asked = None;
+        self.prefetch_asked = None;
+        if self.indexed_search {
+            effects.push(Effect::CatchUpIndex);
+        }
+        effects.mark_unseen();
+    }
+
+    /// Adds the requests this update's changes call for, each once.
+    pub(super) fn ask_for_what_is_needed(&mut self, effects: &mut Effects) {
+        let wanted = self.wanted_body();
+        if wanted.is_some() && wanted != self.text_asked {
+            effects.extend(wanted.and_then(|s| self.text_request(s)).map(Effect::LoadText));
+        }
+        self.text_asked = wanted;
+        let ahead = self.next_wanted_body();
+        if ahead.is_some() && ahead != self.prefetch_asked {
+            effects.extend(
+                ahead
+                    .and_then(|s| self.text_request(s))
+                    .map(Effect::PrefetchText),
+            );
+        }
+        self.prefetch_asked = ahead;
+        if !self.pending_marks.is_empty() {
+            effects.push(Effect::SaveMarks(self.take_mark_changes()));
+        }
+        if self.indexed_search {
+            let listed = self.take_listed_keys();
+            if !listed.is_empty() {
+                let keys = listed
+                    .into_iter()
+                    .filter_map(|i| {
+                        let position = u32::try_from(i).ok()?;
+                        Some((position, crate::store::key_hash(&self.keys[i])))
+                    })
+                    .collect();
+                effects.push(Effect::PlaceKeys(keys));
+            }
+        }
+        if let Some(request) = self.search_request.take() {
+            self.pending_words = Some(request.clone());
+            effects.push(Effect::Search(request.0, request.1));
+        }
+    }
+
+    fn text_request(&self, story: usize) -> Option<TextRequest> {
+        let pending = self.stories[story].pending.clone();
+        (pending != crate::news::Pending::Nothing).then(|| TextRequest {
+            story,
+            key: self.keys[story].clone(),
+            pending,
+        })
+    }
+}

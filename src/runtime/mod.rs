@@ -1,0 +1,269 @@
+//! The runtime: owns the background services (store writer, story texts, full-text search,
+//! restorer, feed fetching and reading, the refresh timer), carries out the [`Effect`]s `update`
+//! returns, and brings every result back as a [`Message`] on the event loop's one channel.
+
+mod feeds;
+mod search;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::thread;
+
+use anyhow::Result;
+use ratatui::crossterm::event::Event;
+
+use crate::action::{Action, Effect, TextRequest};
+use crate::app::App;
+use crate::config::Config;
+use crate::html::html_to_text;
+use crate::news::{Paragraph, Pending};
+use crate::store::{Store, StoreWriter, Write};
+
+pub use feeds::{now, retention, save, Workers};
+pub use search::{spawn_searcher, SearchRequest};
+
+/// What reaches the event loop: everything arrives as a message on one channel, so the loop can
+/// block until something happens and background work never touches the state directly.
+#[derive(Debug)]
+pub enum Message {
+    /// A terminal event (key, mouse, resize).
+    Input(Event),
+    /// Reading terminal input failed.
+    InputError(String),
+    /// A termination signal.
+    Signal(i32),
+    /// A result or an event for the app: a feed's answer, a story's text, a search's answer,
+    /// stories stored, a notice, the refresh timer.
+    App(Action),
+}
+
+/// The services, started once the first frame is out: opening the store's other connections
+/// takes some milliseconds, and keys typed meanwhile wait in the channel.
+struct Services {
+    writer: Option<StoreWriter>,
+    searcher: Option<Sender<SearchRequest>>,
+    feeds: Workers,
+}
+
+/// Carries out effects. Answers the screen waits for (a story's text) are sent on the channel at
+/// once, so the loop takes them in before it draws; nothing waits for a key.
+pub struct Runtime {
+    tx: Sender<Message>,
+    /// The store connection that reads story texts, on the UI thread: one indexed row, well under
+    /// a millisecond.
+    texts: Option<Store>,
+    data_dir: Option<PathBuf>,
+    config: Arc<Config>,
+    sources: Arc<Vec<String>>,
+    services: Option<Services>,
+    /// Effects kept for after the frame: those for services not started yet, and the marks and
+    /// the text loaded ahead, which would take a core from the frame.
+    after_frame: Vec<Effect>,
+}
+
+impl Runtime {
+    /// A runtime for `app`'s sources and settings, its results going to `tx`. `store` is the
+    /// store opened in `data_dir`, kept for reading story texts. Starts no thread yet.
+    pub fn new(app: &App, store: Option<(Store, &Path)>, tx: Sender<Message>) -> Runtime {
+        let (texts, data_dir) = store.unzip();
+        Runtime {
+            tx,
+            texts,
+            data_dir: data_dir.map(Path::to_path_buf),
+            config: Arc::new(app.config.clone()),
+            sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
+            services: None,
+            after_frame: Vec::new(),
+        }
+    }
+
+    /// Carries out one effect, now or once the frame is out. The terminal's own effects (quit,
+    /// redraw, suspend, copy) are the event loop's, not these.
+    pub fn perform(&mut self, effect: Effect) {
+        match effect {
+            Effect::LoadText(request) => self.load_text(request, false),
+            Effect::Open(url) => {
+                if let Err(e) = crate::links::open(&url) {
+                    self.notify(format!("Could not open the link: {e}"));
+                }
+            }
+            Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
+            other => match &self.services {
+                Some(services) => self.perform_background(services, other),
+                None => self.after_frame.push(other),
+            },
+        }
+    }
+
+    /// Runs what waited for the frame to be out, starting the services the first time.
+    pub fn after_frame(&mut self) -> Result<()> {
+        if self.services.is_none() {
+            self.services = Some(self.start_services()?);
+        }
+        for effect in std::mem::take(&mut self.after_frame) {
+            match effect {
+                Effect::PrefetchText(request) => self.load_text(request, true),
+                other => {
+                    if let Some(services) = &self.services {
+                        self.perform_background(services, other);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves the marks still waiting and waits until the store has committed everything sent.
+    /// The one way out of the reader.
+    pub fn finish(mut self) {
+        let marks = std::mem::take(&mut self.after_frame)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::SaveMarks(marks) => Some(marks),
+                _ => None,
+            });
+        let services = self.services.take();
+        let writer = match services {
+            Some(services) => services.writer,
+            // Never started (an error before the first frame): a writer just for the marks.
+            None => self
+                .data_dir
+                .as_deref()
+                .and_then(|dir| StoreWriter::spawn(dir, |_| {}).ok()),
+        };
+        if let Some(writer) = writer {
+            for marks in marks {
+                writer.send(Write::Marks(marks));
+            }
+            writer.close();
+        }
+    }
+
+    fn start_services(&self) -> Result<Services> {
+        let writer = match &self.data_dir {
+            Some(dir) => {
+                let errors = self.tx.clone();
+                let report = move |e: String| {
+                    let _ = errors.send(Message::App(Action::Notify(format!("Store: {e}"))));
+                };
+                Some(StoreWriter::spawn(dir, report)?)
+            }
+            None => None,
+        };
+        let searcher = match &self.data_dir {
+            Some(dir) => Some(spawn_searcher(dir, self.tx.clone())?),
+            None => None,
+        };
+        spawn_refresh_timer(self.tx.clone(), self.config.fetch.auto_refresh_minutes);
+        let feeds = Workers::new(
+            self.config.clone(),
+            self.sources.clone(),
+            writer.as_ref(),
+            self.tx.clone(),
+        );
+        Ok(Services {
+            writer,
+            searcher,
+            feeds,
+        })
+    }
+
+    fn perform_background(&self, services: &Services, effect: Effect) {
+        let search = |request| {
+            if let Some(searcher) = &services.searcher {
+                let _ = searcher.send(request);
+            }
+        };
+        let store = |write| {
+            if let Some(writer) = &services.writer {
+                writer.send(write);
+            }
+        };
+        match effect {
+            Effect::Fetch(requests) => services.feeds.fetch(requests),
+            Effect::SaveMarks(marks) => store(Write::Marks(marks)),
+            Effect::SaveStories { source, stories } => {
+                store(save(source, stories, now(), retention(&self.config)))
+            }
+            Effect::RestoreStored(sources) => {
+                if let Some(dir) = &self.data_dir {
+                    spawn_restorer(dir, sources, self.tx.clone());
+                }
+            }
+            Effect::Search(generation, words) => search(SearchRequest::Find(generation, words)),
+            Effect::PlaceKeys(keys) => search(SearchRequest::Place(keys)),
+            Effect::CatchUpIndex => search(SearchRequest::CatchUp),
+            // Carried out in `perform`, or by the event loop (the terminal's own).
+            Effect::LoadText(_)
+            | Effect::PrefetchText(_)
+            | Effect::Open(_)
+            | Effect::Quit
+            | Effect::Copy(_)
+            | Effect::Redraw
+            | Effect::Suspend => {}
+        }
+    }
+
+    /// Loads or converts a story's text and sends it as [`Action::BodyLoaded`]. A story whose row
+    /// is not stored yet gets no answer: [`Action::Stored`] makes the app ask again. A text that
+    /// cannot be read is said in the story's place, once; one loaded ahead is left for when it is
+    /// opened, which says why.
+    fn load_text(&self, request: TextRequest, ahead: bool) {
+        let body = match request.pending {
+            Pending::Nothing => return,
+            Pending::Html { html, base } => {
+                let converted = html_to_text(&html, base.as_deref());
+                Ok((converted.paragraphs, converted.references))
+            }
+            Pending::Stored => match self.texts.as_ref().map(|s| s.load_body(&request.key)) {
+                None | Some(Ok(None)) => return,
+                Some(Ok(Some(body))) => Ok(body),
+                Some(Err(e)) => Err(e),
+            },
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(_) if ahead => return,
+            Err(e) => {
+                let said = format!("This story could not be read from the store: {e:#}");
+                (vec![Paragraph::plain(said)], Vec::new())
+            }
+        };
+        let loaded = Action::BodyLoaded(request.story, Box::new(body));
+        let _ = self.tx.send(Message::App(loaded));
+    }
+
+    fn notify(&self, text: String) {
+        let _ = self.tx.send(Message::App(Action::Notify(text)));
+    }
+}
+
+/// Loads every stored story of `sources` on a thread of its own and sends them to the loop, which
+/// started with the newest of each.
+fn spawn_restorer(dir: &Path, sources: Vec<String>, tx: Sender<Message>) {
+    let dir = dir.to_path_buf();
+    // If no thread can be had, the newest stories are on screen and the rest stays stored.
+    let _ = thread::Builder::new()
+        .name("gazette-restore".into())
+        .spawn(move || {
+            let loaded = Store::open(&dir).and_then(|store| store.load_sources(&sources));
+            let _ = tx.send(Message::App(match loaded {
+                Ok(lists) => Action::Restored(Box::new(lists)),
+                Err(e) => Action::Notify(format!("Store: {e:#}")),
+            }));
+        });
+}
+
+/// Sends a refresh of every feed each `minutes` (none for 0).
+fn spawn_refresh_timer(tx: Sender<Message>, minutes: u16) {
+    if minutes == 0 {
+        return;
+    }
+    thread::spawn(move || loop {
+        thread::sleep(std::time::Duration::from_secs(u64::from(minutes) * 60));
+        if tx.send(Message::App(Action::RefreshAll)).is_err() {
+            return;
+        }
+    });
+}
