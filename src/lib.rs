@@ -23,4 +23,5 @@ pub mod store;
 pub mod subscriptions;
 pub mod terminal;
 pub mod text;
+pub mod theme;
 pub mod ui;

@@ -97,4 +97,3 @@ pub fn load_stored(
     }
     Ok((marks, partial))
 }
-

@@ -13,7 +13,7 @@ use gazette::sanitize::clean_line;
 use gazette::store::{self, Store};
 use gazette::subscriptions::{self, Subscription};
 use gazette::terminal::{self, Exit};
-use gazette::ui::theme::Theme;
+use gazette::theme::Theme;
 
 /// A terminal news reader: headlines on the left, the story on the right, an instant filter.
 ///

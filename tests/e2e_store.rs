@@ -816,3 +816,47 @@ fn quitting_with_a_store_is_prompt() {
         1
     );
 }
+
+/// After a restart the open story's text is on screen with no key pressed: with `--offline`, and
+/// while both feeds' servers hold their answers. (It used to say "Loading the story…" until a key
+/// was pressed: the text asked for before the loop waited had no message to wake it.)
+#[test]
+fn after_a_restart_the_open_story_has_its_text_with_no_key_pressed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let gate = Arc::new(Gate::default());
+    let serve = |items: std::ops::Range<usize>| {
+        let gate = gate.clone();
+        Server::start(move |n| {
+            if n > 0 {
+                // Every later request hangs (until the test ends).
+                gate.wait(TIMEOUT);
+            }
+            rss(items.clone(), 400)
+        })
+    };
+    let (first, second) = (serve(0..2), serve(2..4));
+    let urls = [first.url(), second.url()];
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+
+    let mut g = start(data.path(), &urls);
+    let all: Vec<String> = (0..4).map(title).collect();
+    wait_rows(&g, "both feeds' stories", &all, &[(true, false); 4]);
+    g.send("q");
+    g.assert_exit(0);
+
+    let opening = "Story number 0 says this.";
+    for offline in [true, false] {
+        let mut args = urls.clone();
+        if offline {
+            args.insert(0, "--offline");
+        }
+        let mut g = start(data.path(), &args);
+        g.wait_for("the open story's text, with no key pressed", |s| {
+            common::story_text(s).contains(opening) && !s.contains(gazette::reader::LOADING_NOTE)
+        });
+        g.send("q");
+        g.assert_exit(0);
+        g.assert_restored();
+    }
+    gate.open();
+}

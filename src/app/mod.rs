@@ -17,7 +17,7 @@ use crate::layout::Panes;
 use crate::news::Story;
 use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +345,6 @@ impl App {
     pub fn max_story_scroll(&self) -> usize {
         self.story_lines.len().saturating_sub(self.story_height())
     }
-
 
     /// Applies one action and returns what it asks of the outside world: the fetches, store
     /// writes, text loads and searches it needs, in order (see [`Effect`]).

@@ -62,7 +62,11 @@ impl App {
     pub(super) fn ask_for_what_is_needed(&mut self, effects: &mut Effects) {
         let wanted = self.wanted_body();
         if wanted.is_some() && wanted != self.text_asked {
-            effects.extend(wanted.and_then(|s| self.text_request(s)).map(Effect::LoadText));
+            effects.extend(
+                wanted
+                    .and_then(|s| self.text_request(s))
+                    .map(Effect::LoadText),
+            );
         }
         self.text_asked = wanted;
         let ahead = self.next_wanted_body();

@@ -215,4 +215,3 @@ pub fn save(source: String, stories: Vec<Story>, now: i64, retention: Retention)
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
-

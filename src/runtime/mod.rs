@@ -41,9 +41,11 @@ pub enum Message {
 /// The services, started once the first frame is out: opening the store's other connections
 /// takes some milliseconds, and keys typed meanwhile wait in the channel.
 struct Services {
-    writer: Option<StoreWriter>,
-    searcher: Option<Sender<SearchRequest>>,
+    // Dropped in this order: the workers' queue handles go before the writer, whose drop waits
+    // for its thread, which ends once every handle is gone.
     feeds: Workers,
+    searcher: Option<Sender<SearchRequest>>,
+    writer: Option<StoreWriter>,
 }
 
 /// Carries out effects. Answers the screen waits for (a story's text) are sent on the channel at
@@ -163,9 +165,9 @@ impl Runtime {
             self.tx.clone(),
         );
         Ok(Services {
-            writer,
-            searcher,
             feeds,
+            searcher,
+            writer,
         })
     }
 

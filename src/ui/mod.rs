@@ -5,7 +5,8 @@ mod list;
 mod problems;
 mod status;
 mod story;
-pub mod theme;
+// The styles live beside the app state (which holds them), not under the view.
+pub use crate::theme;
 
 use std::borrow::Cow;
 

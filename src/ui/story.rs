@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::app::{App, Focus};
 use crate::news::Inline;
 use crate::reader::LineKind;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// How an inline style looks.
 fn inline_style(inline: Inline, theme: &Theme) -> Style {

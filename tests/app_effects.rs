@@ -1,0 +1,255 @@
+//! What `App::update` asks of the outside world, with no thread, terminal or store: actions go in,
+//! effects come out, and the answers go back in by hand as the runtime would send them.
+
+use gazette::action::{Action, Effect, Effects, TextRequest};
+use gazette::app::App;
+use gazette::config::Config;
+use gazette::feed::{FeedFetched, FeedUpdate, ParsedFeed};
+use gazette::keymap::InputMode;
+use gazette::news::{Paragraph, Pending, Story};
+use gazette::source::Library;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Applies each action in turn; returns every effect asked for, in order.
+fn drive(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+    actions.into_iter().flat_map(|a| app.update(a)).collect()
+}
+
+/// A story as a feed gives it when its text is in the store.
+fn stored(title: &str, id: &str, published: i64) -> Story {
+    Story {
+        title: title.into(),
+        id: Some(id.into()),
+        link: Some(format!("https://example.com/{id}")),
+        published: Some(published),
+        pending: Pending::Stored,
+        ..Story::default()
+    }
+}
+
+/// Source `source`'s answer, with these stories.
+fn answer(source: usize, stories: Vec<Story>) -> Action {
+    Action::FeedUpdated(Box::new(FeedUpdate {
+        source,
+        outcome: Ok(FeedFetched::Parsed {
+            feed: ParsedFeed {
+                title: None,
+                stories,
+            },
+            etag: None,
+            last_modified: None,
+        }),
+    }))
+}
+
+/// Two feeds, fetched once: "Alpha" (newest, feed 0), "Bravo" (feed 1), "Charlie" (feed 0).
+fn two_feeds() -> App {
+    let mut library = Library::default();
+    library.add_subscription("https://one.example/feed", Some("One"));
+    library.add_subscription("https://two.example/feed", Some("Two"));
+    let mut app = App::new(library, Config::defaults());
+    drive(
+        &mut app,
+        [
+            Action::Resize(100, 30),
+            Action::RefreshAll,
+            answer(
+                0,
+                vec![stored("Alpha", "a", 300), stored("Charlie", "c", 100)],
+            ),
+            answer(1, vec![stored("Bravo", "b", 200)]),
+        ],
+    );
+    app
+}
+
+fn text_loads(effects: &[Effect]) -> Vec<&TextRequest> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadText(request) => Some(request),
+            _ => None,
+        })
+        .collect()
+}
+
+fn fetched_urls(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Fetch(requests) => Some(requests.iter().map(|r| r.url.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn r_fetches_the_selected_storys_feed_and_only_that() {
+    let mut app = two_feeds();
+    let effects = drive(&mut app, [Action::Down]);
+    assert_eq!(app.stories[app.selected_story().unwrap()].title, "Bravo");
+    assert!(fetched_urls(&effects).is_empty(), "a move fetches nothing");
+    let effects = drive(&mut app, [Action::Refresh]);
+    assert_eq!(fetched_urls(&effects), ["https://two.example/feed"]);
+    let effects = drive(&mut app, [Action::RefreshAll]);
+    assert_eq!(
+        fetched_urls(&effects),
+        ["https://one.example/feed"],
+        "the other feed; the one under way is not asked twice"
+    );
+}
+
+#[test]
+fn down_asks_for_the_text_of_the_story_it_opens_once() {
+    let mut app = two_feeds();
+    let first = app.selected_story().unwrap();
+    // The first story's text was asked for as soon as it was listed on a sized screen.
+    let effects = drive(&mut app, [Action::Resize(101, 30)]);
+    assert!(text_loads(&effects).is_empty(), "asked once, not again");
+    let effects = drive(&mut app, [Action::Down]);
+    let next = app.selected_story().unwrap();
+    assert_ne!(next, first);
+    let loads = text_loads(&effects);
+    assert_eq!(loads.len(), 1, "{effects:?}");
+    assert_eq!(loads[0].story, next);
+    assert_eq!(loads[0].key, app.keys[next]);
+    assert_eq!(loads[0].pending, Pending::Stored);
+    // The one after it is asked for ahead, for after the frame.
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::PrefetchText(r) if r.story == app.visible[2])));
+
+    // The answer comes back as an action; then nothing more is asked for it.
+    let body = (vec![Paragraph::plain("Bravo's text.")], Vec::new());
+    let effects = drive(&mut app, [Action::BodyLoaded(next, Box::new(body))]);
+    assert!(text_loads(&effects).is_empty());
+    assert_eq!(app.wanted_body(), None);
+}
+
+#[test]
+fn a_text_asked_for_before_its_row_was_stored_is_asked_again_once_stored() {
+    let mut app = two_feeds();
+    let open = app.selected_story().unwrap();
+    assert_eq!(app.wanted_body(), Some(open));
+    // The runtime found no row yet (the batch is still on its way to the store): no answer.
+    let effects = drive(&mut app, [Action::Stored]);
+    let loads = text_loads(&effects);
+    assert_eq!(loads.len(), 1, "{effects:?}");
+    assert_eq!(loads[0].story, open);
+    let again = app.update(Action::Stored);
+    assert!(
+        !again.changes_screen(),
+        "a batch stored shows nothing by itself"
+    );
+    let again: Vec<Effect> = again.into_iter().collect();
+    assert_eq!(
+        text_loads(&again).len(),
+        1,
+        "asked at each batch until it is there"
+    );
+}
+
+#[test]
+fn a_mark_asks_for_a_save_of_that_story_only() {
+    let mut app = two_feeds();
+    let open = app.selected_story().unwrap();
+    let effects = drive(&mut app, [Action::ToggleStar]);
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::SaveMarks(_)))
+            .collect::<Vec<_>>(),
+        [&Effect::SaveMarks(vec![(
+            app.keys[open].clone(),
+            false,
+            true
+        )])]
+    );
+    let effects = drive(&mut app, [Action::FocusStory, Action::Down]);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::SaveMarks(_))),
+        "scrolling the story changes no mark: {effects:?}"
+    );
+}
+
+#[test]
+fn enter_in_the_filter_keeps_it_and_fetches_or_opens_nothing() {
+    let mut app = two_feeds();
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    drive(&mut app, [Action::StartFilter]);
+    let effects = drive(&mut app, "brav".chars().map(Action::FilterInput));
+    assert!(fetched_urls(&effects).is_empty());
+    let action = app
+        .config
+        .keymap
+        .action_for(enter, InputMode::Filter)
+        .expect("Enter is bound while filtering");
+    let effects = drive(&mut app, [action]);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(_) | Effect::Open(_) | Effect::Quit)),
+        "{effects:?}"
+    );
+    assert!(
+        !app.filtering,
+        "Enter keeps the filter and returns to the list"
+    );
+    assert_eq!(app.query, "brav");
+    assert_eq!(app.visible.len(), 1);
+}
+
+#[test]
+fn the_start_fetches_every_feed_loads_the_rest_and_stores_editions() {
+    let mut library = Library::bundled();
+    library.add_subscription("https://one.example/feed", Some("One"));
+    let mut app = App::new(library, Config::defaults());
+    app.more_stored = true;
+    let effects = drive(&mut app, [Action::Resize(100, 30), Action::Start]);
+    assert_eq!(fetched_urls(&effects), ["https://one.example/feed"]);
+    let saved: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveStories { source, stories } => {
+                assert!(source.starts_with("edition:"), "{source}");
+                Some(stories.len())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saved, [18], "the bundled edition is stored whole");
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::RestoreStored(s) if s.len() == 2)));
+
+    // Offline: nothing is fetched, and the status bar says why.
+    let mut offline = App::new(Library::bundled(), Config::defaults());
+    offline.offline = true;
+    offline.update(Action::Resize(100, 30));
+    let effects = drive(&mut offline, [Action::Start]);
+    assert!(fetched_urls(&effects).is_empty());
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RestoreStored(_))),
+        "all was loaded"
+    );
+}
+
+#[test]
+fn answers_that_change_nothing_on_screen_cost_no_frame() {
+    let mut app = two_feeds();
+    let ahead = app.visible[1];
+    let body = (vec![Paragraph::plain("Loaded ahead.")], Vec::new());
+    let effects: Effects = app.update(Action::BodyLoaded(ahead, Box::new(body)));
+    assert!(
+        !effects.changes_screen(),
+        "a text loaded ahead is not shown"
+    );
+    let open = app.selected_story().unwrap();
+    let body = (vec![Paragraph::plain("The open one.")], Vec::new());
+    let effects = app.update(Action::BodyLoaded(open, Box::new(body)));
+    assert!(effects.changes_screen(), "the open story's text is");
+    assert!(app.update(Action::Down).changes_screen());
+}
