@@ -10,6 +10,7 @@ use gazette::config::{user_config_path, Config};
 use gazette::listing::{fetch_now, print_list, read_feed_files};
 use gazette::load::{load_stored, open_library, FIRST_SCREEN_STORIES};
 use gazette::sanitize::clean_line;
+use gazette::source::Library;
 use gazette::store::{self, Store};
 use gazette::subscriptions::{self, Subscription};
 use gazette::terminal::{self, Exit};
@@ -23,7 +24,6 @@ use gazette::theme::Theme;
 #[command(
     version,
     about,
-    args_conflicts_with_subcommands = true,
     after_help = "Inside gazette, press ? for the keys. Config: see assets/config.toml in the source, or README."
 )]
 struct Cli {
@@ -38,7 +38,7 @@ struct Cli {
     #[arg(long, value_name = "PATH", global = true)]
     config: Option<PathBuf>,
     /// Keep the offline store in DIR instead of $XDG_DATA_HOME/gazette.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     data_dir: Option<PathBuf>,
     /// Show what is stored; never touch the network.
     #[arg(long)]
@@ -59,89 +59,70 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => return fail(&e.to_string(), 2),
-    };
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(Failure(message, code)) => fail(&message, code),
+    }
+}
+
+/// A one-line error for stderr and the exit code that goes with it.
+struct Failure(String, u8);
+
+/// Bad input (config, subscriptions, paths, the store) exits with 2.
+fn bad_input(e: impl std::fmt::Display) -> Failure {
+    Failure(format!("{e:#}"), 2)
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let config = Config::load(cli.config.as_deref()).map_err(bad_input)?;
     let feeds_file = cli
         .config
         .clone()
         .or_else(user_config_path)
         .map(|p| subscriptions::feeds_path(&p));
-    let saved = match feeds_file
+    let saved = feeds_file
         .as_deref()
         .map(subscriptions::load_feeds_file)
         .transpose()
-    {
-        Ok(saved) => saved.unwrap_or_default(),
-        Err(e) => return fail(&e.to_string(), 2),
-    };
+        .map_err(bad_input)?;
     let mut feeds = config.feeds.clone();
-    feeds.extend(saved);
-
+    feeds.extend(saved.unwrap_or_default());
     match cli.command {
         Some(Command::Import { file }) => {
             return import(&file, feeds_file.as_deref(), &config.feeds)
         }
         Some(Command::Export) => {
             print!("{}", subscriptions::export_opml(&feeds));
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
         None => {}
     }
-
-    let mut library = match open_library(&cli.paths, &feeds) {
-        Ok(library) => library,
-        Err(e) => return fail(&format!("{e:#}"), 2),
-    };
+    let mut library = open_library(&cli.paths, &feeds).map_err(bad_input)?;
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
     // (newer, damaged) is an error; no place for one (no home directory) means running without.
     let data_dir = store::data_dir(cli.data_dir.as_deref());
-    let store = match data_dir.as_deref().map(Store::open).transpose() {
-        Ok(store) => store,
-        Err(e) => return fail(&format!("{e:#}"), 2),
-    };
+    let store = data_dir
+        .as_deref()
+        .map(Store::open)
+        .transpose()
+        .map_err(bad_input)?;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let listing = cli.list || !std::io::stdout().is_terminal() || dumb;
     // The reader starts with the newest stories of each source, enough for its first screen; the
     // rest follows from the store a moment later (`Action::Start`).
     let first_screen = (!listing).then_some(FIRST_SCREEN_STORIES);
-    let (marks, partial) = match store
+    let (marks, partial) = store
         .as_ref()
         .map(|s| load_stored(s, &mut library, first_screen))
         .transpose()
-    {
-        Ok(loaded) => loaded.unwrap_or_default(),
-        Err(e) => return fail(&format!("{e:#}"), 2),
-    };
-
+        .map_err(bad_input)?
+        .unwrap_or_default();
     if listing {
         if dumb && !cli.list {
             eprintln!("gazette: TERM=dumb cannot show the reader; listing the headlines instead");
         }
-        // Feed files were read only as far as their first entries: read them whole.
-        if let Err(e) = read_feed_files(&mut library) {
-            return fail(&e, 2);
-        }
-        let library = if cli.offline {
-            library
-        } else {
-            fetch_now(library, &config)
-        };
-        for note in &library.notes {
-            eprintln!("gazette: {}", clean_line(note));
-        }
-        if library.stories.is_empty() && !library.notes.is_empty() {
-            // Nothing could be read (every feed failed): say so in the status as well.
-            return ExitCode::from(1);
-        }
-        return match print_list(&library) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e.to_string(), 1),
-        };
+        return list(library, &config, cli.offline);
     }
-
     let mut app = App::new(library, config);
     app.theme = Theme::from_env(&app.config.colors);
     app.offline = cli.offline;
@@ -151,28 +132,44 @@ fn main() -> ExitCode {
     app.more_stored = partial;
     // The reader keeps this connection: closing it (the last one) would checkpoint the WAL, and
     // opening another cost as much again, both before the first screen.
-    let store = store.zip(data_dir.as_deref());
-    match terminal::run(app, store) {
-        Ok(Exit::Quit) => ExitCode::SUCCESS,
-        Ok(Exit::Signal(n)) => ExitCode::from(128u8.saturating_add(n as u8)),
-        Err(e) => fail(&format!("{e:#}"), 1),
+    match terminal::run(app, store.zip(data_dir.as_deref())) {
+        Ok(Exit::Quit) => Ok(ExitCode::SUCCESS),
+        Ok(Exit::Signal(n)) => Ok(ExitCode::from(128u8.saturating_add(n as u8))),
+        Err(e) => Err(Failure(format!("{e:#}"), 1)),
     }
 }
 
-fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription]) -> ExitCode {
-    let Some(feeds_file) = feeds_file else {
-        return fail(
-            "no config directory: pass --config PATH to say where feeds.toml goes",
-            2,
-        );
+/// `--list`: the headlines, with feed files read whole and feeds fetched now (unless offline).
+fn list(mut library: Library, config: &Config, offline: bool) -> Result<ExitCode, Failure> {
+    // Feed files were read only as far as their first entries: read them whole.
+    read_feed_files(&mut library).map_err(bad_input)?;
+    let library = if offline {
+        library
+    } else {
+        fetch_now(library, config)
     };
-    match subscriptions::import(file, feeds_file, config_feeds) {
-        Ok(report) => {
-            println!("{}", clean_line(&report));
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&format!("{e:#}"), 2),
+    for note in &library.notes {
+        eprintln!("gazette: {}", clean_line(note));
     }
+    if library.stories.is_empty() && !library.notes.is_empty() {
+        // Nothing could be read (every feed failed): say so in the status as well.
+        return Ok(ExitCode::from(1));
+    }
+    print_list(&library).map_err(|e| Failure(e.to_string(), 1))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    file: &Path,
+    feeds_file: Option<&Path>,
+    config_feeds: &[Subscription],
+) -> Result<ExitCode, Failure> {
+    let feeds_file = feeds_file.ok_or_else(|| {
+        bad_input("no config directory: pass --config PATH to say where feeds.toml goes")
+    })?;
+    let report = subscriptions::import(file, feeds_file, config_feeds).map_err(bad_input)?;
+    println!("{}", clean_line(&report));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {

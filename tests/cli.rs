@@ -128,3 +128,40 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
 }
+
+/// `--config` and `--data-dir` work before or after a subcommand (`--config X import f.opml` was
+/// taken for a path named "import").
+#[test]
+fn global_options_work_before_or_after_a_subcommand() {
+    let home = tempfile::tempdir().unwrap();
+    let opml = home.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Wire" xmlUrl="https://wire.example/feed.xml"/></body></opml>"#,
+    )
+    .unwrap();
+    let opml = opml.to_str().unwrap();
+    for (n, before) in [true, false].into_iter().enumerate() {
+        let config = home.path().join(format!("elsewhere{n}/config.toml"));
+        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+        std::fs::write(&config, "").unwrap();
+        let config = config.to_str().unwrap();
+        let args: Vec<&str> = if before {
+            vec!["--config", config, "import", opml]
+        } else {
+            vec!["import", opml, "--config", config]
+        };
+        let output = gazette(&args, home.path());
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let exported = gazette(
+            &["--data-dir", "data", "--config", config, "export"],
+            home.path(),
+        );
+        assert!(exported.status.success(), "{}", stderr(&exported));
+        assert!(
+            stdout(&exported).contains("https://wire.example/feed.xml"),
+            "{args:?}: imported into the given config's feeds.toml"
+        );
+    }
+}
