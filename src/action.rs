@@ -86,6 +86,12 @@ pub enum Action {
     TextResults(u64, Vec<u32>),
     /// Something the event loop wants the user to know (a link that could not be opened).
     Notify(String),
+    /// A store write failed: why (one line), and the marks it carried, not saved.
+    StoreFailed(String, Vec<(String, bool, bool)>),
+    /// A store write succeeded after one had failed.
+    StoreRecovered,
+    /// Time to try saving the marks that could not be saved again.
+    RetryStore,
     /// Add a character to the filter being typed.
     FilterInput(char),
     /// Delete the filter's last character.
@@ -120,6 +126,9 @@ impl Action {
                 | Action::BodyLoaded(..)
                 | Action::Notify(_)
                 | Action::TextResults(..)
+                | Action::StoreFailed(..)
+                | Action::StoreRecovered
+                | Action::RetryStore
         )
     }
 
@@ -173,6 +182,8 @@ pub enum Effect {
     Open(String),
     /// Copy this text to the clipboard.
     Copy(String),
+    /// Send this action back after this long (a retry with backoff).
+    Later(std::time::Duration, Box<Action>),
     /// Clear the terminal and draw everything again.
     Redraw,
     /// Give the terminal back, stop until resumed, then take it again.

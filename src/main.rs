@@ -132,11 +132,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     app.more_stored = partial;
     // The reader keeps this connection: closing it (the last one) would checkpoint the WAL, and
     // opening another cost as much again, both before the first screen.
-    match terminal::run(app, store.zip(data_dir.as_deref())) {
-        Ok(Exit::Quit) => Ok(ExitCode::SUCCESS),
-        Ok(Exit::Signal(n)) => Ok(ExitCode::from(128u8.saturating_add(n as u8))),
-        Err(e) => Err(Failure(format!("{e:#}"), 1)),
+    let ending = terminal::run(app, store.zip(data_dir.as_deref()))
+        .map_err(|e| Failure(format!("{e:#}"), 1))?;
+    if ending.lost_marks > 0 {
+        // Said once the terminal is back, where it stays readable.
+        let n = ending.lost_marks;
+        let marks = if n == 1 {
+            "story's marks"
+        } else {
+            "stories' marks"
+        };
+        let why = ending.store_problem.unwrap_or_default();
+        return Err(Failure(format!("{n} {marks} could not be saved: {why}"), 1));
     }
+    Ok(match ending.exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Signal(n) => ExitCode::from(128u8.saturating_add(n as u8)),
+    })
 }
 
 /// `--list`: the headlines, with feed files read whole and feeds fetched now (unless offline).

@@ -32,6 +32,17 @@ pub enum Exit {
     Signal(i32),
 }
 
+/// How the reader ended, and what it could not save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    /// Why it ended.
+    pub exit: Exit,
+    /// How many stories' marks could not be saved, even at the last try.
+    pub lost_marks: usize,
+    /// Why the store could not be written, when it could not.
+    pub store_problem: Option<String>,
+}
+
 /// Restores the terminal when dropped, so every return path (including `?`) leaves it as it was.
 struct Restore;
 
@@ -79,7 +90,7 @@ fn enter() -> Result<Screen> {
 ///
 /// `store` is the store opened in `data_dir` (if any), kept for reading story texts. The app's
 /// `more_stored` says it holds only the newest stored stories of each source: the rest follows.
-pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<Exit> {
+pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<Ending> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -100,7 +111,26 @@ pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<Exi
     let exit = start(&mut app, &mut terminal, &mut runtime, &tx)
         .and_then(|()| event_loop(app, &mut terminal, &mut runtime, &rx, &tx));
     runtime.finish();
-    exit
+    // The store's answers to the last writes are in: marks that failed then are lost.
+    let (lost_marks, store_problem) = failed_marks(&rx);
+    exit.map(|exit| Ending {
+        exit,
+        lost_marks,
+        store_problem,
+    })
+}
+
+/// The marks (by story) that the queued messages say could not be saved, and the last reason.
+fn failed_marks(rx: &Receiver<Message>) -> (usize, Option<String>) {
+    let mut keys = std::collections::HashSet::new();
+    let mut problem = None;
+    for message in rx.try_iter() {
+        if let Message::App(Action::StoreFailed(reason, marks)) = message {
+            keys.extend(marks.into_iter().map(|(key, ..)| key));
+            problem = Some(reason);
+        }
+    }
+    (keys.len(), problem)
 }
 
 /// Lays the app out for the terminal's size, then queues the start (fetches, the rest of the
@@ -139,7 +169,13 @@ fn event_loop(
                 // Each event is translated against the state the ones before it left (a `/` in
                 // the same burst as the letters after it starts the filter they type into).
                 let action = match message {
-                    Message::Signal(n) => return Ok(Exit::Signal(n)),
+                    Message::Signal(n) => {
+                        // Stopping is quitting: the same last effects (a retry of unsaved marks).
+                        for effect in app.update(Action::Quit) {
+                            carry_out(effect, terminal, runtime, tx)?;
+                        }
+                        return Ok(Exit::Signal(n));
+                    }
                     Message::InputError(e) => anyhow::bail!("cannot read the terminal: {e}"),
                     Message::Input(event) => action_for_event(&app, &event),
                     Message::App(action) => Some(action),

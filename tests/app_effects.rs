@@ -253,3 +253,63 @@ fn answers_that_change_nothing_on_screen_cost_no_frame() {
     assert!(effects.changes_screen(), "the open story's text is");
     assert!(app.update(Action::Down).changes_screen());
 }
+
+#[test]
+fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit() {
+    let mut app = two_feeds();
+    let open = app.selected_story().unwrap();
+    let key = app.keys[open].clone();
+    drive(&mut app, [Action::ToggleStar]);
+    let full = "gazette.db: saving marks: database or disk is full".to_string();
+    let effects = drive(
+        &mut app,
+        [Action::StoreFailed(
+            full.clone(),
+            vec![(key.clone(), false, true)],
+        )],
+    );
+    let two_seconds = std::time::Duration::from_secs(2);
+    assert_eq!(
+        effects,
+        [Effect::Later(two_seconds, Box::new(Action::RetryStore))]
+    );
+    assert_eq!(app.unsaved_marks(), 1);
+    assert_eq!(app.feed_errors()[0], ("store", full.as_str()));
+    // A user's key does not make it go away.
+    drive(&mut app, [Action::FocusStory]);
+    assert!(app.store_problem.is_some());
+    // Another failure while a retry waits asks for no second timer.
+    let effects = drive(&mut app, [Action::StoreFailed(full.clone(), Vec::new())]);
+    assert!(effects.is_empty(), "{effects:?}");
+
+    // The retry sends the marks as they are now (unstarred since).
+    drive(&mut app, [Action::ToggleStar]);
+    let effects = drive(&mut app, [Action::RetryStore]);
+    assert_eq!(
+        effects,
+        [Effect::SaveMarks(vec![(key.clone(), false, false)])]
+    );
+    assert_eq!(app.unsaved_marks(), 0);
+    // It fails again: the next wait is longer.
+    let effects = drive(
+        &mut app,
+        [Action::StoreFailed(
+            full.clone(),
+            vec![(key.clone(), false, false)],
+        )],
+    );
+    assert_eq!(
+        effects,
+        [Effect::Later(2 * two_seconds, Box::new(Action::RetryStore))]
+    );
+    // Quitting tries once more before it quits.
+    let effects = drive(&mut app, [Action::Quit]);
+    assert_eq!(
+        effects,
+        [Effect::SaveMarks(vec![(key, false, false)]), Effect::Quit]
+    );
+    // A write that succeeds with nothing waiting ends the problem.
+    drive(&mut app, [Action::StoreRecovered]);
+    assert_eq!(app.store_problem, None);
+    assert!(app.feed_errors().is_empty());
+}

@@ -29,7 +29,12 @@ fn runtime_over_a_store() -> (tempfile::TempDir, Runtime, Receiver<Message>, Str
     let mut store = Store::open(dir.path()).expect("a store");
     let saved = story("Harbour reopens", "The harbour reopened on Monday.");
     store
-        .save_source(SOURCE, std::slice::from_ref(&saved), 1, Retention::default())
+        .save_source(
+            SOURCE,
+            std::slice::from_ref(&saved),
+            1,
+            Retention::default(),
+        )
         .expect("saved");
     let key = story_key(SOURCE, &saved);
     let mut library = Library::default();

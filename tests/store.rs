@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use gazette::news::{Inline, Paragraph, ParagraphKind, Pending, Span, Story};
 use gazette::store::{
-    story_key, Retention, Store, StoreWriter, StoredStory, Write, DB_FILE, SCHEMA_VERSION,
+    story_key, Retention, Store, StoreEvent, StoreWriter, StoredStory, Write, DB_FILE,
+    SCHEMA_VERSION,
 };
 use rusqlite::Connection;
 
@@ -1052,9 +1053,20 @@ fn the_writer_applies_writes_in_order_and_flush_waits_for_them() {
 
     // A failing write is reported, in one line naming the file, and the writer carries on.
     raw(dir.path()).execute_batch("DROP TABLE stories").unwrap();
-    writer.send(Write::Marks(vec![(key, false, false)]));
+    writer.send(Write::Marks(vec![(key.clone(), false, false)]));
     writer.flush();
-    let error = errors.recv_timeout(Duration::from_secs(5)).unwrap();
+    let StoreEvent::Failed {
+        reason: error,
+        marks,
+    } = errors.recv_timeout(Duration::from_secs(5)).unwrap()
+    else {
+        panic!("a failure")
+    };
+    assert_eq!(
+        marks,
+        [(key, false, false)],
+        "the marks not saved come back"
+    );
     assert!(
         error.contains(&*dir.path().join(DB_FILE).to_string_lossy()),
         "{error}"

@@ -1,8 +1,15 @@
 //! Read and starred marks: setting them, the keys that toggle them, and collecting the changes
 //! for the store.
 
+use std::time::Duration;
+
 use super::App;
-use crate::action::Action;
+use crate::action::{Action, Effect, Effects};
+
+/// The first wait before marks that could not be saved are tried again, doubled after each
+/// failure up to the longest.
+pub(super) const FIRST_RETRY_WAIT: Duration = Duration::from_secs(2);
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 impl App {
     /// Takes the actions that change marks; returns any other.
@@ -15,6 +22,58 @@ impl App {
             other => return Some(other),
         }
         None
+    }
+
+    /// Takes the store's news about writes: a failure keeps its marks to retry (with backoff)
+    /// and is said until a write succeeds; returns any other action.
+    pub(super) fn store_news(&mut self, action: Action, effects: &mut Effects) -> Option<Action> {
+        match action {
+            Action::StoreFailed(reason, marks) => {
+                // The failure replaces a note such as "Starred", which is no longer true.
+                self.message = None;
+                self.store_problem = Some(reason);
+                self.unsaved_marks
+                    .extend(marks.into_iter().map(|(key, ..)| key));
+                if !self.unsaved_marks.is_empty() && !self.retry_pending {
+                    self.retry_pending = true;
+                    let wait = self.retry_wait;
+                    self.retry_wait = (wait * 2).min(MAX_RETRY_WAIT);
+                    effects.push(Effect::Later(wait, Box::new(Action::RetryStore)));
+                }
+            }
+            Action::StoreRecovered if self.unsaved_marks.is_empty() => {
+                self.store_problem = None;
+                self.retry_wait = FIRST_RETRY_WAIT;
+                self.message = Some("The store is written again.".into());
+            }
+            // Writes work again: the marks waiting need not wait for their timer.
+            Action::StoreRecovered => self.retry_marks(effects),
+            Action::RetryStore => {
+                self.retry_pending = false;
+                self.retry_marks(effects);
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Sends the marks whose last save failed again, as they are now; a new failure brings them
+    /// back.
+    pub(super) fn retry_marks(&mut self, effects: &mut Effects) {
+        if self.unsaved_marks.is_empty() {
+            return;
+        }
+        let unsaved = std::mem::take(&mut self.unsaved_marks);
+        let marks = (0..self.keys.len())
+            .filter(|&i| unsaved.contains(&self.keys[i]))
+            .map(|i| (self.keys[i].clone(), self.read[i], self.starred[i]))
+            .collect();
+        effects.push(Effect::SaveMarks(marks));
+    }
+
+    /// How many marks could not be saved and wait for a retry.
+    pub fn unsaved_marks(&self) -> usize {
+        self.unsaved_marks.len()
     }
 
     /// Marks story `i` read or unread.

@@ -162,6 +162,13 @@ pub struct App {
     /// True when the store holds more than the stories loaded for the first screen: `Start`
     /// asks for the rest.
     pub more_stored: bool,
+    /// Why the store cannot be written, from the last failure until a write succeeds.
+    pub store_problem: Option<String>,
+    /// Keys of the stories whose marks could not be saved, to send again.
+    unsaved_marks: std::collections::HashSet<String>,
+    /// True while a retry of the unsaved marks is waiting for its time; how long the next waits.
+    retry_pending: bool,
+    retry_wait: std::time::Duration,
     /// The story whose text was last asked for (open, and ahead), so each is asked for once.
     text_asked: Option<usize>,
     prefetch_asked: Option<usize>,
@@ -231,6 +238,10 @@ impl App {
             laid_out_for: None,
             merging: Default::default(),
             more_stored: false,
+            store_problem: None,
+            unsaved_marks: Default::default(),
+            retry_pending: false,
+            retry_wait: marks::FIRST_RETRY_WAIT,
             text_asked: None,
             prefetch_asked: None,
         };
@@ -279,14 +290,17 @@ impl App {
         self.unread_count += usize::from(!read);
     }
 
-    /// What went wrong: feeds whose last fetch failed (name, reason), then the notes from reading
-    /// files (skipped files, legacy encodings).
+    /// What went wrong: the store, when it cannot be written; feeds whose last fetch failed
+    /// (name, reason); then the notes from reading files (skipped files, legacy encodings).
     pub fn feed_errors(&self) -> Vec<(&str, &str)> {
         let feeds = self
             .editions
             .iter()
             .filter_map(|e| e.error.as_deref().map(|r| (e.full_name(), r)));
-        feeds
+        let store = self.store_problem.as_deref().map(|p| ("store", p));
+        store
+            .into_iter()
+            .chain(feeds)
             .chain(self.notes.iter().map(|n| ("file", n.as_str())))
             .collect()
     }
@@ -357,6 +371,7 @@ impl App {
             .navigate(action)
             .and_then(|a| self.edit_filter(a))
             .and_then(|a| self.change_marks(a))
+            .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.feed_action(a, &mut effects));
         if let Some(action) = unhandled {
             self.general(action, &mut effects);
@@ -403,7 +418,11 @@ impl App {
     /// The actions of no one concern: leaving, the terminal's own, messages, links, overlays.
     fn general(&mut self, action: Action, effects: &mut Effects) {
         match action {
-            Action::Quit => effects.push(Effect::Quit),
+            Action::Quit => {
+                // A last try for the marks that could not be saved; quitting says if it failed.
+                self.retry_marks(effects);
+                effects.push(Effect::Quit);
+            }
             Action::Redraw => effects.push(Effect::Redraw),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Help => self.show_help = true,

@@ -18,7 +18,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::html::html_to_text;
 use crate::news::{Paragraph, Pending};
-use crate::store::{Store, StoreWriter, Write};
+use crate::store::{Store, StoreEvent, StoreWriter, Write};
 
 pub use feeds::{now, retention, save, Workers};
 pub use search::{spawn_searcher, SearchRequest};
@@ -85,6 +85,7 @@ impl Runtime {
     pub fn perform(&mut self, effect: Effect) {
         match effect {
             Effect::LoadText(request) => self.load_text(request, false),
+            Effect::Later(wait, action) => send_later(self.tx.clone(), wait, *action),
             Effect::Open(url) => {
                 if let Err(e) = crate::links::open(&url) {
                     self.notify(format!("Could not open the link: {e}"));
@@ -145,9 +146,12 @@ impl Runtime {
     fn start_services(&self) -> Result<Services> {
         let writer = match &self.data_dir {
             Some(dir) => {
-                let errors = self.tx.clone();
-                let report = move |e: String| {
-                    let _ = errors.send(Message::App(Action::Notify(format!("Store: {e}"))));
+                let tx = self.tx.clone();
+                let report = move |event| {
+                    let _ = tx.send(Message::App(match event {
+                        StoreEvent::Failed { reason, marks } => Action::StoreFailed(reason, marks),
+                        StoreEvent::Recovered => Action::StoreRecovered,
+                    }));
                 };
                 Some(StoreWriter::spawn(dir, report)?)
             }
@@ -198,6 +202,7 @@ impl Runtime {
             Effect::CatchUpIndex => search(SearchRequest::CatchUp),
             // Carried out in `perform`, or by the event loop (the terminal's own).
             Effect::LoadText(_)
+            | Effect::Later(..)
             | Effect::PrefetchText(_)
             | Effect::Open(_)
             | Effect::Quit
@@ -254,6 +259,16 @@ fn spawn_restorer(dir: &Path, sources: Vec<String>, tx: Sender<Message>) {
                 Ok(lists) => Action::Restored(Box::new(lists)),
                 Err(e) => Action::Notify(format!("Store: {e:#}")),
             }));
+        });
+}
+
+/// Sends `action` back to the loop after `wait`, from a thread of its own.
+fn send_later(tx: Sender<Message>, wait: std::time::Duration, action: Action) {
+    let _ = thread::Builder::new()
+        .name("gazette-timer".into())
+        .spawn(move || {
+            thread::sleep(wait);
+            let _ = tx.send(Message::App(action));
         });
 }
 

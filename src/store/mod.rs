@@ -99,7 +99,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use crate::news::{Paragraph, Pending, Story};
 
 pub use search::{key_hash, Searcher};
-pub use writer::{StoreWriter, Write};
+pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 4;

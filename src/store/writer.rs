@@ -1,6 +1,7 @@
 //! The writer thread: writes leave the UI thread at once and are applied in order on a connection
 //! of their own.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::time::Duration;
@@ -68,9 +69,25 @@ impl std::fmt::Debug for Write {
     }
 }
 
+/// What the writer tells its owner besides doing the writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreEvent {
+    /// A write failed (disk full, read-only, damaged): the reason in one line, and the marks that
+    /// write carried (none for other writes), which are not saved.
+    Failed {
+        /// Why, naming the database file.
+        reason: String,
+        /// The marks not saved: `(key, read, starred)`.
+        marks: Vec<(String, bool, bool)>,
+    },
+    /// A write succeeded after one had failed.
+    Recovered,
+}
+
 /// A writer thread owning its own connection, so the UI thread never waits on a write: commands are
-/// applied in order, each in its transaction; errors go to `on_error` (one line). When no write is
-/// waiting, it adds saved stories to the full-text index, a chunk per transaction.
+/// applied in order, each in its transaction; a failure (and the first success after one) goes to
+/// `on_event`. When no write is waiting, it adds saved stories to the full-text index, a chunk per
+/// transaction.
 ///
 /// Dropping it lets the thread finish what was sent, waiting at most 5 s for that.
 pub struct StoreWriter {
@@ -78,87 +95,129 @@ pub struct StoreWriter {
     finished: Receiver<()>,
 }
 
+/// The writer thread's state between writes.
+struct Writing {
+    store: Store,
+    /// Sources whose last save failed: their validators are not kept either, or the next run
+    /// would get a 304 for stories that were never stored.
+    unsaved: HashSet<String>,
+    /// True while saved stories may be waiting for the index (those of the last run too).
+    indexing: bool,
+    /// Sources being read in parts.
+    reading: HashSet<String>,
+    /// True since a write failed, until one succeeds.
+    failing: bool,
+}
+
+impl Writing {
+    /// Applies writes until every sender is gone, indexing while none is waiting.
+    fn run(mut self, writes: Receiver<Write>, on_event: impl Fn(StoreEvent)) {
+        loop {
+            let write = match writes.try_recv() {
+                Ok(write) => write,
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) if self.indexing && self.reading.is_empty() => {
+                    match self.store.index_pending(INDEX_CHUNK) {
+                        Ok(0) => self.indexing = false,
+                        Ok(_) => {}
+                        Err(e) => {
+                            self.indexing = false;
+                            on_event(self.failed(e, Vec::new()));
+                        }
+                    }
+                    continue;
+                }
+                Err(TryRecvError::Empty) => match writes.recv() {
+                    Ok(write) => write,
+                    Err(_) => break,
+                },
+            };
+            if let Some(event) = self.apply(write) {
+                on_event(event);
+            }
+        }
+    }
+
+    /// Applies one write; says so if it failed, or if it succeeded after a failure.
+    fn apply(&mut self, write: Write) -> Option<StoreEvent> {
+        let result = match write {
+            Write::SaveSource {
+                source,
+                stories,
+                now,
+                retention,
+            } => {
+                let saved = self.store.save_source(&source, &stories, now, retention);
+                self.indexing = true;
+                if saved.is_err() {
+                    self.unsaved.insert(source);
+                } else {
+                    self.unsaved.remove(&source);
+                }
+                saved.map(drop)
+            }
+            Write::Reading { source, more } => {
+                if more {
+                    self.reading.insert(source);
+                } else {
+                    self.reading.remove(&source);
+                }
+                return None;
+            }
+            Write::Marks(marks) => match self.store.set_marks(&marks) {
+                Err(e) => return Some(self.failed(e, marks)),
+                ok => ok,
+            },
+            Write::SourceInfo { source, .. } if self.unsaved.contains(&source) => return None,
+            Write::SourceInfo { source, info } => self.store.set_source_info(&source, &info),
+            Write::Flush(reply) => {
+                let _ = reply.send(());
+                return None;
+            }
+            Write::Then(then) => {
+                then();
+                return None;
+            }
+        };
+        match result {
+            Err(e) => Some(self.failed(e, Vec::new())),
+            Ok(()) if self.failing => {
+                self.failing = false;
+                Some(StoreEvent::Recovered)
+            }
+            Ok(()) => None,
+        }
+    }
+
+    fn failed(&mut self, error: anyhow::Error, marks: Vec<(String, bool, bool)>) -> StoreEvent {
+        self.failing = true;
+        StoreEvent::Failed {
+            reason: format!("{error:#}"),
+            marks,
+        }
+    }
+}
+
 impl StoreWriter {
     /// Opens its own [`Store`] on `dir` (so an unusable database is reported here, at once) and
     /// starts the thread.
     pub fn spawn(
         dir: &Path,
-        on_error: impl Fn(String) + Send + 'static,
+        on_event: impl Fn(StoreEvent) + Send + 'static,
     ) -> anyhow::Result<StoreWriter> {
-        let mut store = Store::open(dir)?;
+        let writing = Writing {
+            store: Store::open(dir)?,
+            unsaved: HashSet::new(),
+            indexing: true,
+            reading: HashSet::new(),
+            failing: false,
+        };
         let (queue, writes) = channel::<Write>();
         let (finish, finished) = channel();
         std::thread::Builder::new()
             .name("gazette-store".into())
             .spawn(move || {
-                // Sources whose last save failed: their validators are not kept either, or the
-                // next run would get a 304 for stories that were never stored.
-                let mut unsaved = std::collections::HashSet::new();
-                // Stories from the last run may be waiting for the index too.
-                let mut indexing = true;
-                // Sources being read in parts.
-                let mut reading = std::collections::HashSet::new();
-                loop {
-                    let write = match writes.try_recv() {
-                        Ok(write) => write,
-                        Err(TryRecvError::Disconnected) => break,
-                        Err(TryRecvError::Empty) if indexing && reading.is_empty() => {
-                            match store.index_pending(INDEX_CHUNK) {
-                                Ok(0) => indexing = false,
-                                Ok(_) => {}
-                                Err(e) => {
-                                    indexing = false;
-                                    on_error(format!("{e:#}"));
-                                }
-                            }
-                            continue;
-                        }
-                        Err(TryRecvError::Empty) => match writes.recv() {
-                            Ok(write) => write,
-                            Err(_) => break,
-                        },
-                    };
-                    let result = match write {
-                        Write::SaveSource {
-                            source,
-                            stories,
-                            now,
-                            retention,
-                        } => {
-                            let saved = store.save_source(&source, &stories, now, retention);
-                            indexing = true;
-                            if saved.is_err() {
-                                unsaved.insert(source);
-                            } else {
-                                unsaved.remove(&source);
-                            }
-                            saved.map(drop)
-                        }
-                        Write::Reading { source, more } => {
-                            if more {
-                                reading.insert(source);
-                            } else {
-                                reading.remove(&source);
-                            }
-                            Ok(())
-                        }
-                        Write::Marks(marks) => store.set_marks(&marks),
-                        Write::SourceInfo { source, .. } if unsaved.contains(&source) => Ok(()),
-                        Write::SourceInfo { source, info } => store.set_source_info(&source, &info),
-                        Write::Flush(reply) => {
-                            let _ = reply.send(());
-                            Ok(())
-                        }
-                        Write::Then(then) => {
-                            then();
-                            Ok(())
-                        }
-                    };
-                    if let Err(e) = result {
-                        on_error(format!("{e:#}"));
-                    }
-                }
-                drop(store);
+                writing.run(writes, on_event);
                 let _ = finish.send(());
             })
             .map_err(|e| anyhow::anyhow!("cannot start the store writer: {e}"))?;

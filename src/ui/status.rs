@@ -41,6 +41,8 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let keys = &app.config.keymap;
     let right = match &app.message {
         Some(message) => super::safe(message).into_owned(),
+        // Said until a write succeeds: marks that cannot be saved are never a passing note.
+        None if app.store_problem.is_some() => store_problem(app),
         None if app.refresh.is_some() => {
             let r = app.refresh.as_ref().map_or((0, 0), |r| (r.done, r.total));
             let feeds = if r.1 == 1 { "feed" } else { "feeds" };
@@ -83,7 +85,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let right_room = room.saturating_sub(width(&left) + 2);
     let right = truncate(&right, right_room);
     let gap = room.saturating_sub(width(&left) + width(&right));
-    let right_style = if app.message.is_some() {
+    let right_style = if app.message.is_some() || app.store_problem.is_some() {
         theme.message
     } else {
         theme.dim
@@ -97,5 +99,20 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     if app.filtering {
         let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, area.y));
+    }
+}
+
+/// The status bar's line while the store cannot be written.
+fn store_problem(app: &App) -> String {
+    let list = app
+        .config
+        .keymap
+        .first_key(Action::FeedErrors)
+        .map(|key| format!(" ({key} says why)"))
+        .unwrap_or_default();
+    match app.unsaved_marks() {
+        0 => format!("The store cannot be written{list} "),
+        1 => format!("1 story's marks not saved yet: the store cannot be written{list} "),
+        n => format!("{n} stories' marks not saved yet: the store cannot be written{list} "),
     }
 }
