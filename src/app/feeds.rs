@@ -177,62 +177,15 @@ impl App {
             Some(known) => known,
             None => Known::of(&self.stories, source),
         };
-        let incoming_ids: std::collections::HashSet<String> =
-            stories.iter().filter_map(|s| s.id.clone()).collect();
-        let mut incoming_links: HashMap<String, usize> = HashMap::new();
-        for link in stories.iter().filter_map(|s| s.link.clone()) {
-            *incoming_links.entry(link).or_default() += 1;
-        }
+        let incoming = Incoming::of(&stories);
         let mut added = 0;
         for story in stories {
             let story = Story {
                 edition: source,
                 ..story
             };
-            // The same guid; else, for a story whose guid changed, the same link (when that link
-            // is one story's alone, here and in the feed) or the same title and date.
-            let unique_link = story
-                .link
-                .as_ref()
-                .filter(|l| incoming_links.get(*l) == Some(&1));
-            // A fallback never takes a stored story that an incoming one claims by its guid.
-            let unclaimed = |i: &usize| {
-                self.stories[*i]
-                    .id
-                    .as_ref()
-                    .is_none_or(|id| !incoming_ids.contains(id))
-            };
-            let found = story
-                .id
-                .as_ref()
-                .and_then(|id| known.by_id.get(id).copied())
-                .or_else(|| {
-                    unique_link
-                        .and_then(|l| known.by_link.get(l).copied().flatten())
-                        .filter(unclaimed)
-                })
-                .or_else(|| {
-                    known
-                        .by_title
-                        .get(&(story.title.clone(), story.published))
-                        .copied()
-                        .filter(unclaimed)
-                });
-            match found {
-                Some(i) if self.stories[i] != story => {
-                    self.search_keys[i] = search_key(&story.title);
-                    let key = self.key_of(&story);
-                    if self.indexed_search && key != self.keys[i] {
-                        self.keys_changed.push(i);
-                    }
-                    self.keys[i] = key;
-                    known.add(&story, i);
-                    self.stories[i] = story;
-                    if self.laid_out_for.is_some_and(|(s, _)| s == i) {
-                        // Re-lay the open story, keeping the reading place as on a resize.
-                        self.laid_out_for = self.laid_out_for.map(|(s, _)| (s, 0));
-                    }
-                }
+            match self.find_known(&known, &incoming, &story) {
+                Some(i) if self.stories[i] != story => self.replace_story(i, story, &mut known),
                 Some(_) => {}
                 None => {
                     known.add(&story, self.stories.len());
@@ -249,6 +202,55 @@ impl App {
             self.merging.insert(source, known);
         }
         added
+    }
+
+    /// The listed story an incoming one is: the same guid; else, for a story whose guid changed,
+    /// the same link (when that link is one story's alone, here and in the feed) or the same
+    /// title and date.
+    fn find_known(&self, known: &Known, incoming: &Incoming, story: &Story) -> Option<usize> {
+        let unique_link = story
+            .link
+            .as_ref()
+            .filter(|l| incoming.links.get(*l) == Some(&1));
+        // A fallback never takes a stored story that an incoming one claims by its guid.
+        let unclaimed = |i: &usize| {
+            self.stories[*i]
+                .id
+                .as_ref()
+                .is_none_or(|id| !incoming.ids.contains(id))
+        };
+        story
+            .id
+            .as_ref()
+            .and_then(|id| known.by_id.get(id).copied())
+            .or_else(|| {
+                unique_link
+                    .and_then(|l| known.by_link.get(l).copied().flatten())
+                    .filter(unclaimed)
+            })
+            .or_else(|| {
+                known
+                    .by_title
+                    .get(&(story.title.clone(), story.published))
+                    .copied()
+                    .filter(unclaimed)
+            })
+    }
+
+    /// Puts a changed story in place of listed story `i`, keeping its marks.
+    fn replace_story(&mut self, i: usize, story: Story, known: &mut Known) {
+        self.search_keys[i] = search_key(&story.title);
+        let key = self.key_of(&story);
+        if self.indexed_search && key != self.keys[i] {
+            self.keys_changed.push(i);
+        }
+        self.keys[i] = key;
+        known.add(&story, i);
+        self.stories[i] = story;
+        if self.laid_out_for.is_some_and(|(s, _)| s == i) {
+            // Re-lay the open story, keeping the reading place as on a resize.
+            self.laid_out_for = self.laid_out_for.map(|(s, _)| (s, 0));
+        }
     }
 
     /// Adds the stored stories not listed yet (the reader started with the newest of each
@@ -342,6 +344,25 @@ impl App {
                 self.message = Some("This story has no web link.".into());
                 None
             }
+        }
+    }
+}
+
+/// The guids of a feed's incoming stories, and how many of them carry each link.
+struct Incoming {
+    ids: std::collections::HashSet<String>,
+    links: HashMap<String, usize>,
+}
+
+impl Incoming {
+    fn of(stories: &[Story]) -> Incoming {
+        let mut links: HashMap<String, usize> = HashMap::new();
+        for link in stories.iter().filter_map(|s| s.link.clone()) {
+            *links.entry(link).or_default() += 1;
+        }
+        Incoming {
+            ids: stories.iter().filter_map(|s| s.id.clone()).collect(),
+            links,
         }
     }
 }

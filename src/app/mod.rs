@@ -174,19 +174,23 @@ pub struct App {
     prefetch_asked: Option<usize>,
 }
 
+/// One note fits the status bar; several are summed up there and listed by the problems key.
+fn notes_message(notes: &[String], keymap: &crate::keymap::Keymap) -> Option<String> {
+    match notes.len() {
+        0 => None,
+        1 => Some(notes[0].clone()),
+        n => Some(match keymap.first_key(Action::FeedErrors) {
+            Some(key) => format!("{n} notes on the files read ({key} lists them)"),
+            None => notes.join("; "),
+        }),
+    }
+}
+
 impl App {
     /// A new app over a library's stories, with its notes shown in the status bar.
     pub fn new(library: Library, config: Config) -> App {
         let count = library.stories.len();
-        // One note fits the status bar; several are summed up there and listed by the problems key.
-        let message = match library.notes.len() {
-            0 => None,
-            1 => Some(library.notes[0].clone()),
-            n => Some(match config.keymap.first_key(Action::FeedErrors) {
-                Some(key) => format!("{n} notes on the files read ({key} lists them)"),
-                None => library.notes.join("; "),
-            }),
-        };
+        let message = notes_message(&library.notes, &config.keymap);
         let search_keys = library
             .stories
             .iter()
