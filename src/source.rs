@@ -160,6 +160,11 @@ impl Library {
 
     fn open_feed_file(&mut self, path: &Path) -> Result<()> {
         let url = file_url(path);
+        if let Some(url) = &url {
+            // Named here by the user, so read in the background at any size, unlike a `file:`
+            // subscription, which gets the HTTP size cap (see `ingest::FileLimits`).
+            crate::ingest::name_on_command_line(url);
+        }
         let problem = |e: String| anyhow!("{}: {e}", shown(path));
         let mut stream = FeedStream::open(path, url.as_deref()).map_err(problem)?;
         let first = stream.next_batch().map_err(problem)?.unwrap_or_default();
