@@ -33,13 +33,19 @@ pub fn agent(options: &FetchOptions) -> ureq::Agent {
     )
 }
 
-/// A host name that did not resolve, carried inside the I/O error ureq passes up.
+/// A host name that did not resolve (or not in time), carried inside the I/O error ureq passes up.
 #[derive(Debug)]
-struct Unresolved(String);
+struct Unresolved {
+    host: String,
+    timed_out: bool,
+}
 
 impl std::fmt::Display for Unresolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot resolve host {}", shorten(&self.0))
+        match self.timed_out {
+            true => write!(f, "timed out resolving host {}", shorten(&self.host)),
+            false => write!(f, "cannot resolve host {}", shorten(&self.host)),
+        }
     }
 }
 
@@ -56,15 +62,18 @@ impl Resolver for NamingResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let named = |kind| {
+        let named = |kind, timed_out| {
             let host = uri.host().unwrap_or("(unknown)").to_owned();
-            ureq::Error::Io(io::Error::new(kind, Unresolved(host)))
+            ureq::Error::Io(io::Error::new(kind, Unresolved { host, timed_out }))
         };
         match self.0.resolve(uri, config, timeout) {
-            Err(ureq::Error::HostNotFound) => Err(named(io::ErrorKind::NotFound)),
+            Err(ureq::Error::HostNotFound) => Err(named(io::ErrorKind::NotFound, false)),
+            Err(ureq::Error::Timeout(ureq::Timeout::Resolve)) => {
+                Err(named(io::ErrorKind::TimedOut, true))
+            }
             // std reports a failed getaddrinfo with this text and no ErrorKind of its own.
             Err(ureq::Error::Io(e)) if e.to_string().contains("failed to lookup address") => {
-                Err(named(e.kind()))
+                Err(named(e.kind(), false))
             }
             other => other,
         }
