@@ -231,3 +231,54 @@ fn the_gate_refuses_and_allows_on_the_open_file_too() {
         "not a regular file (a character device)"
     );
 }
+
+/// A feed of `n` items, enough for several batches.
+fn long_feed(dir: &Path, n: usize) -> String {
+    let mut xml = String::from("<rss version=\"2.0\"><channel><title>Long</title>");
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<item><title>Item {i}</title><guid>{i}</guid></item>"
+        ));
+    }
+    xml.push_str("</channel></rss>");
+    let path = dir.join("long.xml");
+    std::fs::write(&path, xml).unwrap();
+    url_of(&path)
+}
+
+/// Reads `url` within `limits`, sleeping `pause` in the first delivery; returns the stories
+/// delivered and the last outcome's error, if any.
+fn read_slowly(url: &str, limits: FileLimits, pause: Duration) -> (usize, Option<String>) {
+    let (mut stories, mut last) = (0, None);
+    read_file_with(&request(url), limits, |update, more| {
+        match update.outcome {
+            Ok(FeedFetched::Parsed { feed, .. }) => stories += feed.stories.len(),
+            other => last = other.err(),
+        }
+        if more && stories <= 128 {
+            std::thread::sleep(pause);
+        }
+    });
+    (stories, last)
+}
+
+#[test]
+fn a_subscription_is_read_within_its_deadline_and_a_named_file_batch_by_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = long_feed(dir.path(), 1000);
+    let options = FetchOptions {
+        timeout: Duration::from_millis(300),
+        ..FetchOptions::default()
+    };
+    // A subscription: the whole read within 300 ms, like an HTTP fetch; the first batch came,
+    // the rest is refused as late.
+    let (stories, error) = read_slowly(&url, FileLimits::subscription(&options), PAUSE);
+    assert_eq!(error.as_deref(), Some("timed out after 300 ms"));
+    assert!(stories < 1000, "{stories}");
+    // A file named on the command line: each batch within 300 ms, however long the whole takes.
+    let (stories, error) = read_slowly(&url, FileLimits::named(&options), PAUSE);
+    assert_eq!((stories, error), (1000, None));
+}
+
+/// Longer than the 300 ms deadline above, so the first delivery ends past it.
+const PAUSE: Duration = Duration::from_millis(400);

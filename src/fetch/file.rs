@@ -212,6 +212,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn work_that_never_returns_ends_at_the_deadline() {
+        let started = std::time::Instant::now();
+        let (_hold, never) = mpsc::channel::<()>();
+        // Blocks until `_hold` is dropped, after the deadline: a read stuck in the kernel.
+        let outcome = within(Duration::from_millis(200), move || never.recv());
+        assert_eq!(outcome, Err("timed out after 200 ms".to_owned()));
+        // A hang check only: the deadline is 200 ms.
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(within(Duration::from_secs(5), || 7), Ok(7));
+    }
+
+    #[test]
     fn decodes_file_urls() {
         assert_eq!(
             file_url_path("file:///tmp/a%20b.xml").unwrap(),

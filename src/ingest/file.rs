@@ -158,14 +158,15 @@ pub fn read_file_with(
         return deliver(update(Err(format!("cannot start reading: {e}"))), false);
     }
     loop {
+        // A subscription's deadline covers the whole read, time spent delivering included.
         let wait = match limits.whole {
-            true => limits.timeout.saturating_sub(started.elapsed()),
-            false => limits.timeout,
+            true => limits.timeout.checked_sub(started.elapsed()),
+            false => Some(limits.timeout),
         };
-        let step = match steps.recv_timeout(wait) {
-            Ok(step) => step,
-            Err(RecvTimeoutError::Timeout) => Step::Failed(timed_out(limits.timeout)),
-            Err(RecvTimeoutError::Disconnected) => {
+        let step = match wait.map(|wait| steps.recv_timeout(wait)) {
+            Some(Ok(step)) => step,
+            None | Some(Err(RecvTimeoutError::Timeout)) => Step::Failed(timed_out(limits.timeout)),
+            Some(Err(RecvTimeoutError::Disconnected)) => {
                 Step::Failed("internal error while reading".into())
             }
         };
