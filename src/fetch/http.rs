@@ -86,35 +86,18 @@ pub(super) fn fetch_http(
     options: &FetchOptions,
     request: &FetchRequest,
 ) -> Result<Fetched, String> {
-    let mut call = agent.get(request.url.as_str());
-    // A validator that is not a legal header value (it came from somewhere odd) would make the whole
-    // request fail; fetching unconditionally is the better fallback.
-    let etag = request.etag.as_deref().filter(|v| is_header_value(v));
-    let date = request.last_modified.as_deref();
-    let date = date.filter(|v| is_header_value(v));
-    if let Some(etag) = etag {
-        call = call.header("If-None-Match", etag);
-    }
-    if let Some(date) = date {
-        call = call.header("If-Modified-Since", date);
-    }
-    let conditional = etag.is_some() || date.is_some();
+    let (call, conditional) = conditional_get(agent, request);
     let mut response = call
         .call()
         .map_err(|e| describe_error(e, &request.url, options))?;
-
     let status = response.status();
     if status == StatusCode::NOT_MODIFIED {
         // "Not modified" since nothing: the caller would keep what it has, which may be nothing,
         // and say nothing. A broken or hostile server, so an error for that feed.
-        if !conditional {
-            return Err(
-                "the server answered 304 Not Modified to a request that was not \
-                 conditional"
-                    .to_owned(),
-            );
-        }
-        return Ok(Fetched::NotModified);
+        return match conditional {
+            true => Ok(Fetched::NotModified),
+            false => Err(UNASKED_304.to_owned()),
+        };
     }
     if !status.is_success() {
         return Err(describe_status(status));
@@ -143,6 +126,31 @@ pub(super) fn fetch_http(
         etag,
         last_modified,
     })
+}
+
+/// What a 304 to a request without validators is.
+const UNASKED_304: &str =
+    "the server answered 304 Not Modified to a request that was not conditional";
+
+/// The GET for `request`, with `If-None-Match` / `If-Modified-Since` from its validators, and
+/// whether it has either.
+fn conditional_get(
+    agent: &ureq::Agent,
+    request: &FetchRequest,
+) -> (ureq::RequestBuilder<ureq::typestate::WithoutBody>, bool) {
+    let mut call = agent.get(request.url.as_str());
+    // A validator that is not a legal header value (it came from somewhere odd) would make the whole
+    // request fail; fetching unconditionally is the better fallback.
+    let etag = request.etag.as_deref().filter(|v| is_header_value(v));
+    let date = request.last_modified.as_deref();
+    let date = date.filter(|v| is_header_value(v));
+    if let Some(etag) = etag {
+        call = call.header("If-None-Match", etag);
+    }
+    if let Some(date) = date {
+        call = call.header("If-Modified-Since", date);
+    }
+    (call, etag.is_some() || date.is_some())
 }
 
 fn is_header_value(value: &str) -> bool {

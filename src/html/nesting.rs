@@ -2,6 +2,13 @@
 
 use super::MAX_NESTING;
 
+/// Elements that never hold others open: void elements, and those whose end tag is optional.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
+];
+
 /// Drops the tags of elements nested deeper than [`MAX_NESTING`], keeping their content (`None`:
 /// nothing to drop).
 ///
@@ -11,11 +18,6 @@ use super::MAX_NESTING;
 /// `li`, `td`…) are not tracked: the parser closes them itself. As in the parser, an end tag
 /// closes the innermost open element of its name and is otherwise ignored.
 pub(super) fn flatten_deep_nesting(html: &str) -> Option<String> {
-    const NOT_NESTING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
-        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
-    ];
     let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
     let b = lower.as_bytes();
     let (mut open, mut dropped, mut out, mut copied, mut i) = (Vec::new(), 0, String::new(), 0, 0);
