@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::feed::{parse_feed, sniff, Format};
+use crate::fetch::open_feed_file;
 use crate::ingest::FeedStream;
 use crate::news::{parse_document, Story};
 use crate::sanitize::clean_line;
@@ -285,8 +286,9 @@ fn file_url(path: &Path) -> Option<String> {
 fn read_head(path: &Path) -> Result<Vec<u8>> {
     let shown = shown(path);
     let mut head = Vec::new();
-    fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 1024), &mut head))
+    // Through the gate even so: the path was checked, but may have become a FIFO since.
+    let file = open_feed_file(path, None).map_err(|refusal| anyhow!("{shown}: {refusal}"))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 1024), &mut head)
         .map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
     Ok(head)
 }
@@ -302,7 +304,14 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
             MAX_DOCUMENT_BYTES >> 20
         );
     }
-    fs::read(path).map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))
+    let file = open_feed_file(path, None).map_err(|refusal| anyhow!("{shown}: {refusal}"))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_DOCUMENT_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
+    Ok(bytes)
 }
 
 /// True for an http or https URL.
