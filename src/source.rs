@@ -125,13 +125,8 @@ impl Library {
         files.sort();
         let before = self.editions.len();
         for file in files {
-            // Only regular files are read: a FIFO would block, a broken link has nothing to read.
-            let result = if file.is_file() {
-                self.load_file(&file)
-            } else {
-                Err(anyhow!("{}: not a regular file", shown(&file)))
-            };
-            if let Err(e) = result {
+            // Only regular files are read (see `load_file`): a FIFO or a device is skipped.
+            if let Err(e) = self.load_file(&file) {
                 self.notes.push(format!("skipped {e:#}"));
             }
         }
@@ -147,11 +142,9 @@ impl Library {
     /// Loads one file as a feed or a news document, by its content. Of a feed, only the first
     /// batch of entries is read (see [`Library::feed_files`]).
     fn load_file(&mut self, path: &Path) -> Result<()> {
-        // A FIFO would block, a device never ends: only regular files (or links to them) are read.
-        let meta = fs::metadata(path).map_err(|e| anyhow!("{}: {}", shown(path), io_reason(&e)))?;
-        if !meta.is_file() {
-            bail!("{}: not a regular file", shown(path));
-        }
+        // A FIFO would block, a device never ends: only regular files (or links to them) are
+        // read, and the first read, of the head, goes through the gate that refuses the rest
+        // ("not a regular file (a FIFO)") before opening them.
         if sniff(&read_head(path)?) == Format::Feed {
             return self.open_feed_file(path);
         }
