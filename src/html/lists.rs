@@ -299,4 +299,23 @@ mod tests {
         assert_eq!(integer("-"), None);
         assert_eq!(integer("-9223372036854775809"), Some(i64::MIN));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_start_counts_exactly_either_way(
+            start in proptest::prelude::any::<i64>(),
+            items in 1usize..5,
+            reversed in proptest::prelude::any::<bool>(),
+        ) {
+            let lis = "<li>x</li>".repeat(items);
+            let attribute = if reversed { " reversed" } else { "" };
+            let html = format!("<ol start=\"{start}\"{attribute}>{lis}</ol>");
+            let step: i128 = if reversed { -1 } else { 1 };
+            let expected: Vec<String> = (0..items as i128)
+                .map(|i| format!("{}. x", i128::from(start) + step * i))
+                .collect();
+            proptest::prop_assert_eq!(texts(&html), expected);
+            proptest::prop_assert_eq!(integer(&start.to_string()), Some(start));
+        }
+    }
 }
