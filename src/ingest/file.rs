@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -143,13 +143,11 @@ pub fn read_file_with(
             last_modified: None,
         })
     };
-    let started = Instant::now();
     let (tx, steps) = mpsc::sync_channel(0);
     let reader = ReadJob {
         url: request.url.clone(),
         etag: request.etag.clone(),
         limits,
-        deadline: limits.whole.then(|| started + limits.timeout),
     };
     let spawned = thread::Builder::new()
         .name("gazette-read-file".into())
@@ -157,26 +155,37 @@ pub fn read_file_with(
     if let Err(e) = spawned {
         return deliver(update(Err(format!("cannot start reading: {e}"))), false);
     }
+    relay(&steps, limits, |step| match step {
+        Step::Batch(title, stories) => deliver(update(parsed(title, stories, None)), true),
+        Step::Unchanged => deliver(update(Ok(FeedFetched::NotModified)), false),
+        Step::End(title, signature) => deliver(update(parsed(title, Vec::new(), signature)), false),
+        Step::Failed(e) => deliver(update(Err(e)), false),
+    });
+}
+
+/// Hands the reading thread's steps to `deliver` until the last one, or until the deadline
+/// passes, which is then the last: the whole read's, or each batch's (see [`FileLimits`]). Time
+/// spent in `deliver` (the caller storing stories) is not the file's and is not counted, as an
+/// HTTP fetch's deadline does not count parsing.
+fn relay(steps: &Receiver<Step>, limits: FileLimits, mut deliver: impl FnMut(Step)) {
+    let mut left = limits.timeout;
     loop {
-        // A subscription's deadline covers the whole read, time spent delivering included.
-        let wait = match limits.whole {
-            true => limits.timeout.checked_sub(started.elapsed()),
-            false => Some(limits.timeout),
-        };
-        let step = match wait.map(|wait| steps.recv_timeout(wait)) {
-            Some(Ok(step)) => step,
-            None | Some(Err(RecvTimeoutError::Timeout)) => Step::Failed(timed_out(limits.timeout)),
-            Some(Err(RecvTimeoutError::Disconnected)) => {
+        let waited = Instant::now();
+        let wait = if limits.whole { left } else { limits.timeout };
+        let step = match steps.recv_timeout(wait) {
+            Ok(step) => step,
+            Err(RecvTimeoutError::Timeout) => Step::Failed(timed_out(limits.timeout)),
+            Err(RecvTimeoutError::Disconnected) => {
                 Step::Failed("internal error while reading".into())
             }
         };
-        match step {
-            Step::Batch(title, stories) => deliver(update(parsed(title, stories, None)), true),
-            Step::Unchanged => return deliver(update(Ok(FeedFetched::NotModified)), false),
-            Step::End(title, signature) => {
-                return deliver(update(parsed(title, Vec::new(), signature)), false)
-            }
-            Step::Failed(e) => return deliver(update(Err(e)), false),
+        left = left.saturating_sub(waited.elapsed());
+        let last = !matches!(step, Step::Batch(..));
+        deliver(step);
+        // After the last step the reading thread is left to end: a send to a receiver dropped
+        // fails, and it stops there.
+        if last {
+            return;
         }
     }
 }
@@ -186,7 +195,6 @@ struct ReadJob {
     url: String,
     etag: Option<String>,
     limits: FileLimits,
-    deadline: Option<Instant>,
 }
 
 impl ReadJob {
@@ -205,11 +213,10 @@ impl ReadJob {
             Err(refusal) => return drop(tx.send(Step::Failed(refusal.to_string()))),
         };
         let over = Arc::new(AtomicBool::new(false));
-        let guarded = Guarded {
+        let guarded = Capped {
             file,
             left: self.limits.max_bytes,
             over: Arc::clone(&over),
-            deadline: self.deadline,
         };
         let input = Box::new(BufReader::with_capacity(1 << 16, guarded));
         // The cap, when the file grew past it while being read, says more than the cut it made.
@@ -238,27 +245,16 @@ impl ReadJob {
     }
 }
 
-/// The open feed file as the stream reads it: reading stops at the cap (noted in `over`) and
-/// after the deadline, so a read the caller gave up on does not go on for nobody.
-struct Guarded {
+/// The open feed file as the stream reads it: reading stops at the cap, noted in `over`.
+struct Capped {
     file: File,
     /// Bytes still allowed; `None` for any number.
     left: Option<u64>,
     over: Arc<AtomicBool>,
-    deadline: Option<Instant>,
 }
 
-impl Read for Guarded {
+impl Read for Capped {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self
-            .deadline
-            .is_some_and(|deadline| Instant::now() > deadline)
-        {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "timed out",
-            ));
-        }
         let Some(left) = self.left else {
             return self.file.read(buf);
         };
@@ -272,5 +268,95 @@ impl Read for Guarded {
         }
         self.left = Some(left - n as u64);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends `steps` one by one, sleeping before each as long as it says.
+    fn source(steps: Vec<(u64, Step)>) -> Receiver<Step> {
+        let (tx, rx) = mpsc::sync_channel(0);
+        thread::spawn(move || {
+            for (pause, step) in steps {
+                thread::sleep(Duration::from_millis(pause));
+                if tx.send(step).is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+
+    fn batch() -> Step {
+        Step::Batch(None, Vec::new())
+    }
+
+    /// What `relay` delivers: "batch", "end" or the error.
+    fn relayed(steps: Vec<(u64, Step)>, limits: FileLimits, pause: u64) -> Vec<String> {
+        let mut seen = Vec::new();
+        relay(&source(steps), limits, |step| {
+            seen.push(match step {
+                Step::Batch(..) => "batch".to_owned(),
+                Step::End(..) => "end".to_owned(),
+                Step::Unchanged => "unchanged".to_owned(),
+                Step::Failed(e) => e,
+            });
+            thread::sleep(Duration::from_millis(pause));
+        });
+        seen
+    }
+
+    fn limits(millis: u64, whole: bool) -> FileLimits {
+        let timeout = Duration::from_millis(millis);
+        FileLimits {
+            max_bytes: None,
+            timeout,
+            whole,
+        }
+    }
+
+    #[test]
+    fn a_whole_read_ends_at_its_deadline() {
+        // 1.4 s of reading in all, each step within 1 s: too long for a 1 s whole read.
+        let steps = vec![(0, batch()), (400, batch()), (1000, Step::End(None, None))];
+        assert_eq!(
+            relayed(steps, limits(1000, true), 0),
+            ["batch", "batch", "timed out after 1 s"]
+        );
+    }
+
+    #[test]
+    fn a_read_batch_by_batch_ends_at_a_stall_only() {
+        // 1.2 s in all, each batch within 1 s: not late.
+        let steps = vec![(0, batch()), (400, batch()), (800, Step::End(None, None))];
+        assert_eq!(
+            relayed(steps, limits(1000, false), 0),
+            ["batch", "batch", "end"]
+        );
+        let steps = vec![(0, batch()), (1500, batch())];
+        assert_eq!(
+            relayed(steps, limits(500, false), 0),
+            ["batch", "timed out after 500 ms"]
+        );
+    }
+
+    #[test]
+    fn time_spent_delivering_is_not_the_files() {
+        // The caller takes 400 ms over each batch (a busy store); the file is read at once.
+        let steps = vec![(0, batch()), (0, batch()), (0, Step::End(None, None))];
+        assert_eq!(
+            relayed(steps, limits(300, true), 400),
+            ["batch", "batch", "end"]
+        );
+    }
+
+    #[test]
+    fn a_reader_that_dies_is_reported() {
+        assert_eq!(
+            relayed(vec![(0, batch())], limits(5000, true), 0),
+            ["batch", "internal error while reading"]
+        );
     }
 }
