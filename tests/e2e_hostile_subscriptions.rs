@@ -174,3 +174,53 @@ fn list_reports_a_304_nobody_asked_for() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn subscriptions_from_config_and_an_imported_opml_file_get_the_same_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = mkfifo(&dir.path().join("feed.fifo"));
+    let fifo_url = format!("file://{}", fifo.display());
+    let args = subscribe(dir.path(), &[]);
+    // config.toml names /dev/zero; an OPML file, imported, the terminal and the FIFO.
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[fetch]\ntimeout = 5\n\n[[feeds]]\nurl = \"file:///dev/zero\"\n",
+    )
+    .unwrap();
+    let opml = dir.path().join("theirs.opml");
+    std::fs::write(
+        &opml,
+        format!(
+            "<?xml version=\"1.0\"?><opml version=\"2.0\"><head/><body>\
+             <outline text=\"tty\" xmlUrl=\"file:///dev/tty\"/>\
+             <outline text=\"fifo\" xmlUrl=\"{fifo_url}\"/></body></opml>"
+        ),
+    )
+    .unwrap();
+    let imported = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["import", opml.to_str().unwrap(), &args[0], &args[1]])
+        .env_clear()
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{imported:?}");
+
+    let output = list_within(&args, Duration::from_secs(15));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["Harbour Road Reopens", "Ferry Timetable Changes"],
+        "stderr: {stderr}"
+    );
+    let mut problems: Vec<&str> = stderr.lines().collect();
+    problems.sort_unstable();
+    let mut expected = [
+        "gazette: file:///dev/zero: not a regular file (a character device)".to_owned(),
+        "gazette: tty: not a regular file (a character device)".to_owned(),
+        "gazette: fifo: not a regular file (a FIFO)".to_owned(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(problems, expected);
+    assert!(output.status.success(), "{:?}", output.status);
+}
