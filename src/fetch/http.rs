@@ -25,7 +25,8 @@ pub fn agent(options: &FetchOptions) -> ureq::Agent {
         .http_status_as_error(false)
         .build();
     // The default connector and resolver, the resolver wrapped so a failed lookup names its host:
-    // after a redirect, that is not the host of the URL asked for.
+    // after a redirect, that is not the host of the URL asked for. (ureq's `unversioned` API, as
+    // `Agent::new_with_config` builds it; Cargo.lock pins it, tests/fetch_answers.rs checks it.)
     ureq::Agent::with_parts(
         config,
         DefaultConnector::default(),
