@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::feed::{parse_feed, sniff, Format};
+use crate::fetch::open_feed_file;
 use crate::ingest::FeedStream;
 use crate::news::{parse_document, Story};
 use crate::sanitize::clean_line;
@@ -124,13 +125,8 @@ impl Library {
         files.sort();
         let before = self.editions.len();
         for file in files {
-            // Only regular files are read: a FIFO would block, a broken link has nothing to read.
-            let result = if file.is_file() {
-                self.load_file(&file)
-            } else {
-                Err(anyhow!("{}: not a regular file", shown(&file)))
-            };
-            if let Err(e) = result {
+            // Only regular files are read (see `load_file`): a FIFO or a device is skipped.
+            if let Err(e) = self.load_file(&file) {
                 self.notes.push(format!("skipped {e:#}"));
             }
         }
@@ -146,11 +142,9 @@ impl Library {
     /// Loads one file as a feed or a news document, by its content. Of a feed, only the first
     /// batch of entries is read (see [`Library::feed_files`]).
     fn load_file(&mut self, path: &Path) -> Result<()> {
-        // A FIFO would block, a device never ends: only regular files (or links to them) are read.
-        let meta = fs::metadata(path).map_err(|e| anyhow!("{}: {}", shown(path), io_reason(&e)))?;
-        if !meta.is_file() {
-            bail!("{}: not a regular file", shown(path));
-        }
+        // A FIFO would block, a device never ends: only regular files (or links to them) are
+        // read, and the first read, of the head, goes through the gate that refuses the rest
+        // ("not a regular file (a FIFO)") before opening them.
         if sniff(&read_head(path)?) == Format::Feed {
             return self.open_feed_file(path);
         }
@@ -160,6 +154,11 @@ impl Library {
 
     fn open_feed_file(&mut self, path: &Path) -> Result<()> {
         let url = file_url(path);
+        if let Some(url) = &url {
+            // Named here by the user, so read in the background at any size, unlike a `file:`
+            // subscription, which gets the HTTP size cap (see `ingest::FileLimits`).
+            crate::ingest::name_on_command_line(url);
+        }
         let problem = |e: String| anyhow!("{}: {e}", shown(path));
         let mut stream = FeedStream::open(path, url.as_deref()).map_err(problem)?;
         let first = stream.next_batch().map_err(problem)?.unwrap_or_default();
@@ -280,8 +279,9 @@ fn file_url(path: &Path) -> Option<String> {
 fn read_head(path: &Path) -> Result<Vec<u8>> {
     let shown = shown(path);
     let mut head = Vec::new();
-    fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 1024), &mut head))
+    // Through the gate even so: the path was checked, but may have become a FIFO since.
+    let file = open_feed_file(path, None).map_err(|refusal| anyhow!("{shown}: {refusal}"))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 1024), &mut head)
         .map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
     Ok(head)
 }
@@ -297,7 +297,14 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
             MAX_DOCUMENT_BYTES >> 20
         );
     }
-    fs::read(path).map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))
+    let file = open_feed_file(path, None).map_err(|refusal| anyhow!("{shown}: {refusal}"))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_DOCUMENT_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| anyhow!("{shown}: {}", io_reason(&e)))?;
+    Ok(bytes)
 }
 
 /// True for an http or https URL.

@@ -485,7 +485,7 @@ fn file_urls_obey_the_size_limit_and_report_missing_files() {
     let url = format!("file://{}", file.path().display());
     assert_eq!(
         error(get_with(&small_limits(), request(&url)).outcome),
-        "larger than 64 KiB"
+        "larger than 64 KiB (the file is 65537 bytes)"
     );
 
     let dir = tempfile::tempdir().unwrap();

@@ -12,22 +12,22 @@
 //! A plain RSS 2.0 item skips feed-rs: [`rss`] reads its fields from the events the splitter reads
 //! anyway, and hands anything unusual to feed-rs.
 
+mod file;
 mod rss;
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use quick_xml::events::Event;
 use quick_xml::{Reader, Writer};
 
-use crate::feed::{
-    entry_story, parse_feed, sniff, FeedFetched, FeedUpdate, Format, ParsedFeed, MAX_FEED_BYTES,
-};
-use crate::fetch::{file_url_path, FetchRequest};
+use crate::feed::{entry_story, parse_feed, sniff, Format, MAX_FEED_BYTES};
+use crate::fetch::open_feed_file;
 use crate::news::Story;
+pub use file::{
+    limits_for, name_on_command_line, read_all, read_file, read_file_with, signature, FileLimits,
+};
 use rss::{ItemReader, RssItem, Scope, TagInfo};
 
 /// The first batch is small so the first screen comes at once; later ones grow to this.
@@ -74,9 +74,10 @@ pub struct FeedStream {
 }
 
 impl FeedStream {
-    /// Starts reading a feed file. Errors are one line, without the file's name.
+    /// Starts reading a feed file, of any size: a regular file only, opened without blocking (see
+    /// [`open_feed_file`]). Errors are one line, without the file's name.
     pub fn open(path: &Path, url: Option<&str>) -> Result<FeedStream, String> {
-        let file = File::open(path).map_err(|e| io_reason(&e))?;
+        let file = open_feed_file(path, None).map_err(|refusal| refusal.to_string())?;
         FeedStream::from_reader(Box::new(BufReader::with_capacity(1 << 16, file)), url)
     }
 
@@ -472,73 +473,6 @@ fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) 
         }
     }
     (stories, counts)
-}
-
-/// What says a feed file is unchanged since it was last read: its size and modification time.
-/// Kept as the source's validator, like an HTTP ETag.
-pub fn signature(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    Some(format!(
-        "file:{}:{}.{:09}",
-        meta.len(),
-        modified.as_secs(),
-        modified.subsec_nanos()
-    ))
-}
-
-/// Reads a whole feed file (for `--list`). Errors are one line, without the file's name.
-pub fn read_all(path: &Path, url: Option<&str>) -> Result<ParsedFeed, String> {
-    let mut stream = FeedStream::open(path, url)?;
-    let mut stories = Vec::new();
-    while let Some(batch) = stream.next_batch()? {
-        stories.extend(batch);
-    }
-    Ok(ParsedFeed {
-        title: stream.title,
-        stories,
-    })
-}
-
-/// Reads the `file://` feed `request` names, calling `deliver` with each batch as a
-/// [`FeedUpdate`] and `true` while more are to come; the last call (`false`) carries the file's
-/// [`signature`] as its ETag, or the error. A file whose signature is the request's ETag is not
-/// read again ([`FeedFetched::NotModified`]).
-pub fn read_file(request: &FetchRequest, mut deliver: impl FnMut(FeedUpdate, bool)) {
-    let source = request.source;
-    let update = |outcome| FeedUpdate { source, outcome };
-    let path = match file_url_path(&request.url) {
-        Ok(path) => path,
-        Err(e) => return deliver(update(Err(e)), false),
-    };
-    let signature = signature(&path);
-    if signature.is_some() && signature == request.etag {
-        return deliver(update(Ok(FeedFetched::NotModified)), false);
-    }
-    let mut stream = match FeedStream::open(&path, Some(&request.url)) {
-        Ok(stream) => stream,
-        Err(e) => return deliver(update(Err(e)), false),
-    };
-    let parsed = |title, stories, etag| {
-        Ok(FeedFetched::Parsed {
-            feed: ParsedFeed { title, stories },
-            etag,
-            last_modified: None,
-        })
-    };
-    loop {
-        match stream.next_batch() {
-            Ok(Some(stories)) => {
-                let title = stream.title.clone();
-                deliver(update(parsed(title, stories, None)), true)
-            }
-            Ok(None) => {
-                let title = stream.title.clone();
-                return deliver(update(parsed(title, Vec::new(), signature)), false);
-            }
-            Err(e) => return deliver(update(Err(e)), false),
-        }
-    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -14,6 +14,13 @@ use html2text::render::{TaggedLine, TaggedLineElement, TextDecorator};
 
 use crate::news::{Inline, Paragraph, ParagraphKind, Span};
 use crate::sanitize::clean_line;
+use links::resolve;
+use lists::{number_lists, parse_prefix, Lists, Prefix};
+use nesting::flatten_deep_nesting;
+
+mod links;
+mod lists;
+mod nesting;
 
 /// Bodies longer than this are cut (at a char boundary) before conversion, with a note paragraph saying so.
 pub const MAX_HTML_BYTES: usize = 512 * 1024;
@@ -53,10 +60,10 @@ pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
         source.push_str(&clean_line(body));
         source.push_str(&piece[body.len()..]);
     }
-    let source = if looks_like_markup(&source) {
-        flatten_deep_nesting(&source).unwrap_or(source)
+    let (source, lists) = if looks_like_markup(&source) {
+        number_lists(&flatten_deep_nesting(&source).unwrap_or(source))
     } else {
-        plain_to_html(&source)
+        (plain_to_html(&source), Lists::default())
     };
     let config = html2text::config::with_decorator(Marks)
         .raw_mode(true) // tables: cell after cell, no borders (feeds use them for layout)
@@ -69,6 +76,7 @@ pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
     }));
     let mut builder = Builder {
         base,
+        lists,
         ..Builder::default()
     };
     let lines = lines.ok().and_then(Result::ok);
@@ -100,81 +108,6 @@ fn plain_to_html(text: &str) -> String {
         .split(|line| line.trim().is_empty())
         .filter(|b| !b.is_empty());
     blocks.map(|b| b.join("\n")).collect::<Vec<_>>().join("<p>")
-}
-
-/// Drops the tags of elements nested deeper than [`MAX_NESTING`], keeping their content (`None`:
-/// nothing to drop).
-///
-/// html5ever scans its stack of open elements for many start tags, so parsing deep nesting is
-/// quadratic (20k nested divs: 2 s) before html2text even starts; this linear, rough tracking of
-/// open elements keeps that stack short. Void elements and those whose end tag is optional (`p`,
-/// `li`, `td`…) are not tracked: the parser closes them itself. As in the parser, an end tag
-/// closes the innermost open element of its name and is otherwise ignored.
-fn flatten_deep_nesting(html: &str) -> Option<String> {
-    const NOT_NESTING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
-        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
-    ];
-    let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
-    let b = lower.as_bytes();
-    let (mut open, mut dropped, mut out, mut copied, mut i) = (Vec::new(), 0, String::new(), 0, 0);
-    while let Some(found) = lower[i..].find('<') {
-        let start = i + found;
-        i = start + 1;
-        if lower[start..].starts_with("<!--") {
-            i = lower[start..]
-                .find("-->")
-                .map_or(lower.len(), |e| start + e + 3);
-            continue;
-        }
-        let closing = b.get(i) == Some(&b'/');
-        let name_at = i + usize::from(closing);
-        let name_len = b[name_at..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .count();
-        if name_len == 0 || b[name_at].is_ascii_digit() {
-            continue;
-        }
-        let name = &lower[name_at..name_at + name_len];
-        i = lower[name_at..]
-            .find('>')
-            .map_or(lower.len(), |e| name_at + e + 1);
-        // `<x/>` closes itself only in SVG and MathML; `<div/>` opens a div.
-        let foreign = open.iter().any(|n| *n == "svg" || *n == "math");
-        if NOT_NESTING.contains(&name) || (foreign && lower[..i].ends_with("/>")) {
-            continue;
-        }
-        let drop = match (closing, open.len() >= MAX_NESTING) {
-            (false, true) => {
-                dropped += 1;
-                true
-            }
-            (false, false) => {
-                open.push(name);
-                if name == "script" || name == "style" {
-                    i = lower[i..]
-                        .find(&format!("</{name}"))
-                        .map_or(lower.len(), |e| i + e);
-                }
-                false
-            }
-            (true, _) if dropped > 0 => {
-                dropped -= 1;
-                true
-            }
-            (true, _) => {
-                open.truncate(open.iter().rposition(|n| *n == name).unwrap_or(open.len()));
-                false
-            }
-        };
-        if drop {
-            out.push_str(&html[copied..start]);
-            copied = i;
-        }
-    }
-    (copied > 0).then(|| out + &html[copied..])
 }
 
 /// What html2text attaches to text; a line's pieces carry the stack, outermost first.
@@ -243,51 +176,12 @@ impl TextDecorator for Marks {
     }
 }
 
-/// The block structure read off a line's prefixes.
-#[derive(Default)]
-struct Prefix {
-    heading: bool,
-    quote: bool,
-    /// Enclosing lists.
-    levels: usize,
-    /// The bullet ("•", "3.") when the line starts a list item.
-    bullet: Option<String>,
-}
-
-/// Reads the prefixes at the start of a line; returns them and where the content starts. Spaces
-/// before `pre_at` (where `<pre>` text begins) indent list continuations (or `<dd>`).
-fn parse_prefix(text: &str, pre_at: usize) -> (Prefix, usize) {
-    let (mut p, mut at) = (Prefix::default(), 0);
-    loop {
-        let rest = &text[at..];
-        let list = rest
-            .get(..LIST_PREFIX)
-            .filter(|m| m.starts_with(BULLET) || m.starts_with(NUMBER));
-        if rest.starts_with(HEADING) || rest.starts_with(QUOTE) {
-            p.heading |= rest.starts_with(HEADING);
-            p.quote |= rest.starts_with(QUOTE);
-            at += 2;
-        } else if let Some(mark) = list {
-            let number = mark
-                .strip_prefix(NUMBER)
-                .map(|n| format!("{}.", n.trim_end()));
-            p.bullet = Some(number.unwrap_or_else(|| "•".to_string()));
-            p.levels += 1;
-            at += LIST_PREFIX;
-        } else if rest.starts_with(' ') && at < pre_at {
-            let spaces = rest[..pre_at - at].len() - rest[..pre_at - at].trim_start().len();
-            p.levels += spaces / LIST_PREFIX;
-            at += spaces;
-        } else {
-            return (p, at);
-        }
-    }
-}
-
 /// Collects paragraphs and references line by line.
 #[derive(Default)]
 struct Builder<'a> {
     base: Option<&'a str>,
+    /// What each ordered list asked for, to number its items.
+    lists: Lists,
     out: Converted,
     /// The number of each URL already referenced.
     numbers: HashMap<String, usize>,
@@ -310,7 +204,7 @@ impl Builder<'_> {
         let pre_at = pre.map_or(text.len(), |i| {
             pieces[..i].iter().map(|(s, _)| s.len()).sum()
         });
-        let (prefix, mut start) = parse_prefix(&text, pre_at);
+        let (prefix, mut start) = parse_prefix(&text, pre_at, &self.lists);
         if pre.is_none() {
             start = text.len() - text[start..].trim_start().len();
         }
@@ -428,66 +322,6 @@ impl Builder<'_> {
     }
 }
 
-/// Resolves a link against the base URL (RFC 3986, section 5.2), after HTML's clean-up of
-/// `href` (outer whitespace and inner tabs and newlines dropped; spaces encoded here). Links with
-/// a scheme, any scheme, and links without an absolute base are kept as they are.
-fn resolve(base: Option<&str>, href: &str) -> String {
-    let href = href
-        .trim_matches(|c: char| c <= ' ')
-        .replace(['\t', '\n', '\r'], "")
-        .replace(' ', "%20");
-    let (Some(base), None) = (base, scheme(&href)) else {
-        return href;
-    };
-    let Some(scheme) = scheme(base) else {
-        return href;
-    };
-    let after = &base[scheme.len() + 1..];
-    let after = after.split('#').next().unwrap_or(after);
-    let (authority, rest) = match after.strip_prefix("//") {
-        Some(a) => after.split_at(2 + a.find(['/', '?']).unwrap_or(a.len())),
-        None => ("", after),
-    };
-    let path = rest.split('?').next().unwrap_or(rest);
-    let (authority, target) = match href.as_bytes() {
-        [b'/', b'/', ..] => ("", href),
-        [] | [b'#', ..] => (authority, format!("{rest}{href}")),
-        [b'?', ..] => (authority, format!("{path}{href}")),
-        [b'/', ..] => (authority, href),
-        _ if path.is_empty() && !authority.is_empty() => (authority, format!("/{href}")),
-        _ => (
-            authority,
-            format!("{}{href}", &path[..path.rfind('/').map_or(0, |i| i + 1)]),
-        ),
-    };
-    // Dot segments: "." goes, ".." takes the segment before it (RFC 3986, section 5.2.4).
-    let (path, tail) = target.split_at(target.find(['?', '#']).unwrap_or(target.len()));
-    let segments: Vec<&str> = path.split('/').collect();
-    let mut out: Vec<&str> = Vec::with_capacity(segments.len());
-    for (i, segment) in segments.iter().enumerate() {
-        if !matches!(*segment, "." | "..") {
-            out.push(segment);
-            continue;
-        }
-        if *segment == ".." && out.len() > 1 {
-            out.pop();
-        }
-        if i + 1 == segments.len() {
-            out.push("");
-        }
-    }
-    format!("{scheme}:{authority}{}{tail}", out.join("/"))
-}
-
-/// The scheme of an absolute URL ("https" in "https://…").
-fn scheme(url: &str) -> Option<&str> {
-    let (scheme, _) = url.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?.is_ascii_alphabetic();
-    (first && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-        .then_some(scheme)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,26 +425,6 @@ mod tests {
             "mailto:me@example.com",
         ];
         assert_eq!(out.references, refs);
-    }
-
-    #[test]
-    fn relative_references_resolve_like_rfc_3986() {
-        let cases = "g=http://a/b/c/g ./g/=http://a/b/c/g/ /g=http://a/g //g=http://g \
-                     ?y=http://a/b/c/d;p?y #s=http://a/b/c/d;p?q#s =http://a/b/c/d;p?q \
-                     ../..=http://a/ ../../../g=http://a/g g?y/./x=http://a/b/c/g?y/./x";
-        for (href, expected) in cases.split(' ').filter_map(|c| c.split_once('=')) {
-            assert_eq!(
-                resolve(Some("http://a/b/c/d;p?q#f"), href),
-                expected,
-                "{href}"
-            );
-        }
-        assert_eq!(
-            resolve(Some("https://e.com"), " x\ny z "),
-            "https://e.com/xy%20z"
-        );
-        assert_eq!(resolve(None, "../x"), "../x");
-        assert_eq!(resolve(Some("not a url"), "x"), "x");
     }
 
     #[test]
