@@ -37,6 +37,9 @@ pub struct Edition {
     pub name_from_feed: bool,
     /// Tags from the subscription, for the `tag:` filter.
     pub tags: Vec<String>,
+    /// True for a feed file named on the command line (read at any size), false for a `file:`
+    /// subscription (read within the HTTP limits) and every other source.
+    pub named_file: bool,
 }
 
 impl Edition {
@@ -154,11 +157,6 @@ impl Library {
 
     fn open_feed_file(&mut self, path: &Path) -> Result<()> {
         let url = file_url(path);
-        if let Some(url) = &url {
-            // Named here by the user, so read in the background at any size, unlike a `file:`
-            // subscription, which gets the HTTP size cap (see `ingest::FileLimits`).
-            crate::ingest::name_on_command_line(url);
-        }
         let problem = |e: String| anyhow!("{}: {e}", shown(path));
         let mut stream = FeedStream::open(path, url.as_deref()).map_err(problem)?;
         let first = stream.next_batch().map_err(problem)?.unwrap_or_default();
@@ -166,6 +164,9 @@ impl Library {
         self.editions.push(Edition {
             name: clean_line(&title.clone().unwrap_or_else(|| display_name(path))),
             url,
+            // Named here by the user, so read in the background at any size, unlike a `file:`
+            // subscription, which gets the HTTP size cap (see `ingest::FileLimits`).
+            named_file: true,
             ..Edition::default()
         });
         let index = self.editions.len() - 1;

@@ -8,13 +8,12 @@
 //! file) is read like an HTTP feed: at most `max_bytes` (refused before reading when its size says
 //! so), the whole read within `timeout`.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -55,30 +54,6 @@ impl FileLimits {
     }
 }
 
-/// The `file://` URLs of the feed files named on the command line this run (see
-/// [`name_on_command_line`]).
-static NAMED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
-
-/// Records that the feed file at `url` was named on the command line, so [`read_file`] reads it
-/// with [`FileLimits::named`] rather than as a subscription. Called by
-/// [`crate::source::Library::load`]: the request a reader sends for a source says only its URL.
-pub fn name_on_command_line(url: &str) {
-    let mut named = NAMED.lock().unwrap_or_else(PoisonError::into_inner);
-    named
-        .get_or_insert_with(HashSet::new)
-        .insert(url.to_owned());
-}
-
-/// The limits [`read_file`] uses for `url`, with the default fetch options.
-pub fn limits_for(url: &str) -> FileLimits {
-    let named = NAMED.lock().unwrap_or_else(PoisonError::into_inner);
-    let options = FetchOptions::default();
-    match named.as_ref().is_some_and(|named| named.contains(url)) {
-        true => FileLimits::named(&options),
-        false => FileLimits::subscription(&options),
-    }
-}
-
 /// What says a feed file is unchanged since it was last read: its size and modification time.
 /// Kept as the source's validator, like an HTTP ETag.
 pub fn signature(path: &Path) -> Option<String> {
@@ -105,10 +80,11 @@ pub fn read_all(path: &Path, url: Option<&str>) -> Result<ParsedFeed, String> {
     })
 }
 
-/// Reads the `file://` feed `request` names with the limits [`limits_for`] gives (a subscription
-/// unless the file was named on the command line); see [`read_file_with`].
+/// Reads the `file://` feed `request` names as a subscription, with the default fetch options'
+/// limits; see [`read_file_with`].
 pub fn read_file(request: &FetchRequest, deliver: impl FnMut(FeedUpdate, bool)) {
-    read_file_with(request, limits_for(&request.url), deliver)
+    let limits = FileLimits::subscription(&FetchOptions::default());
+    read_file_with(request, limits, deliver)
 }
 
 /// One step of a read, from the reading thread to the caller.

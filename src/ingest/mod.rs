@@ -25,9 +25,7 @@ use quick_xml::{Reader, Writer};
 use crate::feed::{entry_story, parse_feed, sniff, Format, MAX_FEED_BYTES};
 use crate::fetch::open_feed_file;
 use crate::news::Story;
-pub use file::{
-    limits_for, name_on_command_line, read_all, read_file, read_file_with, signature, FileLimits,
-};
+pub use file::{read_all, read_file, read_file_with, signature, FileLimits};
 use rss::{ItemReader, RssItem, Scope, TagInfo};
 
 /// The first batch is small so the first screen comes at once; later ones grow to this.

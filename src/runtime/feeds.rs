@@ -32,17 +32,21 @@ struct Delivery {
 
 struct FileReader {
     delivery: Delivery,
+    /// The sources that are feed files named on the command line (read at any size); other
+    /// `file:` sources are subscriptions, read within the HTTP limits.
+    named: Arc<std::collections::HashSet<usize>>,
 }
 
 impl Workers {
-    /// Starts the fetch pool for the sources `sources` (their store keys, by index); results go
-    /// to `tx`, stories to `store` first.
+    /// Starts the fetch pool for the sources `sources` (their store keys, by index, and which
+    /// are feed files named on the command line); results go to `tx`, stories to `store` first.
     pub fn new(
         config: Arc<Config>,
-        sources: Arc<Vec<String>>,
+        sources: (Arc<Vec<String>>, Arc<std::collections::HashSet<usize>>),
         store: Option<&StoreWriter>,
         tx: Sender<Message>,
     ) -> Workers {
+        let (sources, named) = sources;
         let delivery = Delivery {
             saver: store.and_then(StoreWriter::queue),
             tx,
@@ -56,7 +60,7 @@ impl Workers {
         });
         Workers {
             fetcher,
-            files: FileReader { delivery },
+            files: FileReader { delivery, named },
         }
     }
 
@@ -78,6 +82,12 @@ impl FileReader {
     /// Reads a feed file on a thread of its own, batch by batch (see [`crate::ingest`]).
     fn read(&self, request: FetchRequest) {
         let delivery = self.delivery.clone();
+        let options = delivery.config.fetch.options();
+        let limits = if self.named.contains(&request.source) {
+            crate::ingest::FileLimits::named(&options)
+        } else {
+            crate::ingest::FileLimits::subscription(&options)
+        };
         let spawned = thread::Builder::new()
             .name("gazette-read".into())
             .spawn(move || {
@@ -85,7 +95,7 @@ impl FileReader {
                 // Batches handed to the store and not yet written. Reading stays at most two
                 // batches ahead of the store: what waits in its queue is held in memory.
                 let mut unstored = std::collections::VecDeque::new();
-                crate::ingest::read_file(&request, |update, more| {
+                crate::ingest::read_file_with(&request, limits, |update, more| {
                     unstored.extend(delivery.deliver(update, more, started));
                     while unstored.len() > 2 {
                         // An error means the writer is gone: nothing to wait for.

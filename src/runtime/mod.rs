@@ -58,6 +58,7 @@ pub struct Runtime {
     data_dir: Option<PathBuf>,
     config: Arc<Config>,
     sources: Arc<Vec<String>>,
+    named_files: Arc<std::collections::HashSet<usize>>,
     services: Option<Services>,
     /// Effects kept for after the frame: those for services not started yet, and the marks and
     /// the text loaded ahead, which would take a core from the frame.
@@ -75,6 +76,11 @@ impl Runtime {
             data_dir: data_dir.map(Path::to_path_buf),
             config: Arc::new(app.config.clone()),
             sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
+            named_files: Arc::new(
+                (0..app.editions.len())
+                    .filter(|&i| app.editions[i].named_file)
+                    .collect(),
+            ),
             services: None,
             after_frame: Vec::new(),
         }
@@ -164,7 +170,7 @@ impl Runtime {
         spawn_refresh_timer(self.tx.clone(), self.config.fetch.auto_refresh_minutes);
         let feeds = Workers::new(
             self.config.clone(),
-            self.sources.clone(),
+            (self.sources.clone(), self.named_files.clone()),
             writer.as_ref(),
             self.tx.clone(),
         );
