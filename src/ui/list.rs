@@ -27,7 +27,32 @@ const MATCH_CONTEXT: usize = 8;
 
 /// Draws the headlines that pass the filter, the selected one highlighted and on screen.
 pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
-    let theme = &app.theme;
+    frame.render_widget(list_block(app, area), area);
+    let rows = inner(area);
+    let height = usize::from(rows.height);
+    if height == 0 || rows.width == 0 {
+        return;
+    }
+    // The same rule as the state's scrolling, in case this frame is not the size the app saw.
+    let mut offset = app.list_offset.min(app.selected);
+    if app.selected >= offset + height {
+        offset = app.selected + 1 - height;
+    }
+    let shown = &app.visible[offset.min(app.visible.len())..];
+    let shown = &shown[..height.min(shown.len())];
+    let columns = Columns::for_rows(app, rows, shown);
+    let lines: Vec<Line> = shown
+        .iter()
+        .enumerate()
+        .map(|(row, &index)| row_line(app, &columns, index, offset + row == app.selected))
+        .collect();
+    // Lines are pre-cut to the width: set straight into the buffer (a `Paragraph` would cut them
+    // into graphemes again, a fifth of a frame's cost).
+    super::set_lines(frame, rows, &lines);
+}
+
+/// The pane's border: the count of headlines on top, the selected row's place at the bottom.
+fn list_block(app: &App, area: Rect) -> Block<'static> {
     let focused = app.focus == Focus::List && !app.full_view;
     let counts = if app.parsed_query.is_empty() {
         format!("({})", app.stories.len())
@@ -45,119 +70,119 @@ pub fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .find(|t| width(t) <= room)
         .unwrap_or_else(|| truncate(" Headlines", room));
-    let mut block = Block::bordered().title(count).border_style(if focused {
-        theme.focused
+    let border = if focused {
+        app.theme.focused
     } else {
-        theme.border
-    });
+        app.theme.border
+    };
+    let mut block = Block::bordered().title(count).border_style(border);
     if !app.visible.is_empty() {
         let position = format!(" {}/{} ", app.selected + 1, app.visible.len());
         if width(&position) + 2 <= usize::from(area.width) {
             block = block.title_bottom(Line::from(position).alignment(Alignment::Right));
         }
     }
-    frame.render_widget(block, area);
+    block
+}
 
-    let rows = inner(area);
-    let height = usize::from(rows.height);
-    if height == 0 || rows.width == 0 {
-        return;
+/// What every row on screen shows besides its title: the width of the rows, of the edition
+/// column (0 for none) and whether there is a date column.
+struct Columns {
+    row_width: usize,
+    label_width: usize,
+    dated: bool,
+    now: chrono::DateTime<chrono::Local>,
+}
+
+impl Columns {
+    fn for_rows(app: &App, rows: Rect, shown: &[usize]) -> Columns {
+        // The edition column only when there is more than one edition and room for headlines.
+        let label_width = if app.editions.len() > 1 && rows.width >= MIN_WIDTH_FOR_LABELS {
+            let widest = app
+                .editions
+                .iter()
+                .map(|e| width(&super::safe(&e.name)))
+                .max()
+                .unwrap_or(0);
+            widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 4)
+        } else {
+            0
+        };
+        // A date column when any row on screen has a date, and room for titles beside it.
+        let dated = rows.width >= MIN_WIDTH_FOR_LABELS
+            && shown.iter().any(|&i| app.stories[i].published.is_some());
+        Columns {
+            row_width: usize::from(rows.width),
+            label_width,
+            dated,
+            now: chrono::Local::now(),
+        }
     }
-    // The same rule as the state's scrolling, in case this frame is not the size the app saw.
-    let mut offset = app.list_offset.min(app.selected);
-    if app.selected >= offset + height {
-        offset = app.selected + 1 - height;
-    }
-    // The edition column only when there is more than one edition and room for headlines too.
-    let label_width = if app.editions.len() > 1 && rows.width >= MIN_WIDTH_FOR_LABELS {
-        let widest = app
-            .editions
-            .iter()
-            .map(|e| width(&super::safe(&e.name)))
-            .max()
-            .unwrap_or(0);
-        widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 4)
+}
+
+/// One headline's row: the unread and star or text marks, the date and edition columns, and the
+/// title (shifted to show the filter's matches), filled to the width.
+fn row_line(app: &App, columns: &Columns, index: usize, selected: bool) -> Line<'static> {
+    let theme = &app.theme;
+    let story = &app.stories[index];
+    // On the selected row the selection colours win over every other colour.
+    let (plain, dim, mark_style, matched) = if selected {
+        let bar = theme.selected;
+        let matched = bar.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        (bar, bar, bar, matched)
     } else {
-        0
+        (Style::new(), theme.dim, theme.full_text, theme.matched)
     };
-    let row_width = usize::from(rows.width);
-    let shown = &app.visible[offset.min(app.visible.len())..];
-    let shown = &shown[..height.min(shown.len())];
-    // A date column when any row on screen has a date, and room for titles beside it.
-    let dated = rows.width >= MIN_WIDTH_FOR_LABELS
-        && shown.iter().any(|&i| app.stories[i].published.is_some());
-    let now = chrono::Local::now();
-
-    let lines: Vec<Line> = shown
-        .iter()
-        .enumerate()
-        .map(|(row, &index)| {
-            let selected = offset + row == app.selected;
-            let story = &app.stories[index];
-            // On the selected row the selection colours win over every other colour.
-            let (plain, dim, mark_style, matched) = if selected {
-                let bar = theme.selected;
-                (
-                    bar,
-                    bar,
-                    bar,
-                    bar.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-                )
-            } else {
-                (Style::new(), theme.dim, theme.full_text, theme.matched)
-            };
-            let mut spans = Vec::new();
-            let unread = if app.read()[index] { " " } else { UNREAD_MARK };
-            spans.push(Span::styled(
-                unread,
-                if selected { plain } else { theme.focused },
-            ));
-            let (mark, mark_style) = if app.starred[index] {
-                (STAR_MARK, if selected { plain } else { theme.matched })
-            } else if story.has_text() {
-                (FULL_TEXT_MARK, mark_style)
-            } else {
-                (NO_TEXT_MARK, mark_style)
-            };
-            spans.push(Span::styled(mark, mark_style));
-            let mut used = width(unread) + width(mark);
-            if dated {
-                let date = story
-                    .published
-                    .map_or_else(|| " ".repeat(SHORT_WIDTH), |t| dates::short(t, now));
-                spans.push(Span::styled(format!("{date} "), dim));
-                used += SHORT_WIDTH + 1;
-            }
-            if label_width > 0 {
-                let label = truncate(&super::safe(&app.editions[story.edition].name), label_width);
-                let pad = label_width.saturating_sub(width(&label)) + 1;
-                spans.push(Span::styled(format!("{label}{}", " ".repeat(pad)), dim));
-                used += label_width + 1;
-            }
-            let room = row_width.saturating_sub(used);
-            // Match positions index the title as stored; a title that had to be cleaned here
-            // shows without them.
-            let (title, positions) = match super::safe(&story.title) {
-                std::borrow::Cow::Borrowed(title) => {
-                    let positions = app.parsed_query.positions(title).unwrap_or_default();
-                    window(title, &positions, room)
-                }
-                std::borrow::Cow::Owned(title) => window(&title, &[], room),
-            };
-            let base = if story.has_text() { plain } else { dim };
-            spans.extend(highlight(&title, &positions, base, matched));
-            used += width(&title);
-            // Fill the row so the selection bar spans the pane.
-            spans.push(Span::styled(
-                " ".repeat(row_width.saturating_sub(used)),
-                plain,
-            ));
-            Line::from(spans)
-        })
-        .collect();
-    // Lines are pre-cut to the width: set straight into the buffer (a `Paragraph` would cut them
-    // into graphemes again, a fifth of a frame's cost).
-    super::set_lines(frame, rows, &lines);
+    let mut spans = Vec::new();
+    let unread = if app.read()[index] { " " } else { UNREAD_MARK };
+    spans.push(Span::styled(
+        unread,
+        if selected { plain } else { theme.focused },
+    ));
+    let (mark, mark_style) = if app.starred[index] {
+        (STAR_MARK, if selected { plain } else { theme.matched })
+    } else if story.has_text() {
+        (FULL_TEXT_MARK, mark_style)
+    } else {
+        (NO_TEXT_MARK, mark_style)
+    };
+    spans.push(Span::styled(mark, mark_style));
+    let mut used = width(unread) + width(mark);
+    if columns.dated {
+        let date = story
+            .published
+            .map_or_else(|| " ".repeat(SHORT_WIDTH), |t| dates::short(t, columns.now));
+        spans.push(Span::styled(format!("{date} "), dim));
+        used += SHORT_WIDTH + 1;
+    }
+    if columns.label_width > 0 {
+        let label = truncate(
+            &super::safe(&app.editions[story.edition].name),
+            columns.label_width,
+        );
+        let pad = columns.label_width.saturating_sub(width(&label)) + 1;
+        spans.push(Span::styled(format!("{label}{}", " ".repeat(pad)), dim));
+        used += columns.label_width + 1;
+    }
+    let room = columns.row_width.saturating_sub(used);
+    // Match positions index the title as stored; a title that had to be cleaned here shows
+    // without them.
+    let (title, positions) = match super::safe(&story.title) {
+        std::borrow::Cow::Borrowed(title) => {
+            let positions = app.parsed_query.positions(title).unwrap_or_default();
+            window(title, &positions, room)
+        }
+        std::borrow::Cow::Owned(title) => window(&title, &[], room),
+    };
+    let base = if story.has_text() { plain } else { dim };
+    spans.extend(highlight(&title, &positions, base, matched));
+    used += width(&title);
+    // Fill the row so the selection bar spans the pane.
+    spans.push(Span::styled(
+        " ".repeat(columns.row_width.saturating_sub(used)),
+        plain,
+    ));
+    Line::from(spans)
 }
 
 /// The part of `title` to show in `room` columns, with the match positions moved to match: the

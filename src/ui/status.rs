@@ -10,7 +10,36 @@ use crate::text::{truncate, truncate_start, width};
 
 /// Draws the status bar; while the filter is typed, puts the cursor after the query.
 pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
-    let theme = &app.theme;
+    let room = usize::from(area.width);
+    let left = counts_and_filter(app, room);
+    // While typing, the end of the query (where the cursor is) stays in view.
+    let left = if app.filtering && width(&left) + 1 > room {
+        truncate_start(&left, room.saturating_sub(1))
+    } else {
+        truncate(&left, room)
+    };
+    let right_room = room.saturating_sub(width(&left) + 2);
+    let right = truncate(&right_side(app), right_room);
+    let gap = room.saturating_sub(width(&left) + width(&right));
+    let right_style = if app.message.is_some() || app.store_problem.is_some() {
+        app.theme.message
+    } else {
+        app.theme.dim
+    };
+    let line = Line::from(vec![
+        Span::raw(left.clone()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, right_style),
+    ]);
+    super::set_lines(frame, area, &[line]);
+    if app.filtering {
+        let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, area.y));
+    }
+}
+
+/// The left side: how many stories (or matches), how many unread, and the filter.
+fn counts_and_filter(app: &App, room: usize) -> String {
     let total = app.stories.len();
     let counts = if app.parsed_query.is_empty() {
         format!(" {total} {}", if total == 1 { "story" } else { "stories" })
@@ -28,18 +57,20 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         String::new()
     };
-    let room = usize::from(area.width);
     // The unread count is the first thing to go when the bar is short.
-    let left = [
+    [
         format!("{counts}{unread}{filter}"),
         format!("{counts}{filter}"),
     ]
     .into_iter()
     .find(|l| width(l) < room)
-    .unwrap_or_else(|| format!("{counts}{filter}"));
+    .unwrap_or_else(|| format!("{counts}{filter}"))
+}
 
-    let keys = &app.config.keymap;
-    let right = match &app.message {
+/// The right side: the message; else a problem with the store; else the refresh's progress; else
+/// the keys that matter now.
+fn right_side(app: &App) -> String {
+    match &app.message {
         Some(message) => super::safe(message).into_owned(),
         // Said until a write succeeds: marks that cannot be saved are never a passing note.
         None if app.store_problem.is_some() => store_problem(app),
@@ -56,50 +87,31 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
             };
             format!("Enter keep · Esc clear · {mode} · ↑↓ move ")
         }
-        None => {
-            let read = if app.full_view { "back" } else { "read" };
-            let hints: Vec<String> = [
-                (Action::StartFilter, "filter"),
-                (Action::ToggleFullView, read),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ]
-            .iter()
-            .map(|(action, label)| match keys.first_key(action.clone()) {
-                Some(key) => format!("{key} {label}"),
-                // Ctrl-C always quits, so there is always a quit hint.
-                None if *action == Action::Quit => format!("Ctrl-C {label}"),
-                None => String::new(),
-            })
-            .filter(|hint| !hint.is_empty())
-            .collect();
-            hints.join(" · ") + " "
-        }
-    };
-    // While typing, the end of the query (where the cursor is) stays in view.
-    let left = if app.filtering && width(&left) + 1 > room {
-        truncate_start(&left, room.saturating_sub(1))
-    } else {
-        truncate(&left, room)
-    };
-    let right_room = room.saturating_sub(width(&left) + 2);
-    let right = truncate(&right, right_room);
-    let gap = room.saturating_sub(width(&left) + width(&right));
-    let right_style = if app.message.is_some() || app.store_problem.is_some() {
-        theme.message
-    } else {
-        theme.dim
-    };
-    let line = Line::from(vec![
-        Span::raw(left.clone()),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(right, right_style),
-    ]);
-    super::set_lines(frame, area, &[line]);
-    if app.filtering {
-        let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, area.y));
+        None => key_hints(app),
     }
+}
+
+/// The hints for the keys a newcomer needs: filter, read, help, quit.
+fn key_hints(app: &App) -> String {
+    let read = if app.full_view { "back" } else { "read" };
+    let hints: Vec<String> = [
+        (Action::StartFilter, "filter"),
+        (Action::ToggleFullView, read),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+    .iter()
+    .map(
+        |(action, label)| match app.config.keymap.first_key(action.clone()) {
+            Some(key) => format!("{key} {label}"),
+            // Ctrl-C always quits, so there is always a quit hint.
+            None if *action == Action::Quit => format!("Ctrl-C {label}"),
+            None => String::new(),
+        },
+    )
+    .filter(|hint| !hint.is_empty())
+    .collect();
+    hints.join(" · ") + " "
 }
 
 /// The status bar's line while the store cannot be written.

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::{App, Focus};
 use crate::news::Inline;
-use crate::reader::LineKind;
+use crate::reader::{LineKind, StoryLine};
 use crate::theme::Theme;
 
 /// How an inline style looks.
@@ -24,93 +24,103 @@ fn inline_style(inline: Inline, theme: &Theme) -> Style {
 
 /// Draws the story pane: border, the visible slice of the laid-out story, and the scroll position.
 pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
-    let theme = &app.theme;
-    let focused = app.focus == Focus::Story || app.full_view;
-    let mut block = Block::bordered()
-        .title(if app.full_view {
-            " Story (full view) "
-        } else {
-            " Story "
-        })
-        .border_style(if focused { theme.focused } else { theme.border });
     let total = app.story_lines.len();
     let height = usize::from(text.height);
     let scroll = app.story_scroll.min(total.saturating_sub(height));
-    if total > height && height > 0 {
-        let last = (scroll + height).min(total);
-        let percent = last * 100 / total;
-        // The full position when it fits the border, else just the percentage: never a cut number.
-        let room = usize::from(area.width).saturating_sub(4);
-        let position = [
-            format!(" {}-{last}/{total} {percent}% ", scroll + 1),
-            format!(" {percent}% "),
-        ]
-        .into_iter()
-        .find(|p| p.len() <= room);
-        if let Some(position) = position {
-            block = block.title_bottom(Line::from(position).alignment(Alignment::Right));
-        }
-    }
-    frame.render_widget(block, area);
-
+    frame.render_widget(story_block(app, area, scroll, height), area);
     if app.selected_story().is_none() {
         let note = if app.stories.is_empty() {
             "No stories."
         } else {
             "No headlines match the filter."
         };
-        frame.render_widget(Paragraph::new(Line::styled(note, theme.dim)), text);
+        frame.render_widget(Paragraph::new(Line::styled(note, app.theme.dim)), text);
         return;
     }
     let lines: Vec<Line> = app.story_lines[scroll.min(total)..]
         .iter()
         .take(height)
-        .map(|line| {
-            let style = match line.kind {
-                LineKind::Title => theme.title,
-                LineKind::Meta => theme.dim,
-                LineKind::Note => theme.dim.add_modifier(Modifier::ITALIC),
-                LineKind::Heading => Style::new().add_modifier(Modifier::BOLD),
-                LineKind::Quote => theme.dim.add_modifier(Modifier::ITALIC),
-                LineKind::Reference => theme.dim,
-                LineKind::Body | LineKind::Preformatted | LineKind::Blank => Style::new(),
-            };
-            let mut spans = Vec::new();
-            if let std::borrow::Cow::Owned(cleaned) = super::safe(&line.text) {
-                // Text that missed the sanitiser: shown cleaned, without its inline styles
-                // (their byte ranges are the uncleaned text's).
-                let cut = crate::text::truncate(&cleaned, usize::from(text.width));
-                return Line::from(Span::styled(cut, style));
-            }
-            if line.kind == LineKind::Preformatted
-                && crate::text::width(&line.text) > usize::from(text.width)
-            {
-                // Preformatted lines are never wrapped: a cut one says so.
-                let cut = crate::text::truncate(&line.text, usize::from(text.width));
-                return Line::from(Span::styled(cut, style));
-            }
-            if !line.prefix.is_empty() {
-                spans.push(Span::styled(super::safe(&line.prefix), theme.dim));
-            }
-            // The text, cut into runs at the inline styles' edges.
-            let mut at = 0;
-            for (range, inline) in &line.spans {
-                if range.start > at {
-                    spans.push(Span::styled(&line.text[at..range.start], style));
-                }
-                spans.push(Span::styled(
-                    &line.text[range.clone()],
-                    style.patch(inline_style(*inline, theme)),
-                ));
-                at = range.end;
-            }
-            if at < line.text.len() {
-                spans.push(Span::styled(&line.text[at..], style));
-            }
-            Line::from(spans)
-        })
+        .map(|line| story_line(line, &app.theme, usize::from(text.width)))
         .collect();
     // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679),
     // and no `Paragraph` at all (it would cut them into graphemes again).
     super::set_lines(frame, text, &lines);
+}
+
+/// The pane's border, with the scroll position at the bottom when the story is longer than it.
+fn story_block(app: &App, area: Rect, scroll: usize, height: usize) -> Block<'static> {
+    let focused = app.focus == Focus::Story || app.full_view;
+    let border = if focused {
+        app.theme.focused
+    } else {
+        app.theme.border
+    };
+    let title = if app.full_view {
+        " Story (full view) "
+    } else {
+        " Story "
+    };
+    let block = Block::bordered().title(title).border_style(border);
+    let total = app.story_lines.len();
+    if total <= height || height == 0 {
+        return block;
+    }
+    let last = (scroll + height).min(total);
+    let percent = last * 100 / total;
+    // The full position when it fits the border, else just the percentage: never a cut number.
+    let room = usize::from(area.width).saturating_sub(4);
+    let position = [
+        format!(" {}-{last}/{total} {percent}% ", scroll + 1),
+        format!(" {percent}% "),
+    ]
+    .into_iter()
+    .find(|p| p.len() <= room);
+    match position {
+        Some(position) => block.title_bottom(Line::from(position).alignment(Alignment::Right)),
+        None => block,
+    }
+}
+
+/// One laid-out line of the story, styled by its kind and its inline styles, within `width`.
+fn story_line<'a>(line: &'a StoryLine, theme: &Theme, width: usize) -> Line<'a> {
+    let style = match line.kind {
+        LineKind::Title => theme.title,
+        LineKind::Meta => theme.dim,
+        LineKind::Note => theme.dim.add_modifier(Modifier::ITALIC),
+        LineKind::Heading => Style::new().add_modifier(Modifier::BOLD),
+        LineKind::Quote => theme.dim.add_modifier(Modifier::ITALIC),
+        LineKind::Reference => theme.dim,
+        LineKind::Body | LineKind::Preformatted | LineKind::Blank => Style::new(),
+    };
+    if let std::borrow::Cow::Owned(cleaned) = super::safe(&line.text) {
+        // Text that missed the sanitiser: shown cleaned, without its inline styles (their byte
+        // ranges are the uncleaned text's).
+        let cut = crate::text::truncate(&cleaned, width);
+        return Line::from(Span::styled(cut, style));
+    }
+    if line.kind == LineKind::Preformatted && crate::text::width(&line.text) > width {
+        // Preformatted lines are never wrapped: a cut one says so.
+        let cut = crate::text::truncate(&line.text, width);
+        return Line::from(Span::styled(cut, style));
+    }
+    let mut spans = Vec::new();
+    if !line.prefix.is_empty() {
+        spans.push(Span::styled(super::safe(&line.prefix), theme.dim));
+    }
+    // The text, cut into runs at the inline styles' edges.
+    let mut at = 0;
+    for (range, inline) in &line.spans {
+        if range.start > at {
+            spans.push(Span::styled(&line.text[at..range.start], style));
+        }
+        spans.push(Span::styled(
+            &line.text[range.clone()],
+            style.patch(inline_style(*inline, theme)),
+        ));
+        at = range.end;
+    }
+    if at < line.text.len() {
+        spans.push(Span::styled(&line.text[at..], style));
+    }
+    Line::from(spans)
 }
