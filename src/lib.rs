@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod config;
+pub mod config_error;
 pub mod dates;
 pub mod feed;
 pub mod fetch;
@@ -13,6 +14,7 @@ pub mod keymap;
 pub mod layout;
 pub mod links;
 pub mod news;
+pub mod opml;
 pub mod reader;
 pub mod sanitize;
 pub mod source;

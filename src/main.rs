@@ -56,6 +56,9 @@ enum Command {
     Import {
         /// The OPML file (exported from another reader).
         file: PathBuf,
+        /// Take its file: URLs too (only http and https ones otherwise).
+        #[arg(long)]
+        allow_files: bool,
     },
     /// Print your subscriptions as OPML.
     Export,
@@ -84,8 +87,9 @@ fn main() -> ExitCode {
     feeds.extend(saved);
 
     match cli.command {
-        Some(Command::Import { file }) => {
-            return import(&file, feeds_file.as_deref(), &config.feeds)
+        Some(Command::Import { file, allow_files }) => {
+            let options = subscriptions::ImportOptions { allow_files };
+            return import(&file, feeds_file.as_deref(), &config.feeds, &options);
         }
         Some(Command::Export) => {
             print!("{}", subscriptions::export_opml(&feeds));
@@ -305,14 +309,19 @@ fn fetch_now(mut library: Library, config: &Config) -> Library {
     library
 }
 
-fn import(file: &Path, feeds_file: Option<&Path>, config_feeds: &[Subscription]) -> ExitCode {
+fn import(
+    file: &Path,
+    feeds_file: Option<&Path>,
+    config_feeds: &[Subscription],
+    options: &subscriptions::ImportOptions,
+) -> ExitCode {
     let Some(feeds_file) = feeds_file else {
         return fail(
             "no config directory: pass --config PATH to say where feeds.toml goes",
             2,
         );
     };
-    match subscriptions::import(file, feeds_file, config_feeds) {
+    match subscriptions::import_with(file, feeds_file, config_feeds, options) {
         Ok(report) => {
             println!("{}", clean_line(&report));
             ExitCode::SUCCESS

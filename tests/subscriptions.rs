@@ -4,9 +4,19 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use gazette::subscriptions::{
-    export_opml, feeds_path, import, load_feeds_file, merge, parse_opml, write_feeds_file,
-    Subscription,
+    export_opml, feeds_path, import, import_with, load_feeds_file, merge, write_feeds_file,
+    ImportOptions, OpmlFeeds, Subscription,
 };
+
+/// OPML text parsed with the default options (http and https only).
+fn parse_opml(text: &str) -> Result<OpmlFeeds, String> {
+    gazette::subscriptions::parse_opml(text, &ImportOptions::default())
+}
+
+/// OPML text parsed taking file: URLs too.
+fn parse_opml_with_files(text: &str) -> Result<OpmlFeeds, String> {
+    gazette::subscriptions::parse_opml(text, &ImportOptions { allow_files: true })
+}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +24,7 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn parse_fixture(name: &str) -> gazette::subscriptions::OpmlFeeds {
+fn parse_fixture(name: &str) -> OpmlFeeds {
     parse_opml(&fs::read_to_string(fixture(name)).unwrap()).unwrap()
 }
 
@@ -109,7 +119,8 @@ fn opml_1_0_names_come_from_title_or_text_and_category_adds_tags() {
 
 #[test]
 fn only_web_and_file_urls_are_taken_and_all_text_is_cleaned() {
-    let found = parse_fixture("hostile.opml");
+    let found =
+        parse_opml_with_files(&fs::read_to_string(fixture("hostile.opml")).unwrap()).unwrap();
     let refused: Vec<(&str, &str)> = found
         .rejected
         .iter()
@@ -345,7 +356,8 @@ fn import_writes_feeds_toml_and_a_second_import_skips_everything() {
 fn import_reports_what_it_refused() {
     let dir = tempfile::tempdir().unwrap();
     let feeds_file = dir.path().join("feeds.toml");
-    let report = import(&fixture("hostile.opml"), &feeds_file, &[]).unwrap();
+    let options = ImportOptions { allow_files: true };
+    let report = import_with(&fixture("hostile.opml"), &feeds_file, &[], &options).unwrap();
     assert!(
         report.starts_with(&format!(
             "Imported 3 feeds into {}; refused 5: javascript:alert(document.cookie) (not http, https or file), data:application/rss+xml;base64,PHJzcz4… (not http, https or file), ",
@@ -355,6 +367,61 @@ fn import_reports_what_it_refused() {
     );
     assert!(report.ends_with("https:///feed.xml (not a URL with a host)."));
     assert!(!report.contains('\u{1b}'));
+}
+
+/// A hostile OPML naming `file:///dev/tty` once took the keyboard away: without `--allow-files`
+/// an import takes no file: URL, and says which it left out.
+#[test]
+fn import_leaves_out_file_urls_unless_allowed_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let opml = dir.path().join("tty.opml");
+    let outlines: String = [
+        "file:///dev/tty",
+        "FILE:///etc/shadow",
+        "file:///dev/zero",
+        "https://ok.example/feed",
+    ]
+    .iter()
+    .map(|url| format!("<outline text=\"x\" xmlUrl=\"{url}\"/>"))
+    .collect();
+    fs::write(
+        &opml,
+        format!("<opml version=\"2.0\"><body>{outlines}</body></opml>"),
+    )
+    .unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    let report = import(&opml, &feeds_file, &[]).unwrap();
+    assert_eq!(
+        report,
+        format!(
+            "Imported 1 feed into {}; left out 3 local files (--allow-files takes them): \
+             file:///dev/tty, FILE:///etc/shadow, file:///dev/zero.",
+            feeds_file.display()
+        )
+    );
+    let urls: Vec<String> = (load_feeds_file(&feeds_file).unwrap().into_iter())
+        .map(|s| s.url)
+        .collect();
+    assert_eq!(urls, vec!["https://ok.example/feed"]);
+
+    // Other schemes are refused whatever the options, and say what is taken.
+    let found = parse_opml("<opml><body><outline xmlUrl=\"javascript:x\"/></body></opml>").unwrap();
+    assert_eq!(
+        found.rejected,
+        vec![("javascript:x".to_string(), "not http or https".to_string())]
+    );
+
+    // With the flag, they are taken.
+    let report = import_with(
+        &opml,
+        &feeds_file,
+        &[],
+        &ImportOptions { allow_files: true },
+    )
+    .unwrap();
+    assert!(report.starts_with("Imported 3 feeds into"), "{report}");
+    assert!(!report.contains("left out"), "{report}");
+    assert_eq!(load_feeds_file(&feeds_file).unwrap().len(), 4);
 }
 
 #[test]
@@ -429,7 +496,7 @@ fn export_then_parse_gives_back_the_same_subscriptions() {
     assert_eq!(xml.matches("<outline text=\"Tech\"").count(), 1);
     assert!(xml.find("text=\"Tech\"").unwrap() < xml.find("text=\"News\"").unwrap());
 
-    let back = parse_opml(&xml).unwrap();
+    let back = parse_opml_with_files(&xml).unwrap();
     assert!(back.rejected.is_empty());
     let mut expected = feeds.clone();
     // Folders come out grouped: D joins A in Tech.
@@ -450,5 +517,8 @@ fn export_then_parse_gives_back_the_same_subscriptions() {
         let found = back.feeds.iter().find(|b| b.url == feed.url).unwrap();
         assert_eq!(found, feed);
     }
-    assert_eq!(parse_opml(&export_opml(&back.feeds)).unwrap(), back);
+    assert_eq!(
+        parse_opml_with_files(&export_opml(&back.feeds)).unwrap(),
+        back
+    );
 }
