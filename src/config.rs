@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::action::Action;
-use crate::config_error::located;
 pub use crate::config_error::ConfigError;
+use crate::config_error::{from_toml, located};
 use crate::keymap::{action_by_name, Key, Keymap, BINDABLE};
 use crate::subscriptions::Subscription;
 
@@ -274,8 +274,8 @@ impl Config {
         source: &Source<'_>,
         bindings: &mut [(Action, Vec<Key>)],
     ) -> Result<(), ConfigError> {
-        let raw: RawConfig = toml::from_str(source.text)
-            .map_err(|e| source.error(e.span().unwrap_or(0..0), e.message()))?;
+        let raw: RawConfig =
+            toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
 
         // Whole numbers are read as i64 so that any of them, negative or huge, gets this message.
         let number = |value: &Option<Spanned<i64>>, min: i64, max: i64| match value {

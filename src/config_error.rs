@@ -51,12 +51,43 @@ pub fn located(
         .map(str::to_string)
         .or_else(|| key_path(text, span.start))
     {
-        Some(key) if !message.starts_with(&key) => format!("{key}: "),
+        Some(key) if !message.starts_with(&key) => format!("{}: ", cut(&key, MAX_KEY_CHARS)),
         _ => String::new(),
     };
     ConfigError(error_line(&format!(
         "{name}:{line}:{column}: {key}{message}"
     )))
+}
+
+/// The one-line error for a TOML parse error `error` in `text`, the file called `name`: at its
+/// position when toml gives one, else (its recursion limit: a table name thousands of levels
+/// deep) about the file as a whole.
+pub fn from_toml(name: &str, text: &str, error: &toml::de::Error) -> ConfigError {
+    match error.span() {
+        Some(span) => located(name, text, span, None, error.message()),
+        None => {
+            let message = error.message().trim();
+            let message = match message {
+                "recursion limit" => {
+                    "nested too deeply (tables or values thousands of levels deep)"
+                }
+                other => other,
+            };
+            ConfigError::new(&format!("{name}: {message}"))
+        }
+    }
+}
+
+/// The longest key an error names whole: a longer one (a table name 100,000 levels deep) is cut,
+/// so that what is wrong with it still fits on the line.
+const MAX_KEY_CHARS: usize = 60;
+
+/// `text` cut to `max` characters, with "…" marking the cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 /// The largest char boundary of `text` at or before `index`.

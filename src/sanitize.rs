@@ -103,7 +103,10 @@ pub const MAX_ERROR_CHARS: usize = 300;
 pub fn error_line(message: &str) -> String {
     let flat = message.replace(['\n', '\r'], " ");
     let clean = clean_line(&flat);
-    let mut ends = clean.char_indices().map(|(at, _)| at).skip(MAX_ERROR_CHARS - 1);
+    let mut ends = clean
+        .char_indices()
+        .map(|(at, _)| at)
+        .skip(MAX_ERROR_CHARS - 1);
     match (ends.next(), ends.next()) {
         // More than MAX_ERROR_CHARS: keep MAX_ERROR_CHARS - 1 and the ellipsis.
         (Some(end), Some(_)) => format!("{}…", clean[..end].trim_end()),

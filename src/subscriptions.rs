@@ -46,7 +46,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config_error::{located, ConfigError};
+use crate::config_error::{from_toml, located, ConfigError};
 use crate::opml;
 use crate::sanitize::{clean_field, error_line};
 
@@ -155,8 +155,7 @@ pub fn load_feeds_file(path: &Path) -> Result<Vec<Subscription>, ConfigError> {
     };
     let error =
         |span: std::ops::Range<usize>, message: &str| located(&name, &text, span, None, message);
-    let raw: FeedsFile<RawFeed> =
-        toml::from_str(&text).map_err(|e| error(e.span().unwrap_or(0..0), e.message()))?;
+    let raw: FeedsFile<RawFeed> = toml::from_str(&text).map_err(|e| from_toml(&name, &text, &e))?;
     raw.feeds
         .into_iter()
         .map(|feed| {
@@ -426,8 +425,8 @@ fn check_url(url: &str, allow_files: bool) -> Result<(), &'static str> {
 }
 
 /// The form two URLs share when they name the same feed: trimmed, no trailing slash, scheme and
-/// host lowercased.
-fn url_key(url: &str) -> String {
+/// host lowercased. Import and [`merge`] take one feed per key.
+pub fn url_key(url: &str) -> String {
     let url = url.trim().trim_end_matches('/');
     match url.split_once("://") {
         Some((scheme, rest)) => {

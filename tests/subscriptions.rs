@@ -522,3 +522,288 @@ fn export_then_parse_gives_back_the_same_subscriptions() {
         back
     );
 }
+
+/// `depth` outlines, each inside the one before, one a line, the innermost a feed.
+fn nested_opml(depth: usize) -> String {
+    let mut text = String::from("<?xml version=\"1.0\"?>\n<opml version=\"2.0\">\n<body>\n");
+    for _ in 0..depth {
+        text.push_str("<outline text=\"folder\">\n");
+    }
+    text.push_str("<outline text=\"Deep\" xmlUrl=\"https://deep.example/feed\"/>\n");
+    for _ in 0..depth {
+        text.push_str("</outline>\n");
+    }
+    text.push_str("</body>\n</opml>\n");
+    text
+}
+
+/// 10,000 nested outlines (280 KB) once overflowed the stack and aborted `gazette import`: now
+/// nesting past 100 is a one-line error naming the file and the line, and nothing is written.
+#[test]
+fn deeply_nested_outlines_are_a_clear_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    for depth in [10_000, 100_000] {
+        let path = dir.path().join(format!("deep-{depth}.opml"));
+        fs::write(&path, nested_opml(depth)).unwrap();
+        let error = format!("{:#}", import(&path, &feeds_file, &[]).unwrap_err());
+        // Line 1 is the declaration, 2 <opml> (depth 1), 3 <body>, 4 the first outline (depth
+        // 3): the 99th, on line 102, is the first too deep.
+        assert_eq!(
+            error,
+            format!(
+                "{}: outlines nested more than 100 deep (line 102)",
+                path.display()
+            )
+        );
+        assert!(!feeds_file.exists());
+    }
+    // As deep as allowed: read, every folder a tag (one, as they have one name).
+    let path = dir.path().join("deep-ok.opml");
+    fs::write(&path, nested_opml(97)).unwrap();
+    let report = import(&path, &feeds_file, &[]).unwrap();
+    assert!(report.starts_with("Imported 1 feed into"), "{report}");
+    assert_eq!(
+        load_feeds_file(&feeds_file).unwrap(),
+        vec![sub("https://deep.example/feed", Some("Deep"), &["folder"])]
+    );
+}
+
+/// A feed inherits every folder around it: a file of a few MB must not ask for gigabytes of tags.
+#[test]
+fn a_file_whose_folders_would_take_gigabytes_of_tags_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.opml");
+    let label = "L".repeat(1 << 20);
+    let feeds: String = (0..15_000)
+        .map(|i| format!("<outline xmlUrl=\"https://h{i}.example/\"/>"))
+        .collect();
+    let text = format!(
+        "<opml version=\"2.0\"><body><outline text=\"{label}\">{feeds}</outline></body></opml>"
+    );
+    fs::write(&path, text).unwrap();
+    let feeds_file = dir.path().join("feeds.toml");
+    let error = format!("{:#}", import(&path, &feeds_file, &[]).unwrap_err());
+    assert_eq!(
+        error,
+        format!(
+            "{}: too many folders: the feeds' tags add up to over 64 MiB",
+            path.display()
+        )
+    );
+    assert!(!feeds_file.exists());
+}
+
+/// Import is linear: 100,000 feeds (every tenth listed twice, in another folder) come in once
+/// each, the duplicates folded. (The time is measured by `cargo bench --bench opml`.)
+#[test]
+fn a_hundred_thousand_feeds_import_once_each() {
+    let mut text = String::from("<opml version=\"2.0\"><body><outline text=\"A\">");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "<outline text=\"F{i}\" xmlUrl=\"https://h{i}.example/feed\"/>"
+        ));
+    }
+    text.push_str("</outline><outline text=\"B\">");
+    for i in (0..100_000).step_by(10) {
+        text.push_str(&format!("<outline xmlUrl=\"HTTPS://H{i}.EXAMPLE/feed/\"/>"));
+    }
+    text.push_str("</outline></body></opml>");
+    let found = parse_opml(&text).unwrap();
+    assert_eq!(found.feeds.len(), 100_000);
+    assert_eq!(
+        found.feeds[10],
+        sub("https://h10.example/feed", Some("F10"), &["A", "B"])
+    );
+    assert_eq!(
+        found.feeds[11],
+        sub("https://h11.example/feed", Some("F11"), &["A"])
+    );
+}
+
+/// U+FFFF in a title was imported and exported as is, and the export then refused whole.
+#[test]
+fn characters_xml_forbids_are_dropped_on_the_way_in_and_never_exported() {
+    let text = "<opml version=\"2.0\"><body>\
+        <outline text=\"Tech\u{ffff}\"><outline text=\"A\u{ffff}B&#xFFFE;\u{fdd0}\" \
+        xmlUrl=\"https://a.example/\u{ffff}feed\" category=\"x\u{10ffff}\"/></outline>\
+        </body></opml>";
+    let found = parse_opml(text).unwrap();
+    assert_eq!(
+        found.feeds,
+        vec![sub("https://a.example/feed", Some("AB"), &["Tech", "x"])]
+    );
+    // From feeds.toml and config.toml too, and export drops them whatever it is given.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feeds.toml");
+    fs::write(
+        &path,
+        "[[feeds]]\nurl = \"https://b.example/\u{ffff}\"\nname = \"N\u{fffe}\"\ntags = [\"t\u{ffff}\", \"\u{ffff}\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        load_feeds_file(&path).unwrap(),
+        vec![sub("https://b.example/", Some("N"), &["t"])]
+    );
+    let config = gazette::config::Config::from_str_with_defaults(Some((
+        "c.toml",
+        "[[feeds]]\nurl = \"https://c.example/\"\nname = \"C\u{ffff}\"\n",
+    )))
+    .unwrap();
+    assert_eq!(
+        config.feeds,
+        vec![sub("https://c.example/", Some("C"), &[])]
+    );
+    let raw = vec![sub(
+        "https://d.example/\u{ffff}",
+        Some("D\u{ffff}"),
+        &["\u{ffff}t", "u\u{fffe}"],
+    )];
+    let xml = export_opml(&raw);
+    assert!(!xml.contains(['\u{ffff}', '\u{fffe}']), "{xml}");
+    assert_eq!(
+        parse_opml(&xml).unwrap().feeds,
+        vec![sub("https://d.example/", Some("D"), &["t", "u"])]
+    );
+}
+
+/// Tags with a comma were left out of the export, and `/slash/` came back as `slash`.
+#[test]
+fn tags_with_commas_slashes_and_percent_signs_survive_export_and_import() {
+    let feeds = vec![
+        sub(
+            "https://a.example/feed",
+            Some("A, \"the\" <one> & only/"),
+            &[
+                "Tech, etc.",
+                "/slash/",
+                "a,b",
+                "100%",
+                "%2C",
+                "Boston/Weather",
+                "/",
+            ],
+        ),
+        sub("https://b.example/feed", None, &["/slash/", ","]),
+    ];
+    let xml = export_opml(&feeds);
+    let back = parse_opml(&xml).unwrap();
+    assert!(back.rejected.is_empty());
+    assert_eq!(back.feeds, feeds, "{xml}");
+}
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Text of the kinds that broke the export: commas, slashes, quotes, markup, percent signs,
+    /// noncharacters, controls and escapes, white space, anything at all.
+    fn field() -> impl Strategy<Value = String> {
+        let odd = select(vec![
+            "\u{ffff}",
+            "\u{fffe}",
+            "\u{fdd0}",
+            "\u{10fffe}",
+            "/",
+            ",",
+            "%",
+            "%2C",
+            "%2f",
+            "\"",
+            "'",
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            " ",
+            "\t",
+            "\n",
+            "\u{1b}[31m",
+            "\u{202e}",
+            "東京",
+            "e\u{301}",
+        ]);
+        prop_oneof![
+            3 => "[a-zA-Z0-9 ,/%\"'<>&;.-]{0,12}",
+            2 => prop::collection::vec(prop_oneof![
+                odd.prop_map(str::to_string),
+                "[a-z]{1,3}",
+            ], 0..6).prop_map(|parts| parts.concat()),
+            1 => any::<String>(),
+        ]
+    }
+
+    /// Subscriptions with distinct hosts (so none is a duplicate of another), arbitrary paths,
+    /// names and tags.
+    fn subscriptions() -> impl Strategy<Value = Vec<Subscription>> {
+        let one = (
+            select(vec!["https", "http", "HTTP", "file"]),
+            any::<String>(),
+            prop::option::of(field()),
+            prop::collection::vec(field(), 0..5),
+        );
+        prop::collection::vec(one, 0..12).prop_map(|feeds| {
+            (feeds.into_iter().enumerate())
+                .map(|(i, (scheme, path, name, tags))| {
+                    let path: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+                    let url = match scheme {
+                        "file" => format!("file:///h{i}/{path}"),
+                        _ => format!("{scheme}://h{i}.example/{path}"),
+                    };
+                    Subscription { url, name, tags }
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Export then import gives back exactly the sanitised subscriptions (in the export's
+        /// order: grouped by folder), and exporting those again gives the same text.
+        #[test]
+        fn export_then_import_gives_back_every_subscription(feeds in subscriptions()) {
+            let expected: Vec<Subscription> = feeds.iter().map(Subscription::sanitised).collect();
+            let xml = export_opml(&feeds);
+            prop_assert!(!xml.chars().any(gazette::sanitize::is_xml_forbidden), "{}", xml);
+            let back = parse_opml_with_files(&xml).map_err(TestCaseError::fail)?;
+            prop_assert!(back.rejected.is_empty(), "{:?}", back.rejected);
+            let mut got = back.feeds.clone();
+            let mut want = expected.clone();
+            got.sort_by(|a, b| a.url.cmp(&b.url));
+            want.sort_by(|a, b| a.url.cmp(&b.url));
+            prop_assert_eq!(got, want, "{}", xml);
+            prop_assert_eq!(export_opml(&back.feeds), xml);
+        }
+    }
+}
+
+/// feeds.toml errors are capped like config.toml's: a 100,000-deep table name or a 200,000-letter
+/// key gives a short line naming the file (and the line).
+#[test]
+fn feeds_file_errors_about_huge_keys_stay_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feeds.toml");
+    let shown = path.display().to_string();
+    let deep = vec!["a"; 100_000].join(".");
+    fs::write(&path, format!("[{deep}]\n")).unwrap();
+    let error = load_feeds_file(&path).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!("{shown}: nested too deeply (tables or values thousands of levels deep)")
+    );
+    let long = "k".repeat(200_000);
+    fs::write(
+        &path,
+        format!("[[feeds]]\nurl = \"https://a.example/\"\n{long} = 1\n"),
+    )
+    .unwrap();
+    let error = load_feeds_file(&path).unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!("{shown}:3:1: feeds.kkk")),
+        "{error}"
+    );
+    assert!(error.contains("…: unknown field"), "{error}");
+    assert!(error.chars().count() <= gazette::sanitize::MAX_ERROR_CHARS);
+}
