@@ -79,9 +79,7 @@ pub fn read(
             .count()
             + 1
     };
-    let mut open: Vec<Open> = Vec::new();
-    let mut folders: Vec<String> = Vec::new();
-    let mut seen_root = false;
+    let mut walk = Walk::default();
     loop {
         let event = reader.read_event().map_err(|e| {
             format!(
@@ -89,68 +87,104 @@ pub fn read(
                 line(reader.error_position())
             )
         })?;
-        let (element, empty) = match event {
-            Event::Start(element) => (element, false),
-            Event::Empty(element) => (element, true),
+        match event {
+            Event::Start(element) => walk.start(&element, false, &mut each),
+            Event::Empty(element) => walk.start(&element, true, &mut each),
             Event::End(_) => {
-                if let Some(Open::Outline(true)) = open.pop() {
-                    folders.pop();
-                }
-                continue;
+                walk.end();
+                Ok(())
             }
             Event::Eof => break,
-            _ => continue,
-        };
-        let at = || line(reader.buffer_position());
-        if open.len() >= MAX_DEPTH {
-            return Err(format!(
-                "outlines nested more than {MAX_DEPTH} deep (line {})",
-                at()
-            ));
+            _ => Ok(()),
+        }
+        .map_err(|e| match e {
+            Located::At(e) => format!("{e} (line {})", line(reader.buffer_position())),
+            Located::Whole(e) => e,
+        })?;
+    }
+    if !walk.seen_root {
+        return Err("not an OPML file: there is no <opml> element".to_string());
+    }
+    if !walk.open.is_empty() {
+        return Err("not an OPML file: it ends before its elements are closed".to_string());
+    }
+    Ok(())
+}
+
+/// An error of [`Walk`]: about the element just read (the line is added), or the whole file.
+enum Located {
+    At(String),
+    Whole(String),
+}
+
+/// Where [`read`] is in the document.
+#[derive(Default)]
+struct Walk {
+    /// The elements open, outermost first.
+    open: Vec<Open>,
+    /// The labels of the open outlines that have one.
+    folders: Vec<String>,
+    /// Whether the root element has been read.
+    seen_root: bool,
+}
+
+impl Walk {
+    /// An element starts (and ends at once, when `empty`): an outline with an `xmlUrl` goes to
+    /// `each`.
+    fn start(
+        &mut self,
+        element: &BytesStart<'_>,
+        empty: bool,
+        each: &mut impl FnMut(FeedOutline<'_>) -> Result<(), String>,
+    ) -> Result<(), Located> {
+        if self.open.len() >= MAX_DEPTH {
+            let e = format!("outlines nested more than {MAX_DEPTH} deep");
+            return Err(Located::At(e));
         }
         let name = element.local_name();
-        let kind = match (open.last(), name.as_ref()) {
-            (None, _) if seen_root => Open::Other,
+        let kind = match (self.open.last(), name.as_ref()) {
+            (None, _) if self.seen_root => Open::Other,
             (None, "opml") => {
-                seen_root = true;
-                check_version(&element).map_err(|e| format!("{e} (line {})", at()))?;
+                self.seen_root = true;
+                check_version(element).map_err(Located::At)?;
                 Open::Opml
             }
             (None, other) => {
-                let other = clean_field(other);
-                return Err(format!(
+                return Err(Located::Whole(format!(
                     "not an OPML file: the document is <{}>, not <opml>",
-                    cut(&other, 40)
-                ));
+                    cut(&clean_field(other), 40)
+                )));
             }
             (Some(Open::Opml), "body") => Open::Body,
             (Some(Open::Body | Open::Outline(_)), "outline") => {
-                let outline = attributes(&element).map_err(|e| format!("{e} (line {})", at()))?;
+                let outline = attributes(element).map_err(Located::At)?;
                 if !outline.url.is_empty() {
                     each(FeedOutline {
                         url: outline.url,
                         label: outline.label.clone(),
-                        folders: &folders,
+                        folders: &self.folders,
                         categories: outline.categories,
-                    })?;
+                    })
+                    .map_err(Located::Whole)?;
                 }
                 let pushed = outline.label.is_some() && !empty;
-                folders.extend(outline.label.filter(|_| pushed));
+                self.folders.extend(outline.label.filter(|_| pushed));
                 Open::Outline(pushed)
             }
             _ => Open::Other,
         };
         if !empty {
-            open.push(kind);
+            self.open.push(kind);
+        }
+        Ok(())
+    }
+
+    /// The innermost open element ends.
+    fn end(&mut self) {
+        if let Some(Open::Outline(true)) = self.open.pop() {
+            self.folders.pop();
         }
     }
-    if !seen_root {
-        return Err("not an OPML file: there is no <opml> element".to_string());
-    }
-    if !open.is_empty() {
-        return Err("not an OPML file: it ends before its elements are closed".to_string());
-    }
-    Ok(())
 }
 
 /// The fields of an outline that matter, cleaned.
