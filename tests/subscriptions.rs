@@ -807,3 +807,55 @@ fn feeds_file_errors_about_huge_keys_stay_short() {
     assert!(error.contains("…: unknown field"), "{error}");
     assert!(error.chars().count() <= gazette::sanitize::MAX_ERROR_CHARS);
 }
+
+/// Runs the gazette binary with `args`, its config directory in `home`.
+fn gazette(args: &[&str], home: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .current_dir(home)
+        .output()
+        .unwrap()
+}
+
+/// Through the binary: a 10,000-deep file (which once aborted with SIGABRT) exits 2 with one
+/// line on stderr; `file:///dev/tty` is left out unless `import --allow-files` is given.
+#[test]
+fn the_import_command_refuses_deep_files_and_takes_files_only_when_allowed() {
+    let home = tempfile::tempdir().unwrap();
+    let deep = home.path().join("deep.opml");
+    fs::write(&deep, nested_opml(10_000)).unwrap();
+    let output = gazette(&["import", "deep.opml"], home.path());
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "gazette: deep.opml: outlines nested more than 100 deep (line 102)\n"
+    );
+    let feeds_file = home.path().join("config/gazette/feeds.toml");
+    assert!(!feeds_file.exists());
+
+    let tty = home.path().join("tty.opml");
+    fs::write(
+        &tty,
+        "<opml version=\"2.0\"><body><outline text=\"tty\" xmlUrl=\"file:///dev/tty\"/>\
+         <outline text=\"web\" xmlUrl=\"https://web.example/feed\"/></body></opml>",
+    )
+    .unwrap();
+    let output = gazette(&["import", "tty.opml"], home.path());
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "Imported 1 feed into {}; left out 1 local file (--allow-files takes them): file:///dev/tty.\n",
+            feeds_file.display()
+        )
+    );
+    let output = gazette(&["import", "--allow-files", "tty.opml"], home.path());
+    assert!(output.status.success(), "{output:?}");
+    let urls: Vec<String> = (load_feeds_file(&feeds_file).unwrap().into_iter())
+        .map(|s| s.url)
+        .collect();
+    assert_eq!(urls, vec!["https://web.example/feed", "file:///dev/tty"]);
+}
