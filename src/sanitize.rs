@@ -129,6 +129,14 @@ pub fn is_xml_forbidden(c: char) -> bool {
 /// characters XML forbids ([`is_xml_forbidden`]) are dropped, then surrounding spaces trimmed.
 /// Idempotent: a cleaned field comes out as it went in.
 pub fn clean_field(text: &str) -> String {
+    // Most fields are plain ASCII already clean: no need to take them apart.
+    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if plain {
+        return text.to_string();
+    }
     let spaced: Vec<&str> = text.split_whitespace().collect();
     let clean: String = clean_line(&spaced.join(" "))
         .chars()
