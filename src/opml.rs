@@ -8,8 +8,8 @@
 //! into subscriptions.
 //!
 //! `category` is comma-separated, each category slash-delimited (`/Boston/Weather`), per OPML 2.0.
-//! So that any tag survives a round trip, [`write`] escapes what the attribute cannot hold as it
-//! is: `%` as `%25`, `,` as `%2C`, and a `/` at either end as `%2F`; [`read`] decodes those three
+//! So that any tag survives a round trip, [`write()`] escapes what the attribute cannot hold as it
+//! is: `%` as `%25`, `,` as `%2C`, and a `/` at either end as `%2F`; [`read()`] decodes those three
 //! (and only those).
 
 use quick_xml::events::{BytesStart, Event};
@@ -22,7 +22,7 @@ use crate::sanitize::{clean_field, is_xml_forbidden};
 /// refused with an error rather than walked.
 pub const MAX_DEPTH: usize = 100;
 
-/// An outline with an `xmlUrl`, as [`read`] hands it over, every field cleaned with
+/// An outline with an `xmlUrl`, as [`read()`] hands it over, every field cleaned with
 /// [`clean_field`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedOutline<'a> {
@@ -38,7 +38,7 @@ pub struct FeedOutline<'a> {
     pub categories: Vec<String>,
 }
 
-/// A feed to write with [`write`].
+/// A feed to write with [`write()`].
 #[derive(Debug, Clone, Copy)]
 pub struct Entry<'a> {
     /// Its `xmlUrl`.
@@ -117,7 +117,7 @@ enum Located {
     Whole(String),
 }
 
-/// Where [`read`] is in the document.
+/// Where [`read()`] is in the document.
 #[derive(Default)]
 struct Walk {
     /// The elements open, outermost first.
@@ -276,7 +276,7 @@ fn decode_category(text: &str) -> String {
     out
 }
 
-/// A tag as a category [`read`] gives back as it is: `%` and `,` escaped, and a `/` at either end.
+/// A tag as a category [`read()`] gives back as it is: `%` and `,` escaped, and a `/` at either end.
 fn encode_category(tag: &str) -> String {
     let mut out = tag.replace('%', "%25").replace(',', "%2C");
     if out.ends_with('/') {

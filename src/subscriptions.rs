@@ -228,7 +228,7 @@ pub fn write_feeds_file(path: &Path, feeds: &[Subscription]) -> anyhow::Result<(
 /// URLs are accepted, and file URLs if `options` allow them; others are returned as rejected (with
 /// the reason), so nothing in an OPML file can make gazette run a command. Names, tags and URLs
 /// are cleaned ([`Subscription::sanitised`]). Linear in the file's size, and bounded: nesting
-/// deeper than [`opml::MAX_DEPTH`] or more than [`MAX_TAG_BYTES`] of tags is an error.
+/// deeper than [`opml::MAX_DEPTH`] or more than 64 MiB of tags is an error.
 pub fn parse_opml(text: &str, options: &ImportOptions) -> Result<OpmlFeeds, String> {
     let mut found = OpmlFeeds::default();
     // Where each URL (by its `url_key`) is in `found.feeds`, and the tags each feed has.
@@ -254,7 +254,7 @@ pub fn parse_opml(text: &str, options: &ImportOptions) -> Result<OpmlFeeds, Stri
         let feed = &mut found.feeds[at];
         feed.name = feed.name.take().or(name);
         for tag in tags {
-            if tag.is_empty() || tagged.contains(&(at, tag.clone())) {
+            if tag.is_empty() || !tagged.insert((at, tag.clone())) {
                 continue;
             }
             budget = (budget.checked_sub(2 * (tag.len() + TAG_OVERHEAD))).ok_or_else(|| {
@@ -263,7 +263,6 @@ pub fn parse_opml(text: &str, options: &ImportOptions) -> Result<OpmlFeeds, Stri
                     MAX_TAG_BYTES >> 20
                 )
             })?;
-            tagged.insert((at, tag.clone()));
             feed.tags.push(tag);
         }
         Ok(())
