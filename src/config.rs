@@ -9,8 +9,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::action::Action;
+pub use crate::config_error::ConfigError;
+use crate::config_error::{from_toml, located};
 use crate::keymap::{action_by_name, Key, Keymap, BINDABLE};
-use crate::sanitize::clean_line;
 use crate::subscriptions::Subscription;
 
 /// The default configuration, every setting commented.
@@ -106,18 +107,6 @@ pub struct Config {
     pub keymap: Keymap,
 }
 
-/// A configuration problem, already formatted as one line naming the file, line and key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -199,75 +188,8 @@ impl Source<'_> {
         key: Option<&str>,
         message: &str,
     ) -> ConfigError {
-        let before = &self.text[..floor_char_boundary(self.text, span.start)];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        // serde speaks Rust; say what to write instead.
-        let mut message = message.trim().replace('\n', " ");
-        for (rust, said) in [
-            ("expected u16", "expected a whole number"),
-            ("expected u32", "expected a whole number"),
-            ("expected i64", "expected a whole number"),
-            ("expected a boolean", "expected true or false"),
-            ("expected a sequence", "expected a list, like [\"k\"]"),
-        ] {
-            message = message.replace(rust, said);
-        }
-        let key = match key
-            .map(str::to_string)
-            .or_else(|| key_path(self.text, span.start))
-        {
-            Some(key) if !message.starts_with(&key) => format!("{key}: "),
-            _ => String::new(),
-        };
-        ConfigError(clean_line(&format!(
-            "{}:{line}:{column}: {key}{message}",
-            self.name
-        )))
+        located(&self.name, self.text, span, key, message)
     }
-}
-
-/// The largest char boundary of `text` at or before `index`.
-fn floor_char_boundary(text: &str, index: usize) -> usize {
-    let mut index = index.min(text.len());
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
-}
-
-/// The dotted name ("layout.list_width") of the `key = value` line holding byte `offset`, or
-/// the table's name for a `[table]` line; `None` elsewhere.
-fn key_path(text: &str, offset: usize) -> Option<String> {
-    let offset = floor_char_boundary(text, offset);
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next()?.trim();
-    if line.starts_with('[') {
-        return table_name(line);
-    }
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim();
-    if key.is_empty() || key.starts_with('#') {
-        return None;
-    }
-    let section = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .and_then(table_name);
-    Some(match section {
-        Some(section) => format!("{section}.{key}"),
-        None => key.to_string(),
-    })
-}
-
-/// The name in a `[table]` or `[[array]]` header line, ignoring a trailing comment.
-fn table_name(line: &str) -> Option<String> {
-    let name = line.trim_start_matches('[');
-    // An unclosed header ("[layout") is a syntax error worth naming the table for.
-    let name = name[..name.find([']', '#']).unwrap_or(name.len())].trim();
-    (!name.is_empty()).then(|| name.to_string())
 }
 
 impl Config {
@@ -279,10 +201,7 @@ impl Config {
     /// The defaults overlaid with the config file at `path`.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = read_config_text(path).map_err(|reason| {
-            ConfigError(clean_line(&format!(
-                "{}: cannot read config: {reason}",
-                path.display()
-            )))
+            ConfigError::new(&format!("{}: cannot read config: {reason}", path.display()))
         })?;
         Config::from_str_with_defaults(Some((&path.display().to_string(), &text)))
     }
@@ -355,8 +274,8 @@ impl Config {
         source: &Source<'_>,
         bindings: &mut [(Action, Vec<Key>)],
     ) -> Result<(), ConfigError> {
-        let raw: RawConfig = toml::from_str(source.text)
-            .map_err(|e| source.error(e.span().unwrap_or(0..0), e.message()))?;
+        let raw: RawConfig =
+            toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
 
         // Whole numbers are read as i64 so that any of them, negative or huge, gets this message.
         let number = |value: &Option<Spanned<i64>>, min: i64, max: i64| match value {
@@ -412,7 +331,7 @@ impl Config {
                     &format!("feeds: {url:?} is not an http, https or file URL"),
                 ));
             }
-            self.feeds.push(feed.get_ref().clone());
+            self.feeds.push(feed.get_ref().sanitised());
         }
 
         let c = &raw.colors;

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod config;
+pub mod config_error;
 pub mod dates;
 pub mod feed;
 pub mod fetch;
@@ -15,6 +16,7 @@ pub mod links;
 pub mod listing;
 pub mod load;
 pub mod news;
+pub mod opml;
 pub mod reader;
 pub mod runtime;
 pub mod sanitize;

@@ -53,6 +53,9 @@ enum Command {
     Import {
         /// The OPML file (exported from another reader).
         file: PathBuf,
+        /// Take its file: URLs too (only http and https ones otherwise).
+        #[arg(long)]
+        allow_files: bool,
     },
     /// Print your subscriptions as OPML.
     Export,
@@ -88,8 +91,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut feeds = config.feeds.clone();
     feeds.extend(saved.unwrap_or_default());
     match cli.command {
-        Some(Command::Import { file }) => {
-            return import(&file, feeds_file.as_deref(), &config.feeds)
+        Some(Command::Import { file, allow_files }) => {
+            let options = subscriptions::ImportOptions { allow_files };
+            return import(&file, feeds_file.as_deref(), &config.feeds, &options);
         }
         Some(Command::Export) => {
             print!("{}", subscriptions::export_opml(&feeds));
@@ -175,17 +179,20 @@ fn import(
     file: &Path,
     feeds_file: Option<&Path>,
     config_feeds: &[Subscription],
+    options: &subscriptions::ImportOptions,
 ) -> Result<ExitCode, Failure> {
     let feeds_file = feeds_file.ok_or_else(|| {
         bad_input("no config directory: pass --config PATH to say where feeds.toml goes")
     })?;
-    let report = subscriptions::import(file, feeds_file, config_feeds).map_err(bad_input)?;
+    let report =
+        subscriptions::import_with(file, feeds_file, config_feeds, options).map_err(bad_input)?;
     println!("{}", clean_line(&report));
     Ok(ExitCode::SUCCESS)
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {
-    // Messages quote paths and file names: clean them like any untrusted text.
-    eprintln!("gazette: {}", clean_line(&message.replace('\n', " ")));
+    // Messages quote paths and file names: clean them like any untrusted text, and keep them to
+    // one line of reasonable length (the start, which names the file, is kept).
+    eprintln!("gazette: {}", gazette::sanitize::error_line(message));
     ExitCode::from(code)
 }

@@ -93,6 +93,60 @@ pub fn is_removed(c: char) -> bool {
         )
 }
 
+/// The longest [`error_line`] in characters, the ellipsis included: enough for a long path, a
+/// position and a sentence, short enough for one terminal line or two.
+pub const MAX_ERROR_CHARS: usize = 300;
+
+/// One line of error text, safe and short: line breaks become spaces, controls and escape
+/// sequences go as in [`clean_line`], and a message longer than [`MAX_ERROR_CHARS`] keeps its
+/// start (which names the file and the position) and ends with `…`.
+pub fn error_line(message: &str) -> String {
+    let flat = message.replace(['\n', '\r'], " ");
+    let clean = clean_line(&flat);
+    let mut ends = clean
+        .char_indices()
+        .map(|(at, _)| at)
+        .skip(MAX_ERROR_CHARS - 1);
+    match (ends.next(), ends.next()) {
+        // More than MAX_ERROR_CHARS: keep MAX_ERROR_CHARS - 1 and the ellipsis.
+        (Some(end), Some(_)) => format!("{}…", clean[..end].trim_end()),
+        _ => clean,
+    }
+}
+
+/// True for characters XML 1.0 cannot carry, or should not (noncharacters), beyond the controls
+/// [`clean_line`] removes: U+FFFE, U+FFFF and the other noncharacters (U+FDD0..U+FDEF, the last
+/// two code points of every plane). A file holding one is refused by XML parsers.
+pub fn is_xml_forbidden(c: char) -> bool {
+    let c = u32::from(c);
+    (0xfdd0..=0xfdef).contains(&c)
+        || c & 0xfffe == 0xfffe
+        || (c < 0x20 && !matches!(c, 0x9 | 0xa | 0xd))
+}
+
+/// A short untrusted field (a subscription's URL, name or tag) made safe to show and to write as
+/// XML: runs of whitespace (line breaks too) become one space, then [`clean_line`], then
+/// characters XML forbids ([`is_xml_forbidden`]) are dropped, then surrounding spaces trimmed.
+/// Idempotent: a cleaned field comes out as it went in.
+pub fn clean_field(text: &str) -> String {
+    // Most fields are plain ASCII already clean: no need to take them apart.
+    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if plain {
+        return text.to_string();
+    }
+    let spaced: Vec<&str> = text.split_whitespace().collect();
+    let clean: String = clean_line(&spaced.join(" "))
+        .chars()
+        .filter(|&c| !is_xml_forbidden(c))
+        .collect();
+    // Dropping a character can bring two spaces together.
+    let spaced: Vec<&str> = clean.split_whitespace().collect();
+    spaced.join(" ")
+}
+
 /// Skips a CSI sequence's parameter and intermediate bytes and its final byte.
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     // An ESC ends the sequence and starts the next one, as in a terminal: it is left for the
@@ -214,5 +268,46 @@ mod tests {
             .chain((0xa0u32..0x250).filter_map(char::from_u32))
             .collect();
         assert_eq!(cleaned, printable);
+    }
+
+    #[test]
+    fn error_lines_are_one_short_clean_line_keeping_the_start() {
+        assert_eq!(
+            error_line("a.toml:1:2: bad\nvalue\r\u{1b}[31m!"),
+            "a.toml:1:2: bad value !"
+        );
+        let long = format!("/etc/x.toml:3:1: {}", "a.".repeat(100_000));
+        let line = error_line(&long);
+        assert_eq!(line.chars().count(), MAX_ERROR_CHARS);
+        assert!(line.starts_with("/etc/x.toml:3:1: a.a.a."), "{line}");
+        assert!(line.ends_with('…'));
+        let short = "f:1:1: ok";
+        assert_eq!(error_line(short), short);
+        // Exactly at the cap: kept whole.
+        let full: String = "x".repeat(MAX_ERROR_CHARS);
+        assert_eq!(error_line(&full), full);
+    }
+
+    #[test]
+    fn fields_lose_what_xml_forbids_and_cleaning_is_idempotent() {
+        assert_eq!(
+            clean_field("  A\u{ffff}B \u{fffe} \u{fdd0}C\u{10ffff}\u{1fffe}  "),
+            "AB C"
+        );
+        assert_eq!(clean_field("Multi\nline\tname"), "Multi line name");
+        assert_eq!(
+            clean_field("東京 \u{fffd} e\u{301}"),
+            "東京 \u{fffd} e\u{301}"
+        );
+        for text in ["a \u{ffff} b", " x\u{1b}[1m y ", "\u{2028}z"] {
+            let once = clean_field(text);
+            assert_eq!(clean_field(&once), once);
+        }
+        assert!(!is_xml_forbidden('\u{fffd}') && !is_xml_forbidden('\u{e000}'));
+        assert!(
+            is_xml_forbidden('\u{ffff}')
+                && is_xml_forbidden('\u{0}')
+                && is_xml_forbidden('\u{8fffe}')
+        );
     }
 }

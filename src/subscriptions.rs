@@ -25,15 +25,19 @@
 //!
 //! # OPML
 //!
-//! [`parse_opml`] takes every outline with an `xmlUrl`: its name is its `title` (or `text`), its
-//! tags the folders it sits in, outermost first, then the tags of its `category` attribute. A feed
-//! listed twice in one file (a feed in two folders) becomes one subscription with both folders as
-//! tags. Only `http`, `https` and `file` URLs are taken; anything else (`javascript:`, `data:`, …)
-//! is refused and reported, so nothing in an OPML file can make gazette run a command. All text is
-//! cleaned with [`clean_line`] before it goes anywhere. [`export_opml`] writes folders from each
-//! feed's first tag and the other tags as `category`, so export then import keeps every tag.
+//! [`parse_opml`] takes every outline with an `xmlUrl` (read by [`crate::opml`], which owns the
+//! format): its name is its `title` (or `text`), its tags the folders it sits in, outermost first,
+//! then the tags of its `category` attribute. A feed listed twice in one file (a feed in two
+//! folders) becomes one subscription with both folders as tags. Only `http` and `https` URLs are
+//! taken, and `file` URLs when asked for ([`ImportOptions::allow_files`]: a file such as
+//! `/dev/tty` is not a feed to take on a file's word); anything else (`javascript:`, `data:`, …)
+//! is refused and reported, so nothing in an OPML file can make gazette run a command. All text
+//! is cleaned with [`clean_field`] before it goes anywhere, so no control, escape sequence or
+//! character XML forbids gets in. [`export_opml`] writes folders from each feed's first tag and
+//! the other tags as `category`, so export then import gives back every subscription exactly as
+//! [`Subscription::sanitised`] has it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -42,11 +46,24 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config::ConfigError;
-use crate::sanitize::clean_line;
+use crate::config_error::{from_toml, located, ConfigError};
+use crate::opml;
+use crate::sanitize::{clean_field, error_line};
 
-/// OPML files larger than this are refused rather than read into memory.
-const MAX_OPML_BYTES: u64 = 16 * 1024 * 1024;
+/// OPML files larger than this are refused rather than read into memory. A reader's export takes
+/// 150-200 bytes an outline: 100,000 feeds are about 18 MB.
+const MAX_OPML_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most memory the tags of one OPML file's feeds may take, counted as each tag's bytes plus
+/// [`TAG_OVERHEAD`]. A feed inherits every folder around it, so a small file of deep folders,
+/// or of one feed in many folders, could otherwise ask for gigabytes.
+const MAX_TAG_BYTES: usize = 64 << 20;
+
+/// What a tag costs beyond its bytes (the `String` and its allocation), for [`MAX_TAG_BYTES`].
+const TAG_OVERHEAD: usize = 32;
+
+/// Why a `file:` URL is left out of an import without [`ImportOptions::allow_files`].
+const LOCAL_FILE: &str = "a local file";
 
 /// The first lines of `feeds.toml`.
 const HEADER: &str = "\
@@ -68,6 +85,28 @@ pub struct Subscription {
     /// Tags (folders), outermost first; the first one is the feed's folder in OPML.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+}
+
+impl Subscription {
+    /// The subscription as gazette keeps it, and as an OPML export then import gives it back: URL,
+    /// name and tags cleaned with [`clean_field`] (no controls, escape sequences, runs of white
+    /// space or characters XML forbids), an empty name or one that is just the URL dropped, empty
+    /// and repeated tags dropped.
+    pub fn sanitised(&self) -> Subscription {
+        let url = clean_field(&self.url);
+        let name = (self.name.as_deref().map(clean_field)).filter(|n| !n.is_empty() && *n != url);
+        let tags = unique(self.tags.iter().map(|t| clean_field(t)));
+        Subscription { url, name, tags }
+    }
+}
+
+/// What [`parse_opml`] may take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Take `file:` URLs too (`gazette import --allow-files`). Off by default: an OPML file is
+    /// someone else's list, and a local path in it (`file:///dev/tty`) is not a feed to follow on
+    /// its word.
+    pub allow_files: bool,
 }
 
 /// What [`parse_opml`] found: the feeds it takes, and the ones it refused.
@@ -107,28 +146,30 @@ pub fn feeds_path(config_path: &Path) -> PathBuf {
 }
 
 /// Reads a feeds file; a missing file is an empty list; errors are one line with file:line:col
-/// like config errors.
+/// like config errors. Every subscription comes back [`Subscription::sanitised`].
 pub fn load_feeds_file(path: &Path) -> Result<Vec<Subscription>, ConfigError> {
     let name = path.display().to_string();
     let text = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(ConfigError(format!("{name}: cannot read feeds: {e}"))),
+        Err(e) => return Err(ConfigError::new(&format!("{name}: cannot read feeds: {e}"))),
     };
-    let error = |span: std::ops::Range<usize>, message: &str| located(&name, &text, span, message);
-    let raw: FeedsFile<RawFeed> =
-        toml::from_str(&text).map_err(|e| error(e.span().unwrap_or(0..0), e.message()))?;
+    let error =
+        |span: std::ops::Range<usize>, message: &str| located(&name, &text, span, None, message);
+    let raw: FeedsFile<RawFeed> = toml::from_str(&text).map_err(|e| from_toml(&name, &text, &e))?;
     raw.feeds
         .into_iter()
         .map(|feed| {
-            let url = tidy(feed.url.get_ref());
-            check_url(&url)
-                .map_err(|reason| error(feed.url.span(), &format!("\"{url}\" is {reason}")))?;
-            Ok(Subscription {
-                url,
-                name: feed.name.map(|n| tidy(&n)).filter(|n| !n.is_empty()),
-                tags: unique(feed.tags.iter().map(|t| tidy(t))),
-            })
+            let span = feed.url.span();
+            let feed = Subscription {
+                url: feed.url.into_inner(),
+                name: feed.name,
+                tags: feed.tags,
+            }
+            .sanitised();
+            check_url(&feed.url, true)
+                .map_err(|reason| error(span, &format!("\"{}\" is {reason}", feed.url)))?;
+            Ok(feed)
         })
         .collect()
 }
@@ -183,59 +224,50 @@ pub fn write_feeds_file(path: &Path, feeds: &[Subscription]) -> anyhow::Result<(
 }
 
 /// Parses OPML text into subscriptions: every outline with an xmlUrl; nested outlines' titles (the
-/// folders containing a feed) become its tags; name from `title` or `text`; only http, https and
-/// file URLs are accepted, others are returned as rejected (with the reason), so nothing in an
-/// OPML file can make gazette run a command; names, tags and URLs pass through
-/// [`clean_line`]; whitespace trimmed.
-pub fn parse_opml(text: &str) -> Result<OpmlFeeds, String> {
-    let document = opml::OPML::from_str(text).map_err(|e| {
-        clean_line(&match e {
-            opml::Error::XmlError(e) => format!("not an OPML file: {e}"),
-            opml::Error::UnsupportedVersion(v) => {
-                format!("unsupported OPML version \"{v}\" (expected 1.0, 1.1 or 2.0)")
-            }
-            e => format!("not an OPML file: {e}"),
-        })
-    })?;
+/// folders containing a feed) become its tags; name from `title` or `text`; only http and https
+/// URLs are accepted, and file URLs if `options` allow them; others are returned as rejected (with
+/// the reason), so nothing in an OPML file can make gazette run a command. Names, tags and URLs
+/// are cleaned ([`Subscription::sanitised`]). Linear in the file's size, and bounded: nesting
+/// deeper than [`opml::MAX_DEPTH`] or more than 64 MiB of tags is an error.
+pub fn parse_opml(text: &str, options: &ImportOptions) -> Result<OpmlFeeds, String> {
     let mut found = OpmlFeeds::default();
-    let mut folders = Vec::new();
-    walk(&document.body.outlines, &mut folders, &mut found);
-    Ok(found)
-}
-
-/// Collects the feeds of `outlines`, which sit inside `folders`.
-fn walk(outlines: &[opml::Outline], folders: &mut Vec<String>, found: &mut OpmlFeeds) {
-    for outline in outlines {
-        let label = [outline.title.as_deref(), Some(outline.text.as_str())]
-            .into_iter()
-            .flatten()
-            .map(tidy)
-            .find(|l| !l.is_empty());
-        let url = outline.xml_url.as_deref().map(tidy).unwrap_or_default();
-        if !url.is_empty() {
-            if let Err(reason) = check_url(&url) {
-                found.rejected.push((url, reason.to_string()));
-            } else {
-                let categories = outline.category.iter().flat_map(|c| c.split(','));
-                let tags = folders.iter().cloned();
-                let tags =
-                    unique(tags.chain(categories.map(|c| tidy(c).trim_matches('/').to_string())));
-                let name = label.clone().filter(|l| *l != url);
-                let key = url_key(&url);
-                match found.feeds.iter_mut().find(|f| url_key(&f.url) == key) {
-                    Some(seen) => {
-                        seen.name = seen.name.take().or(name);
-                        seen.tags = unique(seen.tags.drain(..).chain(tags));
-                    }
-                    None => found.feeds.push(Subscription { url, name, tags }),
-                }
-            }
+    // Where each URL (by its `url_key`) is in `found.feeds`, and the tags each feed has.
+    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut tagged: HashSet<(usize, String)> = HashSet::new();
+    let mut budget = MAX_TAG_BYTES;
+    opml::read(text, |outline| {
+        let url = outline.url;
+        if let Err(reason) = check_url(&url, options.allow_files) {
+            found.rejected.push((url, reason.to_string()));
+            return Ok(());
         }
-        let depth = folders.len();
-        folders.extend(label);
-        walk(&outline.outlines, folders, found);
-        folders.truncate(depth);
-    }
+        let name = outline.label.filter(|l| *l != url);
+        let tags = outline.folders.iter().cloned().chain(outline.categories);
+        let at = *position.entry(url_key(&url)).or_insert_with(|| {
+            found.feeds.push(Subscription {
+                url,
+                name: None,
+                tags: Vec::new(),
+            });
+            found.feeds.len() - 1
+        });
+        let feed = &mut found.feeds[at];
+        feed.name = feed.name.take().or(name);
+        for tag in tags {
+            if tag.is_empty() || !tagged.insert((at, tag.clone())) {
+                continue;
+            }
+            budget = (budget.checked_sub(2 * (tag.len() + TAG_OVERHEAD))).ok_or_else(|| {
+                format!(
+                    "too many folders: the feeds' tags add up to over {} MiB",
+                    MAX_TAG_BYTES >> 20
+                )
+            })?;
+            feed.tags.push(tag);
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// Adds `new` to `existing`, skipping duplicates (same URL after trimming, and ignoring a trailing
@@ -250,37 +282,34 @@ pub fn merge(existing: &[Subscription], new: Vec<Subscription>) -> (Vec<Subscrip
     (added, skipped)
 }
 
-/// The whole `gazette import FILE` command: reads the OPML file, merges into feeds.toml (checking
-/// duplicates against both `config_feeds` and feeds.toml), writes it atomically, and returns a
-/// one-paragraph report for stdout ("Imported 12 feeds into /path/feeds.toml; skipped 3 already
-/// subscribed; refused 1: javascript:… (not http, https or file)"). Errors name the file.
+/// The whole `gazette import FILE` command, taking http and https feeds only: see [`import_with`].
 pub fn import(
     opml_path: &Path,
     feeds_file: &Path,
     config_feeds: &[Subscription],
 ) -> anyhow::Result<String> {
+    import_with(
+        opml_path,
+        feeds_file,
+        config_feeds,
+        &ImportOptions::default(),
+    )
+}
+
+/// The whole `gazette import FILE` command: reads the OPML file, merges into feeds.toml (checking
+/// duplicates against both `config_feeds` and feeds.toml), writes it atomically, and returns a
+/// one-paragraph report for stdout ("Imported 12 feeds into /path/feeds.toml; skipped 3 already
+/// subscribed; refused 1: javascript:… (not http or https)"). Errors are one line naming the
+/// file.
+pub fn import_with(
+    opml_path: &Path,
+    feeds_file: &Path,
+    config_feeds: &[Subscription],
+    options: &ImportOptions,
+) -> anyhow::Result<String> {
     let shown = opml_path.display();
-    let mut bytes = Vec::new();
-    fs::File::open(opml_path)
-        .and_then(|f| f.take(MAX_OPML_BYTES + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("{shown}: cannot read"))?;
-    if bytes.len() as u64 > MAX_OPML_BYTES {
-        bail!("{shown}: too large for an OPML file (over {MAX_OPML_BYTES} bytes)");
-    }
-    // A BOM says the encoding (UTF-16 from Windows tools); old exports are often Latin-1, which
-    // windows-1252 reads; XML parsing still fails cleanly on anything that is not OPML.
-    let text = match (
-        encoding_rs::Encoding::for_bom(&bytes),
-        String::from_utf8(bytes),
-    ) {
-        (Some((encoding, _)), Err(e)) => encoding.decode_with_bom_removal(e.as_bytes()).0.into(),
-        (_, Ok(text)) => text,
-        (None, Err(e)) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(e.as_bytes())
-            .0
-            .into_owned(),
-    };
-    let found = parse_opml(&text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let found = read_opml_file(opml_path, options)
+        .map_err(|e| anyhow::anyhow!("{}", error_line(&format!("{shown}: {e}"))))?;
     if found.feeds.is_empty() && found.rejected.is_empty() {
         bail!("{shown}: no feeds in this OPML file (no outline has an xmlUrl)");
     }
@@ -302,119 +331,79 @@ pub fn import(
     if skipped > 0 {
         report.push_str(&format!("; skipped {skipped} already subscribed"));
     }
-    let refused = &found.rejected;
+    let (files, refused): (Vec<_>, Vec<_>) =
+        (found.rejected.iter()).partition(|(_, reason)| reason == LOCAL_FILE);
     if !refused.is_empty() {
-        let listed: Vec<String> = (refused.iter().take(5))
-            .map(|(url, reason)| format!("{} ({reason})", shorten(url, 40)))
-            .chain((refused.len() > 5).then(|| format!("and {} more", refused.len() - 5)))
-            .collect();
+        let listed = listing(
+            (refused.iter()).map(|(url, reason)| format!("{} ({reason})", opml::cut(url, 40))),
+        );
+        report.push_str(&format!("; refused {}: {listed}", refused.len()));
+    }
+    if !files.is_empty() {
+        let listed = listing(files.iter().map(|(url, _)| opml::cut(url, 40)));
+        let plural = if files.len() == 1 { "" } else { "s" };
         report.push_str(&format!(
-            "; refused {}: {}",
-            refused.len(),
-            listed.join(", ")
+            "; left out {} local file{plural} (--allow-files takes them): {listed}",
+            files.len()
         ));
     }
     report.push('.');
     Ok(report)
 }
 
-/// OPML 2.0 text for `feeds` (`gazette export`): grouped into folders by first tag, title/text =
-/// name or URL, type="rss", xmlUrl, further tags as `category`; escaped by the opml crate's
-/// serializer.
-pub fn export_opml(feeds: &[Subscription]) -> String {
-    let mut document = opml::OPML::default();
-    if let Some(head) = document.head.as_mut() {
-        head.title = Some("gazette subscriptions".to_string());
-    }
-    let outlines = &mut document.body.outlines;
-    for feed in feeds {
-        let url = clean_line(&feed.url);
-        let label = feed.name.as_deref().map_or_else(|| url.clone(), clean_line);
-        let tags: Vec<String> = feed.tags.iter().map(|t| clean_line(t)).collect();
-        let category: Vec<&str> = (tags.iter().skip(1))
-            .map(String::as_str)
-            .filter(|t| !t.contains(','))
-            .collect();
-        let outline = opml::Outline {
-            text: label.clone(),
-            title: Some(label),
-            r#type: Some("rss".to_string()),
-            xml_url: Some(url),
-            category: (!category.is_empty()).then(|| category.join(",")),
-            ..opml::Outline::default()
-        };
-        let Some(folder) = tags.first() else {
-            outlines.push(outline);
-            continue;
-        };
-        let position = outlines
-            .iter()
-            .position(|o| o.xml_url.is_none() && o.text == *folder);
-        let index = position.unwrap_or_else(|| {
-            outlines.push(opml::Outline {
-                text: folder.clone(),
-                title: Some(folder.clone()),
-                ..opml::Outline::default()
-            });
-            outlines.len() - 1
-        });
-        outlines[index].outlines.push(outline);
-    }
-    let xml = document
-        .to_string()
-        .expect("serialising OPML into a String cannot fail");
-    // One element a line, indented. Safe to split at "><": the serializer escapes `<` and `>` in
-    // attribute values and text, so they only meet between tags.
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let mut depth = 0usize;
-    for line in xml.replace("><", ">\n<").lines() {
-        let closing = line.starts_with("</");
-        depth -= usize::from(closing && depth > 0);
-        out.extend(std::iter::repeat_n("  ", depth).chain([line, "\n"]));
-        depth += usize::from(!closing && !line.ends_with("/>") && !line.contains("</"));
-    }
-    out
+/// The first five of `items`, then how many more: "a, b, c, d, e, and 3 more".
+fn listing(items: impl ExactSizeIterator<Item = String>) -> String {
+    let more = items.len().saturating_sub(5);
+    let listed: Vec<String> = (items.take(5))
+        .chain((more > 0).then(|| format!("and {more} more")))
+        .collect();
+    listed.join(", ")
 }
 
-/// One-line error "file:line:col: feeds.key: message" for byte range `span` of `text`.
-fn located(name: &str, text: &str, span: std::ops::Range<usize>, message: &str) -> ConfigError {
-    let start = span.start.min(text.len());
-    let before = &text[..start];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    let message = message.trim().replace('\n', " ");
-    let key = match key_path(text, start) {
-        Some(key) if !message.starts_with(&key) => format!("{key}: "),
-        _ => String::new(),
+/// Reads and parses an OPML file of at most [`MAX_OPML_BYTES`], or says why not.
+fn read_opml_file(path: &Path, options: &ImportOptions) -> Result<OpmlFeeds, String> {
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_OPML_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_OPML_BYTES {
+        return Err(format!(
+            "too large for an OPML file (over {MAX_OPML_BYTES} bytes)"
+        ));
+    }
+    // A BOM says the encoding (UTF-16 from Windows tools); old exports are often Latin-1, which
+    // windows-1252 reads; XML parsing still fails cleanly on anything that is not OPML.
+    let text = match (
+        encoding_rs::Encoding::for_bom(&bytes),
+        String::from_utf8(bytes),
+    ) {
+        (Some((encoding, _)), Err(e)) => encoding.decode_with_bom_removal(e.as_bytes()).0.into(),
+        (_, Ok(text)) => text,
+        (None, Err(e)) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(e.as_bytes())
+            .0
+            .into_owned(),
     };
-    ConfigError(format!("{name}:{line}:{column}: {key}{message}"))
+    parse_opml(&text, options)
 }
 
-/// The dotted name ("feeds.url") of the key or table header on the line holding byte `offset`.
-fn key_path(text: &str, offset: usize) -> Option<String> {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next()?.trim();
-    let section = |l: &str| l.trim_matches(|c| c == '[' || c == ']').trim().to_string();
-    if line.starts_with('[') {
-        return Some(section(line));
-    }
-    let key = line.split_once('=')?.0.trim();
-    if key.is_empty() || key.starts_with('#') {
-        return None;
-    }
-    let header = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['));
-    Some(match header {
-        Some(header) => format!("{}.{key}", section(header)),
-        None => key.to_string(),
-    })
+/// OPML 2.0 text for `feeds` (`gazette export`), each [`Subscription::sanitised`]: grouped into
+/// folders by first tag, title and text the name (or the URL), `type="rss"`, `xmlUrl`, further
+/// tags as `category` (escaped so that [`parse_opml`] gives each back as it was).
+pub fn export_opml(feeds: &[Subscription]) -> String {
+    let feeds: Vec<Subscription> = feeds.iter().map(Subscription::sanitised).collect();
+    let entries: Vec<opml::Entry<'_>> = (feeds.iter())
+        .map(|feed| opml::Entry {
+            url: &feed.url,
+            label: feed.name.as_deref().unwrap_or(&feed.url),
+            tags: &feed.tags,
+        })
+        .collect();
+    opml::write("gazette subscriptions", &entries)
 }
 
-/// Why `url` cannot be a feed, if it cannot.
-fn check_url(url: &str) -> Result<(), &'static str> {
+/// Why `url` cannot be a feed, if it cannot; `file:` URLs only when `allow_files`.
+fn check_url(url: &str, allow_files: bool) -> Result<(), &'static str> {
     let (scheme, rest) = url.split_once(':').unwrap_or(("", url));
     match scheme.to_ascii_lowercase().as_str() {
         "http" | "https" => {
@@ -424,8 +413,10 @@ fn check_url(url: &str) -> Result<(), &'static str> {
                 return Err("not a URL with a host");
             }
         }
-        "file" => {}
-        _ => return Err("not http, https or file"),
+        "file" if allow_files => {}
+        "file" => return Err(LOCAL_FILE),
+        _ if allow_files => return Err("not http, https or file"),
+        _ => return Err("not http or https"),
     }
     if url.chars().any(char::is_whitespace) {
         return Err("not a URL: it contains spaces");
@@ -434,8 +425,8 @@ fn check_url(url: &str) -> Result<(), &'static str> {
 }
 
 /// The form two URLs share when they name the same feed: trimmed, no trailing slash, scheme and
-/// host lowercased.
-fn url_key(url: &str) -> String {
+/// host lowercased. Import and [`merge`] take one feed per key.
+pub fn url_key(url: &str) -> String {
     let url = url.trim().trim_end_matches('/');
     match url.split_once("://") {
         Some((scheme, rest)) => {
@@ -451,28 +442,10 @@ fn url_key(url: &str) -> String {
     }
 }
 
-/// Untrusted text made safe: runs of whitespace (newlines too) become one space, then
-/// [`clean_line`], then trimmed.
-fn tidy(text: &str) -> String {
-    let spaced: Vec<&str> = text.split_whitespace().collect();
-    clean_line(&spaced.join(" ")).trim().to_string()
-}
-
 /// Non-empty strings of `items`, first occurrence kept.
 fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items {
-        if !item.is_empty() && !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
-}
-
-/// `text` cut to `max` characters, with "…" marking the cut.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max.saturating_sub(1)) {
-        Some((end, _)) if text.chars().count() > max => format!("{}…", &text[..end]),
-        _ => text.to_string(),
-    }
+    let mut seen = HashSet::new();
+    items
+        .filter(|item| !item.is_empty() && seen.insert(item.clone()))
+        .collect()
 }

@@ -316,3 +316,39 @@ fn config_files_that_cannot_be_read_are_one_line_errors() {
         assert!(!error.contains('\n'));
     }
 }
+
+/// A table name 100,000 levels deep once made a 200 KB error line, and so does a 200,000-letter
+/// key: the line is short, names the file (and the line and column where toml gives them), and
+/// still says what is wrong.
+#[test]
+fn errors_about_huge_keys_stay_short_and_name_the_file_and_line() {
+    let max = gazette::sanitize::MAX_ERROR_CHARS;
+    let deep = vec!["a"; 100_000].join(".");
+    for text in [
+        format!("[{deep}]\nx = 1\n"),
+        format!("[layout]\n{deep} = 2\n"),
+    ] {
+        let error = user(&text).unwrap_err();
+        assert_eq!(
+            error,
+            "my.toml: nested too deeply (tables or values thousands of levels deep)"
+        );
+    }
+    let long = "k".repeat(200_000);
+    let error = user(&format!("[layout]\nlist_width = 50\n{long} = 1\n")).unwrap_err();
+    assert!(error.starts_with("my.toml:3:1: layout.kkk"), "{error}");
+    assert!(error.contains("…: unknown field"), "{error}");
+    assert!(error.chars().count() <= max, "{} chars", error.len());
+    assert!(!error.contains('\n'));
+
+    // From a file, the path is kept too.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, format!("[{long}]\n")).unwrap();
+    let error = Config::from_file(&path).unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!("{}:1:2: kkk", path.display())),
+        "{error}"
+    );
+    assert!(error.chars().count() <= max);
+}
