@@ -1,14 +1,46 @@
-//! `--list`: every headline, with feed files read to the end and feeds fetched now, printed one
-//! per line for scripts and pipes.
+//! `--list`: every headline for scripts and pipes. Feed files are read to the end, every feed is
+//! fetched now (conditionally, with the validators the store kept) and what it brings is stored,
+//! so a cron job of `gazette --list >/dev/null` keeps the store fresh; then the stories are
+//! printed newest first, as the reader lists them, in one of several formats.
 
 use std::io::Write;
+use std::str::FromStr;
 
 use crate::config::Config;
-use crate::feed::FeedFetched;
+use crate::feed::{FeedFetched, FeedUpdate};
 use crate::fetch::{FetchRequest, Fetcher};
 use crate::ingest::FeedStream;
+use crate::load::Marks;
 use crate::news::{Pending, Story};
 use crate::source::Library;
+use crate::store::{story_key, SourceInfo, Store};
+
+/// How `--list` prints each story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListFormat {
+    /// The title alone, one per line.
+    #[default]
+    Title,
+    /// Tab-separated: date (RFC 3339, or empty), source, title, link (or empty).
+    Tsv,
+    /// One JSON object per line: title, source, link, date, read, starred.
+    Json,
+}
+
+impl FromStr for ListFormat {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<ListFormat, String> {
+        match name {
+            "title" => Ok(ListFormat::Title),
+            "tsv" => Ok(ListFormat::Tsv),
+            "json" => Ok(ListFormat::Json),
+            other => Err(format!(
+                "unknown list format {other:?} (title, tsv or json)"
+            )),
+        }
+    }
+}
 
 /// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
 /// any stored copy. Only headlines are listed, so each entry's text is dropped as it is read: a
@@ -27,23 +59,21 @@ pub fn read_feed_files(library: &mut Library) -> Result<(), String> {
             library.add_stories(i, headlines.collect());
         }
     }
-    // Sources in the order given, as they were listed before.
-    library.stories.sort_by_key(|s| s.edition);
     Ok(())
 }
 
-/// For `--list`: fetches the feeds that have no stories yet, waiting for them (in parallel), and
-/// notes the failures.
-pub fn fetch_now(mut library: Library, config: &Config) -> Library {
+/// For `--list`: fetches every subscribed feed now (in parallel, each with the validators the
+/// store kept, so an unchanged feed answers 304), waits for them, and stores what they bring. A
+/// fetched feed's stories then come from the store (the new ones with the older ones it keeps,
+/// and their marks, added to `marks`); without a store, from the answer. Failures are noted.
+pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut Store>) -> Marks {
     let requests: Vec<FetchRequest> = (0..library.editions.len())
-        .filter(|&i| {
-            library.editions[i].is_feed() && !library.stories.iter().any(|s| s.edition == i)
-        })
+        .filter(|&i| library.editions[i].is_feed() && !library.editions[i].named_file)
         .map(|i| FetchRequest {
             source: i,
             url: library.editions[i].url.clone().unwrap_or_default(),
-            etag: None,
-            last_modified: None,
+            etag: library.editions[i].etag.clone(),
+            last_modified: library.editions[i].last_modified.clone(),
         })
         .collect();
     let count = requests.len();
@@ -52,32 +82,151 @@ pub fn fetch_now(mut library: Library, config: &Config) -> Library {
         let _ = tx.send(crate::feed::process(result));
     });
     fetcher.fetch_all(requests);
-    let mut updates: Vec<_> = rx.iter().take(count).collect();
+    let mut updates: Vec<FeedUpdate> = rx.iter().take(count).collect();
     updates.sort_by_key(|u| u.source);
+    let mut marks = Marks::new();
     for update in updates {
-        let name = library.editions[update.source].full_name().to_string();
+        let source = update.source;
+        let name = library.editions[source].full_name().to_string();
         match update.outcome {
-            Ok(FeedFetched::Parsed { feed, .. }) => {
-                library.add_stories(update.source, feed.stories)
+            Ok(FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }) => {
+                let info = SourceInfo {
+                    title: feed.title.clone(),
+                    etag,
+                    last_modified,
+                };
+                let stories = match store.as_deref_mut() {
+                    Some(store) => {
+                        match keep(store, config, library, source, &feed.stories, info) {
+                            Ok(stored) => stored_stories(stored, &mut marks),
+                            Err(e) => {
+                                library.notes.push(format!("{name}: {e:#}"));
+                                feed.stories
+                            }
+                        }
+                    }
+                    None => feed.stories,
+                };
+                library.stories.retain(|s| s.edition != source);
+                library.add_stories(source, stories);
             }
             Ok(FeedFetched::NotModified) => {}
             Err(e) => library.notes.push(format!("{name}: {e}")),
         }
     }
-    library
+    marks
 }
 
-/// Prints the headlines, one per line. A closed pipe (`gazette --list | head`) is the reader's
+/// Stores a feed's fetched stories and what the answer said of it; returns every story the store
+/// now keeps of the source.
+fn keep(
+    store: &mut Store,
+    config: &Config,
+    library: &Library,
+    source: usize,
+    stories: &[Story],
+    info: SourceInfo,
+) -> anyhow::Result<Vec<crate::store::StoredStory>> {
+    let key = library.editions[source].source_key();
+    let retention = crate::runtime::retention(config);
+    store.save_source(&key, stories, crate::runtime::now(), retention)?;
+    store.set_source_info(&key, &info)?;
+    store.load_source(&key)
+}
+
+fn stored_stories(stored: Vec<crate::store::StoredStory>, marks: &mut Marks) -> Vec<Story> {
+    stored
+        .into_iter()
+        .map(|s| {
+            if s.read || s.starred {
+                marks.insert(s.key, (s.read, s.starred));
+            }
+            s.story
+        })
+        .collect()
+}
+
+/// Says so for every feed that lists no story (and has no other note): never silence.
+pub fn note_empty_feeds(library: &mut Library) {
+    for (i, edition) in library.editions.iter().enumerate() {
+        let noted = library
+            .notes
+            .iter()
+            .any(|n| n.starts_with(edition.full_name()));
+        if edition.is_feed() && !noted && !library.stories.iter().any(|s| s.edition == i) {
+            let name = edition.full_name().to_string();
+            library
+                .notes
+                .push(format!("{name}: the feed lists no stories"));
+        }
+    }
+}
+
+/// Sorts the stories as the reader lists them: newest first across sources, undated ones after,
+/// ties in source order.
+pub fn newest_first(library: &mut Library) {
+    library.stories.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then(a.edition.cmp(&b.edition))
+    });
+}
+
+/// Prints the stories in `format`. A closed pipe (`gazette --list | head`) is the reader's
 /// choice, not an error; any other failure to write is returned.
-pub fn print_list(library: &Library) -> std::io::Result<()> {
+pub fn print_list(library: &Library, format: ListFormat, marks: &Marks) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = library
         .stories
         .iter()
-        .try_for_each(|story| writeln!(out, "{}", story.title))
+        .try_for_each(|story| writeln!(out, "{}", line(library, story, format, marks)))
         .and_then(|()| out.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// One story's line in `format`.
+pub fn line(library: &Library, story: &Story, format: ListFormat, marks: &Marks) -> String {
+    let edition = &library.editions[story.edition];
+    let date = story.published.and_then(|t| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    });
+    match format {
+        ListFormat::Title => story.title.clone(),
+        ListFormat::Tsv => {
+            // Fields are clean single lines already; a tab in one would shift the columns.
+            let field = |s: &str| s.replace('\t', " ");
+            let link = story.link.as_deref().unwrap_or_default();
+            [
+                date.as_deref().unwrap_or_default(),
+                &edition.name,
+                &story.title,
+                link,
+            ]
+            .map(field)
+            .join("\t")
+        }
+        ListFormat::Json => {
+            let (read, starred) = marks
+                .get(&story_key(&edition.source_key(), story))
+                .copied()
+                .unwrap_or_default();
+            serde_json::json!({
+                "title": story.title,
+                "source": edition.name,
+                "link": story.link,
+                "date": date,
+                "read": read,
+                "starred": starred,
+            })
+            .to_string()
+        }
     }
 }

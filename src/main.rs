@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use gazette::app::App;
 use gazette::config::{user_config_path, Config};
-use gazette::listing::{fetch_now, print_list, read_feed_files};
-use gazette::load::{load_stored, open_library, FIRST_SCREEN_STORIES};
+use gazette::listing::{
+    fetch_now, newest_first, note_empty_feeds, print_list, read_feed_files, ListFormat,
+};
+use gazette::load::{load_stored, open_library, Marks, FIRST_SCREEN_STORIES};
 use gazette::sanitize::clean_line;
 use gazette::source::Library;
 use gazette::store::{self, Store};
@@ -31,9 +33,14 @@ struct Cli {
     /// standard input. Files are recognised by their content.
     #[arg(value_name = "PATH|URL")]
     paths: Vec<PathBuf>,
-    /// Print the headlines to stdout, one per line, and exit (the default when stdout is not a terminal).
+    /// Print the headlines to stdout, one per line, newest first, and exit (the default when
+    /// stdout is not a terminal). Feeds are fetched and stored first, unless --offline.
     #[arg(long)]
     list: bool,
+    /// How --list prints each story: title, tsv (date, source, title, link) or json (one object
+    /// per line, with the read and starred marks).
+    #[arg(long, value_name = "FORMAT", default_value = "title")]
+    format: ListFormat,
     /// Read this config file instead of $XDG_CONFIG_HOME/gazette/config.toml.
     #[arg(long, value_name = "PATH", global = true)]
     config: Option<PathBuf>,
@@ -125,7 +132,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         if dumb && !cli.list {
             eprintln!("gazette: TERM=dumb cannot show the reader; listing the headlines instead");
         }
-        return list(library, &config, cli.offline);
+        return list(library, &config, &cli, store, marks);
     }
     let mut app = App::new(library, config);
     app.theme = Theme::from_env(&app.config.colors);
@@ -155,23 +162,31 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     })
 }
 
-/// `--list`: the headlines, with feed files read whole and feeds fetched now (unless offline).
-fn list(mut library: Library, config: &Config, offline: bool) -> Result<ExitCode, Failure> {
+/// `--list`: the headlines, with feed files read whole and feeds fetched (and stored) now unless
+/// offline, newest first.
+fn list(
+    mut library: Library,
+    config: &Config,
+    options: &Cli,
+    store: Option<Store>,
+    mut marks: Marks,
+) -> Result<ExitCode, Failure> {
     // Feed files were read only as far as their first entries: read them whole.
     read_feed_files(&mut library).map_err(bad_input)?;
-    let library = if offline {
-        library
-    } else {
-        fetch_now(library, config)
-    };
+    if !options.offline {
+        let mut store = store;
+        marks.extend(fetch_now(&mut library, config, store.as_mut()));
+    }
+    note_empty_feeds(&mut library);
     for note in &library.notes {
         eprintln!("gazette: {}", clean_line(note));
     }
-    if library.stories.is_empty() && !library.notes.is_empty() {
-        // Nothing could be read (every feed failed): say so in the status as well.
+    if library.stories.is_empty() {
+        // Nothing to list (every source failed or was empty): the notes said why.
         return Ok(ExitCode::from(1));
     }
-    print_list(&library).map_err(|e| Failure(e.to_string(), 1))?;
+    newest_first(&mut library);
+    print_list(&library, options.format, &marks).map_err(|e| Failure(e.to_string(), 1))?;
     Ok(ExitCode::SUCCESS)
 }
 
