@@ -70,6 +70,8 @@ pub enum Action {
     Start,
     /// The store committed stories it was sent (a story waiting for its text may have it now).
     Stored,
+    /// The store added stories to its full-text index (a text search may find more now).
+    Indexed,
     /// Every stored story, per source (in the order of the editions), with its marks: the reader
     /// started with the newest of each.
     Restored(Box<Vec<Vec<StoredStory>>>),
@@ -120,6 +122,7 @@ impl Action {
             Action::Resize(..)
                 | Action::Start
                 | Action::Stored
+                | Action::Indexed
                 | Action::FeedUpdated(_)
                 | Action::FeedBatch(_)
                 | Action::Restored(_)

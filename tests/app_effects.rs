@@ -313,3 +313,44 @@ fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit
     assert_eq!(app.store_problem, None);
     assert!(app.feed_errors().is_empty());
 }
+
+#[test]
+fn a_text_search_is_asked_again_when_the_index_grows() {
+    let mut app = App::new(Library::bundled(), Config::defaults());
+    app.indexed_search = true;
+    drive(&mut app, [Action::Resize(100, 30), Action::StartFilter]);
+    let typed = drive(
+        &mut app,
+        "sheinbaum"
+            .chars()
+            .map(Action::FilterInput)
+            .chain([Action::FilterToggleText]),
+    );
+    let searches = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Search(generation, _) => Some(*generation),
+                _ => None,
+            })
+            .collect::<Vec<u64>>()
+    };
+    let first = *searches(&typed).last().expect("a search");
+    // Answered before the edition was indexed: nothing found.
+    drive(&mut app, [Action::TextResults(first, Vec::new())]);
+    assert_eq!(app.visible.len(), 0);
+    // The index grows: the same words are asked again, and the new answer is taken.
+    let again = drive(&mut app, [Action::Indexed]);
+    assert!(again.contains(&Effect::CatchUpIndex));
+    let [second] = searches(&again)[..] else {
+        panic!("one new search: {again:?}");
+    };
+    assert!(second > first);
+    drive(&mut app, [Action::TextResults(second, vec![0])]);
+    assert_eq!(app.visible, [0]);
+
+    // Out of text mode, a growing index asks for nothing but its catch-up.
+    drive(&mut app, [Action::FilterToggleText]);
+    let quiet = drive(&mut app, [Action::Indexed]);
+    assert_eq!(quiet, [Effect::CatchUpIndex]);
+}

@@ -27,6 +27,7 @@ impl App {
             Action::FeedBatch(update) => self.apply_feed(*update, false),
             Action::Restored(lists) => self.restore_stored(*lists),
             Action::Stored => self.stories_stored(effects),
+            Action::Indexed => self.stories_indexed(effects),
             Action::ToggleGrouping => self.toggle_grouping(),
             other => return Some(other),
         }

@@ -58,6 +58,21 @@ impl App {
         effects.mark_unseen();
     }
 
+    /// The index holds more stories: a text search under way is asked again, since its answer
+    /// may have missed them (typed before the stories were indexed).
+    pub(super) fn stories_indexed(&mut self, effects: &mut Effects) {
+        if !self.indexed_search {
+            return;
+        }
+        effects.push(Effect::CatchUpIndex);
+        let searching = self.text_results.is_some() || self.pending_words.is_some();
+        if self.text_mode && searching {
+            self.text_results = None;
+            self.refilter(false);
+        }
+        effects.mark_unseen();
+    }
+
     /// Adds the requests this update's changes call for, each once.
     pub(super) fn ask_for_what_is_needed(&mut self, effects: &mut Effects) {
         let wanted = self.wanted_body();

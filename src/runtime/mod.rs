@@ -157,6 +157,7 @@ impl Runtime {
                     let _ = tx.send(Message::App(match event {
                         StoreEvent::Failed { reason, marks } => Action::StoreFailed(reason, marks),
                         StoreEvent::Recovered => Action::StoreRecovered,
+                        StoreEvent::Indexed => Action::Indexed,
                     }));
                 };
                 Some(StoreWriter::spawn(dir, report)?)

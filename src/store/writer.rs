@@ -82,6 +82,8 @@ pub enum StoreEvent {
     },
     /// A write succeeded after one had failed.
     Recovered,
+    /// More stories were added to the full-text index (a search made before may find more now).
+    Indexed,
 }
 
 /// A writer thread owning its own connection, so the UI thread never waits on a write: commands are
@@ -119,7 +121,7 @@ impl Writing {
                 Err(TryRecvError::Empty) if self.indexing && self.reading.is_empty() => {
                     match self.store.index_pending(INDEX_CHUNK) {
                         Ok(0) => self.indexing = false,
-                        Ok(_) => {}
+                        Ok(_) => on_event(StoreEvent::Indexed),
                         Err(e) => {
                             self.indexing = false;
                             on_event(self.failed(e, Vec::new()));
