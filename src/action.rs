@@ -38,8 +38,11 @@ pub enum Action {
     Help,
     /// Close whatever is open: help, filter, full view.
     Close,
-    /// Quit the program.
+    /// Quit from the main view; anywhere else, close what is open (help, problems, full view),
+    /// one level at a time.
     Quit,
+    /// Ctrl-C: quit from anywhere, as an interrupted program does (exit status 130).
+    Interrupt,
     /// Refresh the selected story's feed.
     Refresh,
     /// Refresh every feed.
@@ -157,6 +160,8 @@ impl Action {
 pub enum Effect {
     /// Leave the program.
     Quit,
+    /// Leave the program as an interrupted one does (Ctrl-C: exit status 130).
+    Interrupt,
     /// Fetch these feeds in the background.
     Fetch(Vec<FetchRequest>),
     /// Save these changed marks: (story key, read, starred).

@@ -67,12 +67,16 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         Action::Suspend,
         "suspend to the shell (fg resumes)",
     ),
-    ("quit", Action::Quit, "quit (Ctrl-C always quits)"),
+    (
+        "quit",
+        Action::Quit,
+        "quit; in help or the full view, back out",
+    ),
 ];
 
 /// Help for input that is not rebindable: Ctrl-C, typing a filter, the mouse.
 const FIXED_HELP: &[(&str, &str)] = &[
-    ("Ctrl-C", "quit, always"),
+    ("Ctrl-C", "quit from anywhere (exit status 130)"),
     (
         "filter: text",
         "narrows as you type (smart case, words AND)",
@@ -332,7 +336,7 @@ impl Keymap {
         }
         let key = Key::new(event.code, event.modifiers);
         if key == Key::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
-            return Some(Action::Quit);
+            return Some(Action::Interrupt);
         }
         if mode == InputMode::Filter {
             let plain = !event
@@ -427,11 +431,11 @@ mod tests {
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(
             map.action_for(ctrl_c, InputMode::Browse),
-            Some(Action::Quit)
+            Some(Action::Interrupt)
         );
         assert_eq!(
             map.action_for(ctrl_c, InputMode::Filter),
-            Some(Action::Quit)
+            Some(Action::Interrupt)
         );
     }
 

@@ -171,7 +171,7 @@ fn event_loop(
                 let action = match message {
                     Message::Signal(n) => {
                         // Stopping is quitting: the same last effects (a retry of unsaved marks).
-                        for effect in app.update(Action::Quit) {
+                        for effect in app.update(Action::Interrupt) {
                             carry_out(effect, terminal, runtime, tx)?;
                         }
                         return Ok(Exit::Signal(n));
@@ -185,12 +185,12 @@ fn event_loop(
                 let effects = app.update(action);
                 redraw |= effects.changes_screen();
                 // Every effect is carried out, even after a quit (a mark saved with it).
-                let mut quit = false;
+                let mut exit = None;
                 for effect in effects {
-                    quit |= carry_out(effect, terminal, runtime, tx)?;
+                    exit = exit.or(carry_out(effect, terminal, runtime, tx)?);
                 }
-                if quit {
-                    return Ok(Exit::Quit);
+                if let Some(exit) = exit {
+                    return Ok(exit);
                 }
             }
             // What the effects answered at once (a text read from the store) is queued already:
@@ -212,15 +212,18 @@ fn event_loop(
     }
 }
 
-/// Carries out one effect: the terminal's own here, the rest by the runtime. True to quit.
+/// Carries out one effect: the terminal's own here, the rest by the runtime. Returns how to
+/// leave, for a quit.
 fn carry_out(
     effect: Effect,
     terminal: &mut Screen,
     runtime: &mut Runtime,
     tx: &Sender<Message>,
-) -> Result<bool> {
+) -> Result<Option<Exit>> {
     match effect {
-        Effect::Quit => return Ok(true),
+        Effect::Quit => return Ok(Some(Exit::Quit)),
+        // Ctrl-C ends gazette as SIGINT would: status 130.
+        Effect::Interrupt => return Ok(Some(Exit::Signal(SIGINT))),
         Effect::Redraw => fresh_screen(terminal)?,
         Effect::Suspend => suspend(terminal)?,
         Effect::Copy(text) => {
@@ -232,8 +235,11 @@ fn carry_out(
         }
         other => runtime.perform(other),
     }
-    Ok(false)
+    Ok(None)
 }
+
+/// SIGINT's number, for an exit status of 128 + 2.
+const SIGINT: i32 = 2;
 
 /// Gives the terminal back, stops as the shell's Ctrl-Z would, and takes it again on `fg`.
 fn suspend(terminal: &mut Screen) -> Result<()> {

@@ -262,11 +262,21 @@ fn quit_is_an_effect_for_the_loop() {
     let mut app = seed_app(100, 30);
     assert!(!app.update(Action::Down).contains(&Effect::Quit));
     assert_eq!(app.update(Action::Quit), Effects::from(vec![Effect::Quit]));
+    // q backs out one level at a time: the help, the full view, then quits.
+    app.update(Action::Help);
+    assert!(app.update(Action::Quit).is_empty());
+    assert!(!app.show_help, "q closed the help");
+    app.update(Action::ToggleFullView);
+    assert!(app.full_view);
+    assert!(!app.update(Action::Quit).contains(&Effect::Quit));
+    assert!(!app.full_view, "q left the full view");
+    assert_eq!(app.update(Action::Quit), Effects::from(vec![Effect::Quit]));
+    // Ctrl-C quits from anywhere, as an interrupt.
     app.update(Action::Help);
     assert_eq!(
-        app.update(Action::Quit),
-        Effects::from(vec![Effect::Quit]),
-        "quits from the help too"
+        app.update(Action::Interrupt),
+        Effects::from(vec![Effect::Interrupt]),
+        "interrupts from the help too"
     );
 }
 

@@ -79,7 +79,8 @@ fn ctrl_c_quits_from_the_filter_prompt() {
     });
     assert_eq!(list_rows(&g.text()).len(), 3, "{}", g.text());
     g.send(CTRL_C);
-    g.assert_exit(0);
+    // Interrupted, as shells expect of Ctrl-C (128 + SIGINT).
+    g.assert_exit(130);
     g.assert_restored();
 }
 
@@ -156,6 +157,9 @@ fn small_terminal_draws_and_survives_tiny_resizes() {
     g.wait_for("the redraw at 40x10", |s| {
         s.contains("Story (full view)") && s.contains("2 of 18 match")
     });
+    // The first q leaves the full view, the second quits.
+    g.send("q");
+    g.wait_for("the split again", |s| !s.contains("Story (full view)"));
     g.send("q");
     g.assert_exit(0); // a panic would exit 101
     g.assert_restored();
@@ -233,5 +237,28 @@ fn tab_in_the_filter_searches_story_text_through_the_store() {
         g.text()
     );
     g.send(CTRL_C);
+    // Interrupted, as shells expect of Ctrl-C (128 + SIGINT).
+    g.assert_exit(130);
+}
+
+/// `q` backs out one level at a time (help, the full view) and quits only from the main view.
+#[test]
+fn q_backs_out_of_help_and_the_full_view_before_it_quits() {
+    let mut g = Gazette::start_bundled(100, 30);
+    g.wait_for("the reader", |s| s.contains("Headlines (18)"));
+    g.send("?");
+    g.wait_for("the help", |s| s.contains(" Keys (Esc closes) "));
+    g.send("q");
+    g.wait_for("the help closed", |s| {
+        !s.contains(" Keys (") && s.contains("Headlines (18)")
+    });
+    g.send(ENTER);
+    g.wait_for("the full view", |s| s.contains("Story (full view)"));
+    g.send("q");
+    g.wait_for("the split again", |s| {
+        !s.contains("Story (full view)") && s.contains("Headlines (18)")
+    });
+    g.send("q");
     g.assert_exit(0);
+    g.assert_restored();
 }

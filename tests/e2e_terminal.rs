@@ -417,7 +417,7 @@ fn terminal_types_and_no_color() {
         g.send("j/nato");
         g.wait_for("the filter", |s| s.contains("2 of 18 match"));
         g.send(CTRL_C);
-        g.assert_exit(0);
+        g.assert_exit(130);
         g.assert_restored();
         let colours = colour_sgrs(&g.raw_bytes());
         if no_color {

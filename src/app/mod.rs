@@ -403,11 +403,11 @@ impl App {
                         | Action::NextUnread
                         | Action::ToggleFullView
                 ));
-        if !from_user || *action == Action::Quit {
+        if !from_user || *action == Action::Interrupt {
             return false;
         }
         if self.show_errors {
-            // The problems overlay is modal: the next command closes it (Esc, or any bound key).
+            // The problems overlay is modal: the next command closes it (Esc, q, any bound key).
             self.show_errors = false;
             return true;
         }
@@ -422,10 +422,16 @@ impl App {
     /// The actions of no one concern: leaving, the terminal's own, messages, links, overlays.
     fn general(&mut self, action: Action, effects: &mut Effects) {
         match action {
-            Action::Quit => {
+            // `q` backs out of the full view (as Esc does) before it quits.
+            Action::Quit if self.full_view => self.close_full_view(),
+            Action::Quit | Action::Interrupt => {
                 // A last try for the marks that could not be saved; quitting says if it failed.
                 self.retry_marks(effects);
-                effects.push(Effect::Quit);
+                effects.push(if action == Action::Quit {
+                    Effect::Quit
+                } else {
+                    Effect::Interrupt
+                });
             }
             Action::Redraw => effects.push(Effect::Redraw),
             Action::Suspend => effects.push(Effect::Suspend),

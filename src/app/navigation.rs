@@ -78,14 +78,19 @@ impl App {
             self.filtering = false;
             self.clear_filter();
         } else if self.full_view {
-            self.full_view = false;
-            self.focus = Focus::List;
-            self.relayout();
+            self.close_full_view();
         } else if !self.query.is_empty() {
             self.clear_filter();
         } else {
             self.focus = Focus::List;
         }
+    }
+
+    /// Back from the full-width view to the split, the list focused.
+    pub(super) fn close_full_view(&mut self) {
+        self.full_view = false;
+        self.focus = Focus::List;
+        self.relayout();
     }
 
     pub(super) fn move_selection(&mut self, delta: isize) {

@@ -11,7 +11,7 @@ impl App {
         let max = self.config.keymap.help_entries().len().saturating_sub(rows);
         let scroll = self.help_scroll.min(max);
         self.help_scroll = match action {
-            Action::Help | Action::Close => {
+            Action::Help | Action::Close | Action::Quit => {
                 self.show_help = false;
                 0
             }

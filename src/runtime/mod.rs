@@ -213,6 +213,7 @@ impl Runtime {
             | Effect::PrefetchText(_)
             | Effect::Open(_)
             | Effect::Quit
+            | Effect::Interrupt
             | Effect::Copy(_)
             | Effect::Redraw
             | Effect::Suspend => {}
