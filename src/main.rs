@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use gazette::app::App;
 use gazette::config::{user_config_path, Config};
 use gazette::listing::{
@@ -66,6 +66,20 @@ enum Command {
     },
     /// Print your subscriptions as OPML.
     Export,
+    /// Print the config files gazette reads; with --default, the built-in config, every setting
+    /// with its default and what it does.
+    Config {
+        /// Print the built-in default config instead.
+        #[arg(long)]
+        default: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -84,6 +98,9 @@ fn bad_input(e: impl std::fmt::Display) -> Failure {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if let Some(code) = describe(&cli)? {
+        return Ok(code);
+    }
     let config = Config::load(cli.config.as_deref()).map_err(bad_input)?;
     let feeds_file = cli
         .config
@@ -106,6 +123,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             print!("{}", subscriptions::export_opml(&feeds));
             return Ok(ExitCode::SUCCESS);
         }
+        Some(Command::Config { .. }) => {
+            let config = cli.config.clone().or_else(user_config_path);
+            let shown = |p: Option<&Path>| p.map_or("(none)".into(), |p| p.display().to_string());
+            println!("config: {}", clean_line(&shown(config.as_deref())));
+            println!("feeds: {}", clean_line(&shown(feeds_file.as_deref())));
+            return Ok(ExitCode::SUCCESS);
+        }
+        // Answered by `describe` before the config was read.
+        Some(Command::Completions { .. } | Command::Man) => return Ok(ExitCode::SUCCESS),
+
         None => {}
     }
     let mut library = open_library(&cli.paths, &feeds).map_err(bad_input)?;
@@ -160,6 +187,27 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Exit::Quit => ExitCode::SUCCESS,
         Exit::Signal(n) => ExitCode::from(128u8.saturating_add(n as u8)),
     })
+}
+
+/// The subcommands that describe gazette rather than run it (and so work whatever the config
+/// holds): the default config, completions, the man page.
+fn describe(cli: &Cli) -> Result<Option<ExitCode>, Failure> {
+    match &cli.command {
+        Some(Command::Config { default: true }) => {
+            print!("{}", gazette::config::DEFAULT_CONFIG);
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "gazette", &mut std::io::stdout());
+        }
+        Some(Command::Man) => {
+            let page = clap_mangen::Man::new(Cli::command());
+            page.render(&mut std::io::stdout())
+                .map_err(|e| Failure(e.to_string(), 1))?;
+        }
+        _ => return Ok(None),
+    }
+    Ok(Some(ExitCode::SUCCESS))
 }
 
 /// `--list`: the headlines, with feed files read whole and feeds fetched (and stored) now unless

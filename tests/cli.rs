@@ -165,3 +165,38 @@ fn global_options_work_before_or_after_a_subcommand() {
         );
     }
 }
+
+/// `gazette config --default` prints the built-in config (valid, and the defaults exactly), even
+/// when the user's config is broken; completions and the man page come from the same definition
+/// as `--help`.
+#[test]
+fn default_config_completions_and_man_page() {
+    let home = tempfile::tempdir().unwrap();
+    let broken = home.path().join("broken.toml");
+    std::fs::write(&broken, "[layout\n").unwrap();
+    let broken = broken.to_str().unwrap();
+    let output = gazette(&["--config", broken, "config", "--default"], home.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let parsed = gazette::config::Config::from_str_with_defaults(Some(("printed", &text)))
+        .expect("the printed config is valid");
+    assert_eq!(parsed, gazette::config::Config::defaults());
+    assert!(text.contains("mark_read_on_open"));
+
+    let output = gazette(&["completions", "bash"], home.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let script = stdout(&output);
+    assert!(script.contains("_gazette()"), "{script}");
+    for word in ["import", "export", "--list", "--offline", "--format"] {
+        assert!(script.contains(word), "completions lack {word}");
+    }
+
+    let output = gazette(&["man"], home.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.contains(".TH gazette 1"), "{page}");
+    assert!(
+        page.contains("\\-\\-list") || page.contains("--list"),
+        "{page}"
+    );
+}
