@@ -51,6 +51,10 @@ pub enum Action {
     OpenLink,
     /// Copy the selected story's link to the clipboard.
     CopyLink,
+    /// List the selected story's links (its own, then the numbered references) to open or copy.
+    ShowLinks,
+    /// A digit typed in the list of links: picks the link with that number.
+    PickLink(u8),
     /// Switch the list between newest first and grouped by source.
     ToggleGrouping,
     /// Toggle the selected story's read mark.

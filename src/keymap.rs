@@ -56,6 +56,11 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "copy the story's link (OSC 52)",
     ),
     (
+        "links",
+        Action::ShowLinks,
+        "list the story's links: a number opens one",
+    ),
+    (
         "group_by_source",
         Action::ToggleGrouping,
         "newest first / grouped by source",
@@ -255,6 +260,8 @@ pub enum InputMode {
     Browse,
     /// Typing a filter: characters edit the query; navigation bindings still work.
     Filter,
+    /// Picking a link from a list: digits pick by number; the bindings work otherwise.
+    Pick,
 }
 
 /// Key bindings: which key triggers which action.
@@ -337,6 +344,11 @@ impl Keymap {
         let key = Key::new(event.code, event.modifiers);
         if key == Key::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
             return Some(Action::Interrupt);
+        }
+        if mode == InputMode::Pick {
+            if let KeyCode::Char(c @ '0'..='9') = event.code {
+                return Some(Action::PickLink(c as u8 - b'0'));
+            }
         }
         if mode == InputMode::Filter {
             let plain = !event

@@ -289,7 +289,9 @@ fn next_messages(rx: &Receiver<Message>) -> Result<Vec<Message>> {
 pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
     match *event {
         Event::Key(key) => {
-            let mode = if app.filtering {
+            let mode = if app.links.is_some() {
+                InputMode::Pick
+            } else if app.filtering {
                 InputMode::Filter
             } else {
                 InputMode::Browse

@@ -3,6 +3,7 @@
 
 mod feeds;
 mod filtering;
+mod links;
 mod marks;
 mod navigation;
 mod pointer;
@@ -18,6 +19,7 @@ use crate::news::Story;
 use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
 use crate::theme::Theme;
+pub use links::LinkPicker;
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +143,8 @@ pub struct App {
     pub full_view: bool,
     /// True while the help overlay is open.
     pub show_help: bool,
+    /// The story's links, while their list is open.
+    pub links: Option<LinkPicker>,
     /// First help entry shown.
     pub help_scroll: usize,
     /// The selected story laid out at the current text width.
@@ -231,6 +235,7 @@ impl App {
             parsed_query: Query::new(""),
             full_view: false,
             show_help: false,
+            links: None,
             help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
@@ -371,6 +376,12 @@ impl App {
         if self.intercepted(&action) {
             return effects;
         }
+        if self.links.is_some() && action.is_from_user() && action != Action::Interrupt {
+            // The list of links is modal.
+            self.pick_link(action, &mut effects);
+            self.ask_for_what_is_needed(&mut effects);
+            return effects;
+        }
         let unhandled = self
             .navigate(action)
             .and_then(|a| self.edit_filter(a))
@@ -436,6 +447,7 @@ impl App {
             Action::Redraw => effects.push(Effect::Redraw),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Help => self.show_help = true,
+            Action::ShowLinks => self.show_links(),
             Action::Notify(text) => self.message = Some(text),
             Action::OpenLink => {
                 if let Some(link) = self.selected_link() {

@@ -1,6 +1,7 @@
 //! The view: draws an [`App`] into a frame. Reads state, never changes it; one `render_*` per pane.
 
 mod help;
+mod links;
 mod list;
 mod problems;
 mod status;
@@ -51,6 +52,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if app.show_errors {
         render_feed_errors(frame, app, area);
+    }
+    if let Some(picker) = &app.links {
+        links::render_links(frame, app, picker, area);
     }
     scrub(frame.buffer_mut());
 }
