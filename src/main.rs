@@ -11,6 +11,7 @@ use gazette::listing::{
     fetch_now, newest_first, note_empty_feeds, print_list, read_feed_files, ListFormat,
 };
 use gazette::load::{load_stored, open_library, Marks, FIRST_SCREEN_STORIES};
+use gazette::manage::{self, AddRequest, Added};
 use gazette::sanitize::clean_line;
 use gazette::source::Library;
 use gazette::store::{self, Store};
@@ -66,6 +67,27 @@ enum Command {
     },
     /// Print your subscriptions as OPML.
     Export,
+    /// Subscribe to a feed, or to the feed a web page names (written to feeds.toml).
+    Add {
+        /// The feed's URL, or a page's that names its feed (`<link rel="alternate">`).
+        url: String,
+        /// The name to show instead of the feed's own title.
+        #[arg(long)]
+        name: Option<String>,
+        /// A tag (repeat for several).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// When the page names several feeds, take the first rather than listing them.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Unsubscribe from a feed in feeds.toml, by URL or name (its stories stay in the store).
+    Remove {
+        /// The feed's URL or name.
+        feed: String,
+    },
+    /// List your subscriptions: name, URL, tags, stories stored and unread (tab-separated).
+    Feeds,
     /// Print the config files gazette reads; with --default, the built-in config, every setting
     /// with its default and what it does.
     Config {
@@ -114,26 +136,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         .map_err(bad_input)?;
     let mut feeds = config.feeds.clone();
     feeds.extend(saved.unwrap_or_default());
-    match cli.command {
-        Some(Command::Import { file, allow_files }) => {
-            let options = subscriptions::ImportOptions { allow_files };
-            return import(&file, feeds_file.as_deref(), &config.feeds, &options);
-        }
-        Some(Command::Export) => {
-            print!("{}", subscriptions::export_opml(&feeds));
-            return Ok(ExitCode::SUCCESS);
-        }
-        Some(Command::Config { .. }) => {
-            let config = cli.config.clone().or_else(user_config_path);
-            let shown = |p: Option<&Path>| p.map_or("(none)".into(), |p| p.display().to_string());
-            println!("config: {}", clean_line(&shown(config.as_deref())));
-            println!("feeds: {}", clean_line(&shown(feeds_file.as_deref())));
-            return Ok(ExitCode::SUCCESS);
-        }
-        // Answered by `describe` before the config was read.
-        Some(Command::Completions { .. } | Command::Man) => return Ok(ExitCode::SUCCESS),
-
-        None => {}
+    if let Some(command) = &cli.command {
+        return subcommand(command, &cli, &config, feeds_file.as_deref(), &feeds);
     }
     let mut library = open_library(&cli.paths, &feeds).map_err(bad_input)?;
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
@@ -189,6 +193,66 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     })
 }
 
+/// The subcommands that manage subscriptions or say where things are.
+fn subcommand(
+    command: &Command,
+    cli: &Cli,
+    config: &Config,
+    feeds_file: Option<&Path>,
+    feeds: &[Subscription],
+) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Import { file, allow_files } => {
+            let options = subscriptions::ImportOptions {
+                allow_files: *allow_files,
+            };
+            import(file, feeds_file, &config.feeds, &options)
+        }
+        Command::Export => {
+            print!("{}", subscriptions::export_opml(feeds));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Add {
+            url,
+            name,
+            tags,
+            yes,
+        } => {
+            let request = AddRequest {
+                url: url.clone(),
+                name: name.clone(),
+                tags: tags.clone(),
+                first: *yes,
+            };
+            add(&request, feeds_file, config)
+        }
+        Command::Remove { feed } => {
+            let feeds_file = needs_feeds_file(feeds_file)?;
+            let removed = manage::remove(feed, feeds_file, &config.feeds).map_err(bad_input)?;
+            println!("Removed {}", clean_line(&removed.url));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Feeds => {
+            let data_dir = store::data_dir(cli.data_dir.as_deref());
+            let store = data_dir.as_deref().map(Store::open).transpose();
+            let store = store.map_err(bad_input)?;
+            for line in manage::feed_lines(feeds, store.as_ref()) {
+                println!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { .. } => {
+            let config = cli.config.clone().or_else(user_config_path);
+            let shown = |p: Option<&Path>| p.map_or("(none)".into(), |p| p.display().to_string());
+            println!("config: {}", clean_line(&shown(config.as_deref())));
+            println!("feeds: {}", clean_line(&shown(feeds_file)));
+            Ok(ExitCode::SUCCESS)
+        }
+        // Answered by `describe` before the config was read.
+        Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),
+    }
+}
+
 /// The subcommands that describe gazette rather than run it (and so work whatever the config
 /// holds): the default config, completions, the man page.
 fn describe(cli: &Cli) -> Result<Option<ExitCode>, Failure> {
@@ -235,6 +299,43 @@ fn list(
     }
     newest_first(&mut library);
     print_list(&library, options.format, &marks).map_err(|e| Failure(e.to_string(), 1))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// feeds.toml's place, or the error that says there is none.
+fn needs_feeds_file(feeds_file: Option<&Path>) -> Result<&Path, Failure> {
+    feeds_file.ok_or_else(|| {
+        bad_input("no config directory: pass --config PATH to say where feeds.toml goes")
+    })
+}
+
+/// `gazette add`: subscribes, or lists the feeds found when there are several (exit 1).
+fn add(
+    request: &AddRequest,
+    feeds_file: Option<&Path>,
+    config: &Config,
+) -> Result<ExitCode, Failure> {
+    let feeds_file = needs_feeds_file(feeds_file)?;
+    let options = config.fetch.options();
+    let added = manage::add(request, feeds_file, &config.feeds, &options).map_err(bad_input)?;
+    let shown = |found: &gazette::discover::Found| match &found.title {
+        Some(title) => format!("{} ({title})", found.url),
+        None => found.url.clone(),
+    };
+    match added {
+        Added::Added(found) => println!("Added {}", clean_line(&shown(&found))),
+        Added::Already(found) => println!("Already subscribed: {}", clean_line(&shown(&found))),
+        Added::Several(found) => {
+            println!(
+                "The page names {} feeds; add one by its URL (or --yes for the first):",
+                found.len()
+            );
+            for feed in &found {
+                println!("  {}", clean_line(&shown(feed)));
+            }
+            return Ok(ExitCode::from(1));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

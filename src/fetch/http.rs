@@ -129,6 +129,32 @@ pub(super) fn fetch_http(
     })
 }
 
+/// Fetches a web page (http or https): its body, within the same limits as a feed, and the URL
+/// it finally came from after redirects, which its relative links are resolved against.
+pub fn fetch_page(
+    agent: &ureq::Agent,
+    options: &FetchOptions,
+    url: &str,
+) -> Result<(Vec<u8>, String), String> {
+    use ureq::ResponseExt;
+    let mut response = agent
+        .get(url)
+        .call()
+        .map_err(|e| describe_error(e, url, options))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(describe_status(status));
+    }
+    let final_url = response.get_uri().to_string();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(|e| describe_error(e, url, options))?;
+    Ok((bytes, final_url))
+}
+
 /// What a 304 to a request without validators is.
 const UNASKED_304: &str =
     "the server answered 304 Not Modified to a request that was not conditional";

@@ -18,7 +18,7 @@ use crate::sanitize::clean_line;
 
 pub(crate) use file::file_url_path;
 pub use file::{open_feed_file, FileRefusal};
-pub use http::agent;
+pub use http::{agent, fetch_page};
 pub use pool::Fetcher;
 
 /// What to fetch. `source` is an opaque index the caller uses to route the result.
