@@ -328,6 +328,42 @@ fn help_says_when_there_is_more_below() {
     );
 }
 
+/// In a narrow terminal the help wraps its descriptions rather than cutting them: the rows put
+/// back together give every description whole, and every row is drawn as the help is scrolled.
+#[test]
+fn help_wraps_long_descriptions_instead_of_cutting_them() {
+    let (width, height) = (44, 60);
+    let mut app = app_at(Library::bundled(), width, height);
+    let entries = app.config.keymap.help_entries();
+    let rows = gazette::layout::help_rows(&entries, width);
+    assert!(
+        rows.len() > entries.len(),
+        "nothing wrapped at {width} columns"
+    );
+    let mut rejoined: Vec<String> = Vec::new();
+    for (keys, text) in &rows {
+        match rejoined.last_mut() {
+            Some(last) if keys.is_empty() => *last = format!("{last} {text}"),
+            _ => rejoined.push(text.clone()),
+        }
+    }
+    let whole: Vec<String> = entries.iter().map(|(_, d)| d.clone()).collect();
+    assert_eq!(rejoined, whole);
+
+    app.update(Action::Help);
+    let mut seen = String::new();
+    for _ in 0..20 {
+        seen += &screen(&draw(&app, width, height)).join("\n");
+        app.update(Action::PageDown);
+    }
+    for (_, text) in &rows {
+        assert!(
+            seen.contains(text.as_str()),
+            "{text:?} never drawn:\n{seen}"
+        );
+    }
+}
+
 #[test]
 fn hints_follow_the_view_and_always_say_how_to_quit() {
     let mut app = app_at(Library::bundled(), 100, 30);

@@ -8,7 +8,9 @@ use crate::action::Action;
 impl App {
     pub(super) fn help_action(&mut self, action: Action) {
         let rows = usize::from(self.size.1.saturating_sub(4)).max(1);
-        let max = self.config.keymap.help_entries().len().saturating_sub(rows);
+        let entries = self.config.keymap.help_entries();
+        let lines = crate::layout::help_rows(&entries, self.size.0).len();
+        let max = lines.saturating_sub(rows);
         let scroll = self.help_scroll.min(max);
         self.help_scroll = match action {
             Action::Help | Action::Close | Action::Quit => {

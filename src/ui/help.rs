@@ -11,26 +11,20 @@ use crate::text::truncate;
 /// Draws the help overlay centred over `area`.
 pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
     let entries = app.config.keymap.help_entries();
-    let key_width = entries
-        .iter()
-        .map(|(k, _)| crate::text::width(k))
-        .max()
-        .unwrap_or(0)
-        .min(18);
-    let Some(popup) = super::popup(area, 64, entries.len()) else {
+    let key_width = crate::layout::help_key_width(&entries);
+    // Descriptions are wrapped, never cut; the state scrolls through the same rows.
+    let help = crate::layout::help_rows(&entries, area.width);
+    let Some(popup) = super::popup(area, crate::layout::HELP_MAX_WIDTH, help.len()) else {
         return;
     };
-    let (width, height) = (popup.width, popup.height);
-    let room = usize::from(width - 2);
-    let rows = usize::from(height - 2);
-    let scroll = app.help_scroll.min(entries.len().saturating_sub(rows));
-    let lines: Vec<Line> = entries[scroll..]
+    let rows = usize::from(popup.height - 2);
+    let scroll = app.help_scroll.min(help.len().saturating_sub(rows));
+    let lines: Vec<Line> = help[scroll..]
         .iter()
         .take(rows)
         .map(|(keys, description)| {
             let keys = truncate(&super::safe(keys), key_width);
             let pad = key_width - crate::text::width(&keys);
-            let description = truncate(description, room.saturating_sub(key_width + 3));
             Line::from(vec![
                 Span::styled(format!(" {keys}{} ", " ".repeat(pad)), app.theme.title),
                 Span::raw(format!(" {description}")),
@@ -42,7 +36,7 @@ pub fn render_help(frame: &mut Frame, app: &App, area: Rect) {
         .title(" Keys (Esc closes) ")
         .border_style(app.theme.focused);
     // Say when there is more than fits, and which way.
-    let more = match (scroll > 0, scroll + rows < entries.len()) {
+    let more = match (scroll > 0, scroll + rows < help.len()) {
         (true, true) => " ↑↓ more ",
         (false, true) => " ↓ more ",
         (true, false) => " ↑ more ",
