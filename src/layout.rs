@@ -100,6 +100,47 @@ pub fn inner(area: Rect) -> Rect {
     }
 }
 
+/// The help overlay's widest size, in columns.
+pub const HELP_MAX_WIDTH: u16 = 64;
+/// Key names are cut to at most this many columns in the help.
+pub const HELP_KEY_WIDTH: usize = 18;
+
+/// The help as drawn in a terminal `width` columns wide: one row per line, the keys on an entry's
+/// first row and its description wrapped beside them (never cut). Shared by the view, which
+/// draws these rows, and the state, which scrolls through them.
+pub fn help_rows(entries: &[(String, String)], width: u16) -> Vec<(String, String)> {
+    let room = usize::from(
+        width
+            .saturating_sub(4)
+            .min(HELP_MAX_WIDTH)
+            .saturating_sub(2),
+    );
+    let key_width = help_key_width(entries);
+    let text_room = room.saturating_sub(key_width + 3).max(8);
+    let mut rows = Vec::new();
+    for (keys, description) in entries {
+        let wrapped = textwrap::wrap(description, text_room);
+        for (i, line) in wrapped.iter().enumerate() {
+            let keys = if i == 0 { keys.clone() } else { String::new() };
+            rows.push((keys, line.to_string()));
+        }
+        if wrapped.is_empty() {
+            rows.push((keys.clone(), String::new()));
+        }
+    }
+    rows
+}
+
+/// The column the help's keys take: the widest key names, up to [`HELP_KEY_WIDTH`].
+pub fn help_key_width(entries: &[(String, String)]) -> usize {
+    entries
+        .iter()
+        .map(|(k, _)| crate::text::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(HELP_KEY_WIDTH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,45 +184,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The help overlay's widest size, in columns.
-pub const HELP_MAX_WIDTH: u16 = 64;
-/// Key names are cut to at most this many columns in the help.
-pub const HELP_KEY_WIDTH: usize = 18;
-
-/// The help as drawn in a terminal `width` columns wide: one row per line, the keys on an entry's
-/// first row and its description wrapped beside them (never cut). Shared by the view, which
-/// draws these rows, and the state, which scrolls through them.
-pub fn help_rows(entries: &[(String, String)], width: u16) -> Vec<(String, String)> {
-    let room = usize::from(
-        width
-            .saturating_sub(4)
-            .min(HELP_MAX_WIDTH)
-            .saturating_sub(2),
-    );
-    let key_width = help_key_width(entries);
-    let text_room = room.saturating_sub(key_width + 3).max(8);
-    let mut rows = Vec::new();
-    for (keys, description) in entries {
-        let wrapped = textwrap::wrap(description, text_room);
-        for (i, line) in wrapped.iter().enumerate() {
-            let keys = if i == 0 { keys.clone() } else { String::new() };
-            rows.push((keys, line.to_string()));
-        }
-        if wrapped.is_empty() {
-            rows.push((keys.clone(), String::new()));
-        }
-    }
-    rows
-}
-
-/// The column the help's keys take: the widest key names, up to [`HELP_KEY_WIDTH`].
-pub fn help_key_width(entries: &[(String, String)]) -> usize {
-    entries
-        .iter()
-        .map(|(k, _)| crate::text::width(k))
-        .max()
-        .unwrap_or(0)
-        .min(HELP_KEY_WIDTH)
 }
