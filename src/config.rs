@@ -107,6 +107,9 @@ pub struct Config {
     pub keymap: Keymap,
 }
 
+/// `[keys]` as written: action name → key names, with their places in the file.
+type RawKeys = HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -115,7 +118,7 @@ struct RawConfig {
     #[serde(default)]
     colors: RawColors,
     #[serde(default)]
-    keys: HashMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    keys: RawKeys,
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
@@ -276,18 +279,32 @@ impl Config {
     ) -> Result<(), ConfigError> {
         let raw: RawConfig =
             toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
+        self.overlay_settings(source, &raw)?;
+        for feed in &raw.feeds {
+            let url = feed.get_ref().url.trim();
+            if !(url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("file://"))
+            {
+                return Err(source.error(
+                    feed.span(),
+                    &format!("feeds: {url:?} is not an http, https or file URL"),
+                ));
+            }
+            self.feeds.push(feed.get_ref().sanitised());
+        }
+        self.overlay_colors(source, &raw.colors)?;
+        overlay_keys(source, &raw.keys, bindings)
+    }
 
-        // Whole numbers are read as i64 so that any of them, negative or huge, gets this message.
-        let number = |value: &Option<Spanned<i64>>, min: i64, max: i64| match value {
-            Some(v) if !(min..=max).contains(v.get_ref()) => Err(source.error(
-                v.span(),
-                &format!("must be from {min} to {max}, not {}", v.get_ref()),
-            )),
-            Some(v) => Ok(Some(*v.get_ref())),
-            None => Ok(None),
-        };
+    /// The numbers and switches: layout, fetching, reading, the store.
+    fn overlay_settings(
+        &mut self,
+        source: &Source<'_>,
+        raw: &RawConfig,
+    ) -> Result<(), ConfigError> {
         let range = |value: &Option<Spanned<i64>>, min: u16, max: u16, target: &mut u16| {
-            if let Some(v) = number(value, i64::from(min), i64::from(max))? {
+            if let Some(v) = number(source, value, i64::from(min), i64::from(max))? {
                 *target = u16::try_from(v).unwrap_or(max);
             }
             Ok::<(), ConfigError>(())
@@ -314,27 +331,16 @@ impl Config {
             self.reading.mark_read_on_open = v;
         }
         let store = &raw.store;
-        if let Some(v) = number(&store.max_stories_per_feed, 0, MAX_STORIES_PER_FEED)? {
+        if let Some(v) = number(source, &store.max_stories_per_feed, 0, MAX_STORIES_PER_FEED)? {
             self.store.max_stories_per_feed = u32::try_from(v).unwrap_or(u32::MAX);
         }
-        if let Some(v) = number(&store.max_age_days, 0, MAX_AGE_DAYS)? {
+        if let Some(v) = number(source, &store.max_age_days, 0, MAX_AGE_DAYS)? {
             self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
         }
-        for feed in &raw.feeds {
-            let url = feed.get_ref().url.trim();
-            if !(url.starts_with("http://")
-                || url.starts_with("https://")
-                || url.starts_with("file://"))
-            {
-                return Err(source.error(
-                    feed.span(),
-                    &format!("feeds: {url:?} is not an http, https or file URL"),
-                ));
-            }
-            self.feeds.push(feed.get_ref().sanitised());
-        }
+        Ok(())
+    }
 
-        let c = &raw.colors;
+    fn overlay_colors(&mut self, source: &Source<'_>, c: &RawColors) -> Result<(), ConfigError> {
         for (value, name, target) in [
             (&c.accent, "accent", &mut self.colors.accent),
             (&c.selected_fg, "selected_fg", &mut self.colors.selected_fg),
@@ -355,91 +361,128 @@ impl Config {
                 })?;
             }
         }
-
-        // Keys: in file order, so a conflict is reported at its second occurrence.
-        let mut entries: Vec<_> = raw.keys.iter().collect();
-        entries.sort_by_key(|(name, _)| name.span().start);
-        let mut seen: HashMap<Key, &str> = HashMap::new();
-        // Where this file last changed quit's keys, for the error if it leaves none.
-        let mut quit_changed: Option<(std::ops::Range<usize>, String, String)> = None;
-        for (name, keys) in entries {
-            let bare = name
-                .get_ref()
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            let key_name = if bare && !name.get_ref().is_empty() {
-                format!("keys.{}", name.get_ref())
-            } else {
-                format!("keys.{:?}", name.get_ref())
-            };
-            let action = action_by_name(name.get_ref()).ok_or_else(|| {
-                let known: Vec<&str> = BINDABLE.iter().map(|(n, _, _)| *n).collect();
-                source.error_at(
-                    name.span(),
-                    Some(&key_name),
-                    &format!("unknown action (known: {})", known.join(", ")),
-                )
-            })?;
-            let mut parsed = Vec::new();
-            for key in keys.get_ref() {
-                let k = Key::parse(key.get_ref())
-                    .map_err(|e| source.error_at(key.span(), Some(&key_name), &e))?;
-                if let Some(other) = seen.insert(k, name.get_ref()) {
-                    if other != name.get_ref() {
-                        return Err(source.error_at(
-                            key.span(),
-                            Some(&key_name),
-                            &format!(
-                                "key {:?} is bound to both {other} and {}",
-                                key.get_ref(),
-                                name.get_ref()
-                            ),
-                        ));
-                    }
-                }
-                if !parsed.contains(&k) {
-                    parsed.push(k);
-                }
-            }
-            if action == Action::Quit {
-                quit_changed = Some((keys.span(), key_name.clone(), String::new()));
-            } else if let Some(taken) = keys.get_ref().iter().find(|k| {
-                Key::parse(k.get_ref()).is_ok_and(|k| {
-                    bindings
-                        .iter()
-                        .any(|(a, ks)| *a == Action::Quit && ks.contains(&k))
-                })
-            }) {
-                quit_changed = Some((taken.span(), key_name.clone(), taken.get_ref().clone()));
-            }
-            // This file's binding replaces the action's keys and takes its keys from other actions.
-            for (a, ks) in bindings.iter_mut() {
-                if *a == action {
-                    *ks = parsed.clone();
-                } else {
-                    ks.retain(|k| !parsed.contains(k));
-                }
-            }
-        }
-        // Ctrl-C always quits, but a reader whose bindings cannot quit is a mistake worth saying.
-        let no_quit = bindings
-            .iter()
-            .any(|(a, ks)| *a == Action::Quit && ks.is_empty());
-        if no_quit {
-            let (span, key, taken) =
-                quit_changed.unwrap_or((0..0, "keys.quit".to_string(), String::new()));
-            let message = if taken.is_empty() {
-                "no key is bound to quit; bind at least one, like quit = [\"q\"]".to_string()
-            } else {
-                format!(
-                    "this takes {taken:?}, the last key bound to quit, leaving none; \
-                     bind quit to another key, like quit = [\"ctrl-q\"]"
-                )
-            };
-            return Err(source.error_at(span, Some(&key), &message));
-        }
         Ok(())
     }
+}
+
+/// A whole number from the file, checked against its range. Whole numbers are read as i64 so
+/// that any of them, negative or huge, gets this message.
+fn number(
+    source: &Source<'_>,
+    value: &Option<Spanned<i64>>,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, ConfigError> {
+    match value {
+        Some(v) if !(min..=max).contains(v.get_ref()) => Err(source.error(
+            v.span(),
+            &format!("must be from {min} to {max}, not {}", v.get_ref()),
+        )),
+        Some(v) => Ok(Some(*v.get_ref())),
+        None => Ok(None),
+    }
+}
+
+/// The file's `[keys]`, in file order (so a conflict is reported at its second occurrence): each
+/// binding replaces its action's keys and takes its keys from other actions. A file that leaves
+/// quit without a key is refused.
+fn overlay_keys(
+    source: &Source<'_>,
+    keys: &RawKeys,
+    bindings: &mut [(Action, Vec<Key>)],
+) -> Result<(), ConfigError> {
+    let mut entries: Vec<_> = keys.iter().collect();
+    entries.sort_by_key(|(name, _)| name.span().start);
+    let mut seen: HashMap<Key, &str> = HashMap::new();
+    // Where this file last changed quit's keys, for the error if it leaves none.
+    let mut quit_changed: Option<(std::ops::Range<usize>, String, String)> = None;
+    for (name, keys) in entries {
+        let (action, key_name, parsed) = parse_binding(source, name, keys, &mut seen)?;
+        if action == Action::Quit {
+            quit_changed = Some((keys.span(), key_name.clone(), String::new()));
+        } else if let Some(taken) = keys.get_ref().iter().find(|k| {
+            Key::parse(k.get_ref()).is_ok_and(|k| {
+                bindings
+                    .iter()
+                    .any(|(a, ks)| *a == Action::Quit && ks.contains(&k))
+            })
+        }) {
+            quit_changed = Some((taken.span(), key_name.clone(), taken.get_ref().clone()));
+        }
+        for (a, ks) in bindings.iter_mut() {
+            if *a == action {
+                *ks = parsed.clone();
+            } else {
+                ks.retain(|k| !parsed.contains(k));
+            }
+        }
+    }
+    // Ctrl-C always quits, but a reader whose bindings cannot quit is a mistake worth saying.
+    let no_quit = bindings
+        .iter()
+        .any(|(a, ks)| *a == Action::Quit && ks.is_empty());
+    if !no_quit {
+        return Ok(());
+    }
+    let (span, key, taken) = quit_changed.unwrap_or((0..0, "keys.quit".to_string(), String::new()));
+    let message = if taken.is_empty() {
+        "no key is bound to quit; bind at least one, like quit = [\"q\"]".to_string()
+    } else {
+        format!(
+            "this takes {taken:?}, the last key bound to quit, leaving none; \
+             bind quit to another key, like quit = [\"ctrl-q\"]"
+        )
+    };
+    Err(source.error_at(span, Some(&key), &message))
+}
+
+/// One `[keys]` entry: its action, its name as errors quote it (`keys.quit`), and its keys, each
+/// once; a key another action of this file already has is an error.
+fn parse_binding<'a>(
+    source: &Source<'_>,
+    name: &'a Spanned<String>,
+    keys: &Spanned<Vec<Spanned<String>>>,
+    seen: &mut HashMap<Key, &'a str>,
+) -> Result<(Action, String, Vec<Key>), ConfigError> {
+    let bare = name
+        .get_ref()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let key_name = if bare && !name.get_ref().is_empty() {
+        format!("keys.{}", name.get_ref())
+    } else {
+        format!("keys.{:?}", name.get_ref())
+    };
+    let action = action_by_name(name.get_ref()).ok_or_else(|| {
+        let known: Vec<&str> = BINDABLE.iter().map(|(n, _, _)| *n).collect();
+        source.error_at(
+            name.span(),
+            Some(&key_name),
+            &format!("unknown action (known: {})", known.join(", ")),
+        )
+    })?;
+    let mut parsed = Vec::new();
+    for key in keys.get_ref() {
+        let k = Key::parse(key.get_ref())
+            .map_err(|e| source.error_at(key.span(), Some(&key_name), &e))?;
+        if let Some(other) = seen.insert(k, name.get_ref()) {
+            if other != name.get_ref() {
+                return Err(source.error_at(
+                    key.span(),
+                    Some(&key_name),
+                    &format!(
+                        "key {:?} is bound to both {other} and {}",
+                        key.get_ref(),
+                        name.get_ref()
+                    ),
+                ));
+            }
+        }
+        if !parsed.contains(&k) {
+            parsed.push(k);
+        }
+    }
+    Ok((action, key_name, parsed))
 }
 
 /// A config file larger than this is refused: no hand-written config comes near it.
