@@ -76,23 +76,14 @@ impl App {
     /// Adds the requests this update's changes call for, each once.
     pub(super) fn ask_for_what_is_needed(&mut self, effects: &mut Effects) {
         let wanted = self.wanted_body();
-        if wanted.is_some() && wanted != self.text_asked {
-            effects.extend(
-                wanted
-                    .and_then(|s| self.text_request(s))
-                    .map(Effect::LoadText),
-            );
-        }
-        self.text_asked = wanted;
+        let asked = std::mem::replace(&mut self.text_asked, wanted);
+        effects.extend(self.text_request_once(wanted, asked).map(Effect::LoadText));
         let ahead = self.next_wanted_body();
-        if ahead.is_some() && ahead != self.prefetch_asked {
-            effects.extend(
-                ahead
-                    .and_then(|s| self.text_request(s))
-                    .map(Effect::PrefetchText),
-            );
-        }
-        self.prefetch_asked = ahead;
+        let asked = std::mem::replace(&mut self.prefetch_asked, ahead);
+        effects.extend(
+            self.text_request_once(ahead, asked)
+                .map(Effect::PrefetchText),
+        );
         if !self.pending_marks.is_empty() {
             effects.push(Effect::SaveMarks(self.take_mark_changes()));
         }
@@ -113,6 +104,17 @@ impl App {
             self.pending_words = Some(request.clone());
             effects.push(Effect::Search(request.0, request.1));
         }
+    }
+
+    /// The request for story `wanted`'s text, unless it is the one `asked` for already.
+    fn text_request_once(
+        &self,
+        wanted: Option<usize>,
+        asked: Option<usize>,
+    ) -> Option<TextRequest> {
+        wanted
+            .filter(|_| wanted != asked)
+            .and_then(|story| self.text_request(story))
     }
 
     fn text_request(&self, story: usize) -> Option<TextRequest> {
