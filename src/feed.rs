@@ -400,10 +400,13 @@ pub fn process(result: FetchResult) -> FeedUpdate {
             bytes,
             etag,
             last_modified,
-        } => parse_feed(&bytes, Some(&url)).map(|feed| FeedFetched::Parsed {
-            feed,
-            etag,
-            last_modified,
+            charset,
+        } => parse_feed_with(&bytes, Some(&url), charset.as_deref()).map(|feed| {
+            FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }
         }),
     });
     FeedUpdate { source, outcome }

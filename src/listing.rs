@@ -10,6 +10,10 @@ use crate::ingest::FeedStream;
 use crate::news::{Pending, Story};
 use crate::source::Library;
 
+/// What `--list` says of a feed that yields no entries, rather than nothing at all (with no
+/// stories anywhere, the run then fails).
+pub const NO_ENTRIES: &str = "no entries in this feed";
+
 /// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
 /// any stored copy. Only headlines are listed, so each entry's text is dropped as it is read: a
 /// feed of any size is listed in little memory.
@@ -19,12 +23,27 @@ pub fn read_feed_files(library: &mut Library) -> Result<(), String> {
         let problem = |e: String| format!("{}: {e}", crate::source::shown(&path));
         let mut stream = FeedStream::open(&path, url.as_deref()).map_err(problem)?;
         library.stories.retain(|s| s.edition != i);
-        while let Some(batch) = stream.next_batch().map_err(problem)? {
+        let mut read = 0;
+        loop {
+            let batch = match stream.next_batch() {
+                Ok(Some(batch)) => batch,
+                Ok(None) => break,
+                // A syntax error after some entries: they stand, and the error is that feed's.
+                Err(e) if read > 0 => {
+                    library.notes.push(problem(e));
+                    break;
+                }
+                Err(e) => return Err(problem(e)),
+            };
+            read += batch.len();
             let headlines = batch.into_iter().map(|s| Story {
                 pending: Pending::Nothing,
                 ..s
             });
             library.add_stories(i, headlines.collect());
+        }
+        if read == 0 {
+            library.notes.push(problem(NO_ENTRIES.to_string()));
         }
     }
     // Sources in the order given, as they were listed before.
@@ -37,7 +56,11 @@ pub fn read_feed_files(library: &mut Library) -> Result<(), String> {
 pub fn fetch_now(mut library: Library, config: &Config) -> Library {
     let requests: Vec<FetchRequest> = (0..library.editions.len())
         .filter(|&i| {
-            library.editions[i].is_feed() && !library.stories.iter().any(|s| s.edition == i)
+            // A feed file named on the command line was read above, empty or not.
+            let edition = &library.editions[i];
+            edition.is_feed()
+                && !edition.named_file
+                && !library.stories.iter().any(|s| s.edition == i)
         })
         .map(|i| FetchRequest {
             source: i,
@@ -58,6 +81,12 @@ pub fn fetch_now(mut library: Library, config: &Config) -> Library {
         let name = library.editions[update.source].full_name().to_string();
         match update.outcome {
             Ok(FeedFetched::Parsed { feed, .. }) => {
+                if feed.stories.is_empty() {
+                    library.notes.push(format!("{name}: {NO_ENTRIES}"));
+                }
+                library
+                    .notes
+                    .extend(feed.problem.map(|p| format!("{name}: {p}")));
                 library.add_stories(update.source, feed.stories)
             }
             Ok(FeedFetched::NotModified) => {}
