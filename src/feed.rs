@@ -306,8 +306,10 @@ fn is_html(text: &Text) -> bool {
 fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
     let content = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_deref()?.trim();
-        let html = c.content_type.to_string().contains("html");
-        Some((body, html))
+        let kind = c.content_type.to_string();
+        // Content of another type (a picture or a PDF in base64) is no text to show.
+        let text = kind.starts_with("text/") || kind.contains("html") || kind.contains("xml");
+        text.then_some((body, kind.contains("html")))
     });
     fn text(t: &Text) -> (&str, bool) {
         (t.content.trim(), is_html(t))

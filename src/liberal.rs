@@ -246,6 +246,8 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
     reader.config_mut().check_end_names = false;
     let mut writer = Writer::new(Vec::with_capacity(bytes.len() + 64));
     let mut atom03 = false;
+    // Whether the item or entry being read has had a title of its own yet.
+    let mut titled = false;
     // The open elements' names as written, so each end tag matches its renamed start.
     let mut open: Vec<String> = Vec::new();
     // Depth inside an element being dropped.
@@ -264,7 +266,13 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
         let event = match event {
             Event::Eof => break,
             Event::Start(start) => {
-                let (start, drop) = rewrite_tag(start, open.last(), &mut atom03, how);
+                titled = seen_title(&start, open.last(), titled);
+                let context = Context {
+                    parent: open.last(),
+                    atom03,
+                    titled,
+                };
+                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
                 if drop {
                     dropping = 1;
                     continue;
@@ -273,7 +281,13 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
                 Event::Start(start)
             }
             Event::Empty(start) => {
-                let (start, drop) = rewrite_tag(start, open.last(), &mut atom03, how);
+                titled = seen_title(&start, open.last(), titled);
+                let context = Context {
+                    parent: open.last(),
+                    atom03,
+                    titled,
+                };
+                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
                 if drop {
                     continue;
                 }
@@ -292,18 +306,54 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
     Some(writer.into_inner())
 }
 
-/// An element's new name: a title in another vocabulary directly in an item or entry as
-/// `itunes:title` (which feed-rs keeps as a media title, the fallback `feed` reads; it drops
-/// `dc:title`, and `media:title` outside a media group), Atom 0.3's dates as Atom 1.0's.
-fn renamed<'a>(name: &'a str, parent: Option<&String>, atom03: bool) -> &'a str {
-    let in_entry = parent.is_some_and(|p| {
-        let local = p.rsplit(':').next().unwrap_or(p);
-        local == "item" || local == "entry"
-    });
+/// Where a start tag is: its parent's name, whether the document is Atom 0.3, whether the item
+/// or entry it is in has a title of its own before it.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    parent: Option<&'a String>,
+    atom03: bool,
+    titled: bool,
+}
+
+impl Context<'_> {
+    fn in_entry(&self) -> bool {
+        self.parent.is_some_and(|p| {
+            let local = p.rsplit(':').next().unwrap_or(p);
+            local == "item" || local == "entry"
+        })
+    }
+}
+
+/// The new `titled` after `start`: false at the start of an item or entry, true at its `title`.
+fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> bool {
+    let name = start.name();
+    let local = start.local_name();
+    match local.as_ref() {
+        "item" | "entry" => false,
+        "title" if name.as_ref() == "title" => {
+            titled
+                || Context {
+                    parent,
+                    atom03: false,
+                    titled,
+                }
+                .in_entry()
+        }
+        _ => titled,
+    }
+}
+
+/// An element's new name: a `dc:title` directly in an item or entry that has no title before it
+/// as its title (in the default namespace, which is the feed's); any other `dc:title` or
+/// `media:title` there as `itunes:title` (which feed-rs keeps as a media title, the fallback
+/// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); Atom 0.3's dates
+/// as Atom 1.0's.
+fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
     match name {
-        "dc:title" | "media:title" if in_entry => "itunes:title",
-        "issued" | "created" if atom03 => "published",
-        "modified" if atom03 => "updated",
+        "dc:title" if at.in_entry() && !at.titled => "title",
+        "dc:title" | "media:title" if at.in_entry() => "itunes:title",
+        "issued" | "created" if at.atom03 => "published",
+        "modified" if at.atom03 => "updated",
         other => other,
     }
 }
@@ -311,7 +361,7 @@ fn renamed<'a>(name: &'a str, parent: Option<&String>, atom03: bool) -> &'a str 
 /// Rewrites one start tag inside `parent`; true when the element is to be dropped.
 fn rewrite_tag(
     start: BytesStart<'_>,
-    parent: Option<&String>,
+    at: Context<'_>,
     atom03: &mut bool,
     how: Rewrite,
 ) -> (BytesStart<'static>, bool) {
@@ -339,11 +389,10 @@ fn rewrite_tag(
         attributes.retain(|(k, _)| k != "version");
         attributes.insert(0, ("version".into(), "2.0".into()));
     }
-    let new_name = renamed(&name, parent, *atom03).to_string();
+    let new_name = renamed(&name, at).to_string();
     if new_name == "itunes:title" && name != new_name {
         attributes.push(("xmlns:itunes".into(), ITUNES.into()));
     }
-    let text_construct = matches!(local.as_str(), "content" | "summary");
     let mode = attributes
         .iter()
         .find(|(k, _)| k == "mode")
@@ -353,10 +402,17 @@ fn rewrite_tag(
         .iter()
         .find(|(k, _)| k == "type")
         .map(|(_, v)| v.as_str());
-    let bad = mode.as_deref() == Some("base64") || kind.is_some_and(|t| !readable_type(t));
+    let readable = match local.as_str() {
+        "content" => {
+            attributes.iter().any(|(k, _)| k == "src") || kind.is_none_or(readable_content)
+        }
+        "summary" => kind.is_none_or(|t| matches!(t, "text" | "html" | "text/html" | "xhtml")),
+        _ => true,
+    };
+    let bad = !readable || mode.as_deref() == Some("base64");
     let tag = BytesStart::new(new_name)
         .with_attributes(attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    (tag, how.drop_bad && text_construct && bad)
+    (tag, how.drop_bad && bad)
 }
 
 /// Atom 0.3 gives text constructs MIME types; Atom 1.0 names them `text`, `html`, `xhtml`.
@@ -369,14 +425,22 @@ fn atom_type(value: &str) -> Option<&'static str> {
     }
 }
 
-/// A `type` feed-rs reads as text: the three Atom names, or a `text/` media type. Anything else
-/// (a picture in base64, a type that is no media type) is no text for a reader.
-fn readable_type(value: &str) -> bool {
+/// A `type` of Atom content that feed-rs reads and that is text for a reader: the three Atom
+/// names, or a plain `text/…`, `…+xml` or `…/xml` media type. Anything else (a picture or a PDF in
+/// base64, a type that is no media type) is no text.
+fn readable_content(value: &str) -> bool {
     let value = value.trim().to_ascii_lowercase();
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    };
+    let media = value
+        .split_once('/')
+        .is_some_and(|(kind, sub)| token(kind) && token(sub));
     matches!(value.as_str(), "text" | "html" | "xhtml")
-        || value.starts_with("text/")
-        || value.ends_with("+xml")
-        || value.ends_with("/xml")
+        || media
+            && (value.starts_with("text/") || value.ends_with("+xml") || value.ends_with("/xml"))
 }
 
 /// An entry's document repaired after feed-rs refused it: bytes that are not UTF-8 replaced,
