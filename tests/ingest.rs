@@ -540,3 +540,41 @@ fn read_file_skips_an_unchanged_file_and_delivers_a_changed_one_in_parts() {
     assert!(!updates[0].1);
     assert!(updates[0].0.outcome.is_err(), "{:?}", updates[0].0.outcome);
 }
+
+#[test]
+fn stray_bytes_deep_in_a_large_utf8_file_are_replacements_not_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let items: String = (0..1500)
+        .map(|i| {
+            format!(
+                "<item><title>Story {i} café</title><guid>g{i}</guid>\
+                 <description>Text {i} {}</description></item>\n",
+                "x".repeat(100)
+            )
+        })
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Big</title>\n{items}</channel></rss>\n"
+    );
+    // Far past the first buffer the stream looks at: two bytes that are not UTF-8, in a title
+    // and in a body.
+    let marked = xml
+        .replace("Story 1200 ", "Story 1200 \u{0}")
+        .replace("Text 1300 ", "Text 1300 \u{1}");
+    let bytes: Vec<u8> = marked
+        .into_bytes()
+        .into_iter()
+        .flat_map(|b| match b {
+            0 => vec![0xff, 0xfe],
+            1 => vec![0xc3],
+            b => vec![b],
+        })
+        .collect();
+    let path = write(dir.path(), "stray.xml", bytes);
+    let feed = compare(&path);
+    assert_eq!(feed.stories.len(), 1500, "every entry, before and after");
+    assert_eq!(feed.stories[1200].title, "Story 1200 \u{fffd}\u{fffd}café");
+    let body = opened(&feed.stories[1300]).paragraphs[0].text.clone();
+    assert!(body.starts_with("Text 1300 \u{fffd}x"), "{body}");
+}

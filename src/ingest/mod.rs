@@ -13,6 +13,7 @@
 //! anyway, and hands anything unusual to feed-rs.
 
 mod file;
+mod lossy;
 mod rss;
 
 use std::io::{BufRead, BufReader, Read};
@@ -110,6 +111,8 @@ impl FeedStream {
             fast: 0,
         };
         if streamable {
+            // Stray bytes further on become U+FFFD rather than the end of the feed.
+            let input = Box::new(lossy::LossyUtf8::new(input));
             stream.reader = Reader::from_reader(Recorder::new(input));
         } else {
             let mut bytes = Vec::new();
