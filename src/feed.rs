@@ -3,10 +3,13 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::borrow::Cow;
+
 use feed_rs::model::{Entry, Text};
 
 use crate::fetch::{FetchResult, Fetched};
 use crate::html::{html_to_text, Converted};
+use crate::liberal::{self, Rewrite};
 use crate::news::{derive_title, Paragraph, Pending, Story};
 use crate::sanitize::clean_line;
 
@@ -22,10 +25,22 @@ pub enum Format {
     Document,
 }
 
-/// Recognises a feed by its first meaningful byte: `<` (XML: RSS, RDF, Atom) or `{` (JSON Feed).
+/// Recognises a feed by its first meaningful character: `<` (XML: RSS, RDF, Atom) or `{` (JSON
+/// Feed), in UTF-8 or, after a byte-order mark (or as `<` beside a zero byte), UTF-16 or UTF-32.
 pub fn sniff(bytes: &[u8]) -> Format {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+    const WIDE_BOMS: [&[u8]; 4] = [b"\xff\xfe\0\0", b"\0\0\xfe\xff", b"\xff\xfe", b"\xfe\xff"];
+    let wide = WIDE_BOMS.iter().find_map(|bom| bytes.strip_prefix(*bom));
+    let wide =
+        wide.or_else(|| matches!(bytes.get(..2), Some([b'<', 0] | [0, b'<'])).then_some(bytes));
+    let text = match wide {
+        Some(wide) => wide,
+        None => bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes),
+    };
+    let nul_ok = wide.is_some();
+    match text
+        .iter()
+        .find(|&&b| !(b.is_ascii_whitespace() || nul_ok && b == 0))
+    {
         Some(b'<' | b'{') => Format::Feed,
         _ => Format::Document,
     }
@@ -38,12 +53,45 @@ pub struct ParsedFeed {
     pub title: Option<String>,
     /// One story per entry, in feed order.
     pub stories: Vec<Story>,
+    /// What went wrong after the stories that were read (a syntax error near the end): the feed's
+    /// error to report, while its stories stand.
+    pub problem: Option<String>,
 }
+
+/// What a web page served or saved where a feed was expected is called.
+pub const WEB_PAGE: &str = "a web page, not a feed";
 
 /// Parses a feed body. `url` is where it came from, for resolving relative links. Errors are one
 /// line saying what is wrong ("not a feed: …"). Never panics: feed-rs panics on a few malformed
 /// inputs, so it runs behind `catch_unwind` (the release profile keeps `panic = "unwind"`).
 pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String> {
+    parse_feed_with(bytes, url, None)
+}
+
+/// [`parse_feed`] with the charset the server named (HTTP `Content-Type`), which comes after a
+/// byte-order mark and the XML declaration and before detection (see [`liberal::decode`]).
+/// Liberal: a feed feed-rs refuses whole is read entry by entry, and the entries before a syntax
+/// error stand, with the error as [`ParsedFeed::problem`].
+pub fn parse_feed_with(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+) -> Result<ParsedFeed, String> {
+    parse_liberally(bytes, url, charset, true)
+}
+
+/// A feed's header (what comes before its first entry, closed), as the stream reads it: decoded
+/// and rewritten as a whole feed is, but not salvaged entry by entry (that is the stream's job).
+pub(crate) fn parse_header(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String> {
+    parse_liberally(bytes, url, None, false)
+}
+
+fn parse_liberally(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+    salvaging: bool,
+) -> Result<ParsedFeed, String> {
     if bytes.len() > MAX_FEED_BYTES {
         return Err(format!(
             "feed too large ({} MiB; the limit is {} MiB)",
@@ -51,24 +99,93 @@ pub fn parse_feed(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String>
             MAX_FEED_BYTES >> 20
         ));
     }
+    let json = bytes.trim_ascii_start().starts_with(b"{");
+    let decoded = if json {
+        Cow::Borrowed(bytes)
+    } else {
+        liberal::decode(bytes, charset).bytes
+    };
+    if liberal::is_web_page(&decoded) {
+        return Err(WEB_PAGE.to_string());
+    }
+    let document = match liberal::needs_rewrite(&decoded) {
+        true => liberal::rewrite(&decoded, Rewrite { drop_bad: false }).map_or(decoded, Cow::Owned),
+        false => decoded,
+    };
+    match feed_rs_parse(&document, url) {
+        Ok(feed) => Ok(whole_feed(&feed, url)),
+        Err(e) if json || !salvaging => Err(e),
+        Err(e) => salvage(&document, url, e),
+    }
+}
+
+fn feed_rs_parse(bytes: &[u8], url: Option<&str>) -> Result<feed_rs::model::Feed, String> {
     let parser = feed_rs::parser::Builder::new().base_uri(url).build();
     let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(bytes)))
         .map_err(|_| "not a feed: the feed parser gave up on malformed input".to_string())?;
-    let feed = parsed.map_err(|e| clean_line(&format!("not a feed: {e}")).replace("  ", " "))?;
-    let base = url.map(str::to_string);
+    parsed.map_err(|e| clean_line(&format!("not a feed: {e}")).replace("  ", " "))
+}
+
+fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>) -> ParsedFeed {
     let stories = feed
         .entries
         .iter()
-        .map(|entry| entry_story(entry, base.as_deref(), false))
+        .map(|entry| entry_story(entry, url, false))
         .collect();
-    Ok(ParsedFeed {
+    ParsedFeed {
         title: feed
             .title
             .as_ref()
             .map(|t| plain_text(&t.content, is_html(t)))
             .filter(|t| !t.is_empty()),
         stories,
+        problem: None,
+    }
+}
+
+/// A feed feed-rs refused whole, read entry by entry as a feed file is (each entry feed-rs
+/// cannot read repaired or dropped alone): the entries before a syntax error, with the error.
+/// The error alone when no entry could be read.
+fn salvage(document: &[u8], url: Option<&str>, error: String) -> Result<ParsedFeed, String> {
+    // Decoded, the document is UTF-8 and streams; anything else would come back here.
+    if !document.trim_ascii_start().starts_with(b"<") || std::str::from_utf8(document).is_err() {
+        return Err(error);
+    }
+    let input = Box::new(std::io::Cursor::new(document.to_vec()));
+    let mut stream =
+        crate::ingest::FeedStream::from_reader(input, url).map_err(|_| error.clone())?;
+    let mut stories = Vec::new();
+    let problem = loop {
+        match stream.next_batch() {
+            Ok(Some(batch)) => stories.extend(batch.into_iter().map(converted)),
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    if stories.is_empty() {
+        return Err(error);
+    }
+    Ok(ParsedFeed {
+        title: stream.title().map(str::to_string),
+        stories,
+        problem,
     })
+}
+
+/// A story with its HTML converted now, as a whole feed's stories are.
+fn converted(story: Story) -> Story {
+    match story.pending {
+        Pending::Html { html, base } => {
+            let text = html_to_text(&html, base.as_deref());
+            Story {
+                paragraphs: text.paragraphs,
+                references: text.references,
+                pending: Pending::Nothing,
+                ..story
+            }
+        }
+        _ => story,
+    }
 }
 
 /// What a story is made of, as read from one feed entry: by feed-rs ([`EntryParts::of`]), or by
@@ -93,7 +210,14 @@ impl<'a> EntryParts<'a> {
     /// The parts of a feed-rs entry.
     pub(crate) fn of(entry: &'a Entry) -> EntryParts<'a> {
         EntryParts {
-            title: entry.title.as_ref().map(|t| (t.content.trim(), is_html(t))),
+            // A title in another vocabulary (media:title, itunes:title, and dc:title, which
+            // `liberal::rewrite` renames media:title) stands in for a missing or blank one.
+            title: entry
+                .title
+                .iter()
+                .chain(entry.media.iter().filter_map(|m| m.title.as_ref()))
+                .map(|t| (t.content.trim(), is_html(t)))
+                .find(|(t, _)| !t.is_empty()),
             link: entry
                 .links
                 .iter()
@@ -182,8 +306,10 @@ fn is_html(text: &Text) -> bool {
 fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
     let content = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_deref()?.trim();
-        let html = c.content_type.to_string().contains("html");
-        Some((body, html))
+        let kind = c.content_type.to_string();
+        // Content of another type (a picture or a PDF in base64) is no text to show.
+        let text = kind.starts_with("text/") || kind.contains("html") || kind.contains("xml");
+        text.then_some((body, kind.contains("html")))
     });
     fn text(t: &Text) -> (&str, bool) {
         (t.content.trim(), is_html(t))
@@ -276,10 +402,13 @@ pub fn process(result: FetchResult) -> FeedUpdate {
             bytes,
             etag,
             last_modified,
-        } => parse_feed(&bytes, Some(&url)).map(|feed| FeedFetched::Parsed {
-            feed,
-            etag,
-            last_modified,
+            charset,
+        } => parse_feed_with(&bytes, Some(&url), charset.as_deref()).map(|feed| {
+            FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }
         }),
     });
     FeedUpdate { source, outcome }

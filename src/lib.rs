@@ -13,6 +13,7 @@ pub mod html;
 pub mod ingest;
 pub mod keymap;
 pub mod layout;
+pub mod liberal;
 pub mod links;
 pub mod listing;
 pub mod load;

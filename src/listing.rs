@@ -42,6 +42,10 @@ impl FromStr for ListFormat {
     }
 }
 
+/// What `--list` says of a feed that yields no entries, rather than nothing at all (with no
+/// stories anywhere, the run then fails).
+pub const NO_ENTRIES: &str = "no entries in this feed";
+
 /// For `--list`: reads each feed file to the end, its stories replacing the first ones read and
 /// any stored copy. Only headlines are listed, so each entry's text is dropped as it is read: a
 /// feed of any size is listed in little memory.
@@ -51,12 +55,27 @@ pub fn read_feed_files(library: &mut Library) -> Result<(), String> {
         let problem = |e: String| format!("{}: {e}", crate::source::shown(&path));
         let mut stream = FeedStream::open(&path, url.as_deref()).map_err(problem)?;
         library.stories.retain(|s| s.edition != i);
-        while let Some(batch) = stream.next_batch().map_err(problem)? {
+        let mut read = 0;
+        loop {
+            let batch = match stream.next_batch() {
+                Ok(Some(batch)) => batch,
+                Ok(None) => break,
+                // A syntax error after some entries: they stand, and the error is that feed's.
+                Err(e) if read > 0 => {
+                    library.notes.push(problem(e));
+                    break;
+                }
+                Err(e) => return Err(problem(e)),
+            };
+            read += batch.len();
             let headlines = batch.into_iter().map(|s| Story {
                 pending: Pending::Nothing,
                 ..s
             });
             library.add_stories(i, headlines.collect());
+        }
+        if read == 0 {
+            library.notes.push(problem(NO_ENTRIES.to_string()));
         }
     }
     Ok(())
@@ -94,6 +113,12 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
                 etag,
                 last_modified,
             }) => {
+                if feed.stories.is_empty() {
+                    library.notes.push(format!("{name}: {NO_ENTRIES}"));
+                }
+                library
+                    .notes
+                    .extend(feed.problem.map(|p| format!("{name}: {p}")));
                 let info = SourceInfo {
                     title: feed.title.clone(),
                     etag,
@@ -157,11 +182,11 @@ pub fn note_empty_feeds(library: &mut Library) {
             .notes
             .iter()
             .any(|n| n.starts_with(edition.full_name()));
-        if edition.is_feed() && !noted && !library.stories.iter().any(|s| s.edition == i) {
+        // A feed file named on the command line was noted as it was read.
+        let unread = edition.is_feed() && !edition.named_file && !noted;
+        if unread && !library.stories.iter().any(|s| s.edition == i) {
             let name = edition.full_name().to_string();
-            library
-                .notes
-                .push(format!("{name}: the feed lists no stories"));
+            library.notes.push(format!("{name}: {NO_ENTRIES}"));
         }
     }
 }

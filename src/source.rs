@@ -181,6 +181,12 @@ impl Library {
             let url = file_url(path);
             let feed =
                 parse_feed(&bytes, url.as_deref()).map_err(|e| anyhow!("{}: {e}", shown(path)))?;
+            if feed.stories.is_empty() {
+                self.notes
+                    .push(format!("{name}: {}", crate::listing::NO_ENTRIES));
+            }
+            self.notes
+                .extend(feed.problem.map(|p| format!("{name}: {p}")));
             let title = feed.title.unwrap_or_else(|| name.to_string());
             self.editions.push(Edition {
                 name: clean_line(&title),

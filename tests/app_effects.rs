@@ -35,6 +35,7 @@ fn answer(source: usize, stories: Vec<Story>) -> Action {
             feed: ParsedFeed {
                 title: None,
                 stories,
+                problem: None,
             },
             etag: None,
             last_modified: None,

@@ -53,6 +53,7 @@ fn parsed(stories: Vec<Story>, etag: &str) -> Action {
             feed: ParsedFeed {
                 title: Some("Example Wire".into()),
                 stories,
+                problem: None,
             },
             etag: Some(etag.into()),
             last_modified: None,
@@ -271,6 +272,7 @@ fn grouping_by_source_and_back() {
             feed: ParsedFeed {
                 title: None,
                 stories: vec![story("B mid", "b1", 200)],
+                problem: None,
             },
             etag: None,
             last_modified: None,
@@ -361,6 +363,7 @@ fn part(stories: Vec<Story>) -> Action {
             feed: ParsedFeed {
                 title: Some("Example Wire".into()),
                 stories,
+                problem: None,
             },
             etag: None,
             last_modified: None,

@@ -32,6 +32,7 @@ fn app_with_links(references: usize) -> App {
             feed: ParsedFeed {
                 title: None,
                 stories: vec![story],
+                problem: None,
             },
             etag: None,
             last_modified: None,

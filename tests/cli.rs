@@ -200,3 +200,54 @@ fn default_config_completions_and_man_page() {
         "{page}"
     );
 }
+
+#[test]
+fn a_feed_with_no_entries_says_so_and_never_lists_nothing_silently() {
+    let home = tempfile::tempdir().unwrap();
+    let empty = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Empty</title>\
+                 </channel></rss>";
+    std::fs::write(home.path().join("empty.xml"), empty).unwrap();
+    // Atom 0.3 listed nothing and exited 0: it lists its entries now.
+    let atom03 = "<?xml version=\"1.0\"?><feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">\
+                  <title>Old Blog</title><entry><title type=\"text/plain\">Still here</title>\
+                  <id>tag:x,2004:1</id><issued>2004-11-20T09:00:00Z</issued></entry></feed>";
+    std::fs::write(home.path().join("atom03.xml"), atom03).unwrap();
+
+    let output = gazette(&["--list", "empty.xml"], home.path());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "every source empty: a failure"
+    );
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "gazette: empty.xml: no entries in this feed\n"
+    );
+
+    let output = gazette(&["--list", "empty.xml", "atom03.xml"], home.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "Still here\n");
+    assert_eq!(
+        stderr(&output),
+        "gazette: empty.xml: no entries in this feed\n"
+    );
+}
+
+#[test]
+fn a_syntax_error_near_the_end_keeps_the_entries_before_it_and_is_reported() {
+    let home = tempfile::tempdir().unwrap();
+    let xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>\
+               <item><title>First</title><guid>1</guid></item>\
+               <item><title>Second</title><guid>2</guid></item>\
+               <item><title>Broken<description>x</item></channel></rss>";
+    std::fs::write(home.path().join("broken.xml"), xml).unwrap();
+    let output = gazette(&["--list", "broken.xml"], home.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "First\nSecond\n");
+    let stderr = stderr(&output);
+    assert!(
+        stderr.starts_with("gazette: broken.xml: not a feed: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}

@@ -198,6 +198,10 @@ fn route(request: tiny_http::Request, log: &Log) {
             Response::from_data(gzip_bomb(1024 * 1024))
                 .with_header(header("Content-Encoding", "gzip")),
         ),
+        "/koi8" => request.respond(Response::from_data(koi8_feed()).with_header(header(
+            "Content-Type",
+            "application/rss+xml; charset=\"KOI8-R\"",
+        ))),
         "/garbage" => request.respond(
             Response::from_data((0..=255u8).chain(0..=255u8).collect::<Vec<u8>>())
                 .with_header(header("Content-Type", "application/rss+xml")),
@@ -285,6 +289,7 @@ fn a_good_feed_comes_back_with_its_validators() {
             bytes: FEED.to_vec(),
             etag: Some(ETAG.to_owned()),
             last_modified: Some(LAST_MODIFIED.to_owned()),
+            charset: None,
         })
     );
     // Nothing conditional was asked for on a first fetch.
@@ -432,6 +437,32 @@ fn the_size_limit_counts_decoded_bytes() {
     assert_eq!(error(outcome), "larger than 64 KiB");
 }
 
+/// A Russian feed in KOI8-R that does not say so itself (no XML declaration).
+fn koi8_feed() -> Vec<u8> {
+    let xml = "<rss version=\"2.0\"><channel><title>Лента</title>\
+               <item><title>Погода в Москве</title><guid>1</guid></item></channel></rss>";
+    encoding_rs::KOI8_R.encode(xml).0.into_owned()
+}
+
+#[test]
+fn the_http_charset_decodes_a_feed_that_declares_none() {
+    let server = server();
+    let result = get_with(&FetchOptions::default(), request(&server.url("/koi8")));
+    match &result.outcome {
+        Ok(Fetched::Body { charset, .. }) => assert_eq!(charset.as_deref(), Some("KOI8-R")),
+        other => panic!("{other:?}"),
+    }
+    let update = gazette::feed::process(result);
+    let Ok(gazette::feed::FeedFetched::Parsed { feed, .. }) = update.outcome else {
+        panic!("{:?}", update.outcome)
+    };
+    assert_eq!(feed.title.as_deref(), Some("Лента"));
+    assert_eq!(feed.stories[0].title, "Погода в Москве");
+    // The charset is what decided: the same bytes said to be Windows-1251 read otherwise.
+    let other = gazette::feed::parse_feed_with(&koi8_feed(), None, Some("windows-1251"));
+    assert_ne!(other.unwrap().stories[0].title, "Погода в Москве");
+}
+
 #[test]
 fn garbage_is_returned_as_is() {
     let server = server();
@@ -465,6 +496,7 @@ fn file_urls_are_read_from_disk() {
             bytes: FEED.to_vec(),
             etag: None,
             last_modified: None,
+            charset: None,
         })
     );
     // Validators mean nothing for a file: the body comes back whatever they say.

@@ -181,6 +181,6 @@ fn a_feed_with_no_stories_says_so_and_list_exits_1() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("the feed lists no stories"), "{stderr}");
+    assert!(stderr.contains("no entries in this feed"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

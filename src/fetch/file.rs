@@ -130,6 +130,7 @@ pub(super) fn fetch_file(options: &FetchOptions, url: &str) -> Result<Fetched, S
         bytes,
         etag: None,
         last_modified: None,
+        charset: None,
     })
 }
 

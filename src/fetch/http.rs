@@ -114,6 +114,7 @@ pub(super) fn fetch_http(
     };
     let etag = header("etag");
     let last_modified = header("last-modified");
+    let charset = header("content-type").and_then(|t| charset_of(&t));
     // The limit counts bytes after gzip decoding and is checked while reading, so neither a huge
     // body nor a gzip bomb is ever held in memory beyond the cap.
     let bytes = response
@@ -126,6 +127,17 @@ pub(super) fn fetch_http(
         bytes,
         etag,
         last_modified,
+        charset,
+    })
+}
+
+/// The `charset` parameter of a `Content-Type` (`application/rss+xml; charset="EUC-JP"`).
+fn charset_of(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        let value = value.trim().trim_matches(['"', '\'']);
+        (name.trim().eq_ignore_ascii_case("charset") && !value.is_empty())
+            .then(|| value.to_string())
     })
 }
 

@@ -45,6 +45,9 @@ pub enum Fetched {
         etag: Option<String>,
         /// The response's `Last-Modified`, if it had a usable one.
         last_modified: Option<String>,
+        /// The `charset` of the response's `Content-Type`, if it named one: how the body is
+        /// decoded when neither a byte-order mark nor the XML declaration says.
+        charset: Option<String>,
     },
     /// The server answered 304: what the caller already has is current.
     NotModified,

@@ -77,6 +77,7 @@ pub fn read_all(path: &Path, url: Option<&str>) -> Result<ParsedFeed, String> {
     Ok(ParsedFeed {
         title: stream.title,
         stories,
+        problem: None,
     })
 }
 
@@ -114,7 +115,11 @@ pub fn read_file_with(
     let update = |outcome| FeedUpdate { source, outcome };
     let parsed = |title, stories, etag| {
         Ok(FeedFetched::Parsed {
-            feed: ParsedFeed { title, stories },
+            feed: ParsedFeed {
+                title,
+                stories,
+                problem: None,
+            },
             etag,
             last_modified: None,
         })

@@ -13,6 +13,7 @@
 //! anyway, and hands anything unusual to feed-rs.
 
 mod file;
+mod lossy;
 mod rss;
 
 use std::io::{BufRead, BufReader, Read};
@@ -22,8 +23,9 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::{Reader, Writer};
 
-use crate::feed::{entry_story, parse_feed, sniff, Format, MAX_FEED_BYTES};
+use crate::feed::{entry_story, parse_feed, parse_header, sniff, Format, MAX_FEED_BYTES, WEB_PAGE};
 use crate::fetch::open_feed_file;
+use crate::liberal::{self, Rewrite};
 use crate::news::Story;
 pub use file::{read_all, read_file, read_file_with, signature, FileLimits};
 use rss::{ItemReader, RssItem, Scope, TagInfo};
@@ -85,6 +87,9 @@ impl FeedStream {
         url: Option<&str>,
     ) -> Result<FeedStream, String> {
         let head = input.fill_buf().map_err(|e| io_reason(&e))?;
+        if crate::liberal::is_web_page(head) {
+            return Err(WEB_PAGE.to_string());
+        }
         let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
         let streamable = sniff(head) == Format::Feed
             && text.trim_ascii_start().starts_with(b"<")
@@ -106,6 +111,8 @@ impl FeedStream {
             fast: 0,
         };
         if streamable {
+            // Stray bytes further on become U+FFFD rather than the end of the feed.
+            let input = Box::new(lossy::LossyUtf8::new(input));
             stream.reader = Reader::from_reader(Recorder::new(input));
         } else {
             let mut bytes = Vec::new();
@@ -117,6 +124,10 @@ impl FeedStream {
             stream.title = feed.title;
             stream.ready = Some(feed.stories);
             stream.finished = true;
+            // A syntax error after the entries comes after them, as in a streamed file.
+            if let Some(problem) = feed.problem {
+                stream.prefetched = Some((Vec::new(), Err(problem)));
+            }
         }
         Ok(stream)
     }
@@ -170,7 +181,10 @@ impl FeedStream {
 
     /// Reads entries as standalone documents into `documents`, up to the batch size or the end.
     fn split(&mut self, documents: &mut Vec<Unit>) -> Result<(), String> {
-        let bad = |e: &dyn std::fmt::Display| format!("not a feed: {e}");
+        // quick-xml's errors quote the file: cleaned like any text from it.
+        let bad = |e: &dyn std::fmt::Display| {
+            crate::sanitize::clean_line(&format!("not a feed: {e}")).replace("  ", " ")
+        };
         // Inside an entry (whose bytes the recorder copies): how deep, and its fields as a plain
         // RSS item.
         let mut entry: Option<(usize, ItemReader)> = None;
@@ -286,7 +300,7 @@ impl FeedStream {
         let mut document = self.preamble.clone();
         document.extend_from_slice(&header);
         close(&mut document, &self.open);
-        self.title = parse_feed(&document, self.url.as_deref())?.title;
+        self.title = parse_header(&document, self.url.as_deref())?.title;
         Ok(())
     }
 }
@@ -446,7 +460,7 @@ fn close(document: &mut Vec<u8>, open: &[(Vec<u8>, Vec<u8>)]) {
 /// Reads entries: a plain RSS item directly, any other with feed-rs, which panics on a few
 /// malformed inputs, so each such entry runs behind `catch_unwind`.
 fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) {
-    let parser = feed_rs::parser::Builder::new().base_uri(url).build();
+    let mut parser = feed_rs::parser::Builder::new().base_uri(url).build();
     // feed-rs refuses every entry when the base does not parse; the fast path must too.
     let base = url.map(url::Url::parse);
     let fast = !matches!(base, Some(Err(_)));
@@ -463,14 +477,38 @@ fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) 
             counts.fast += 1;
             continue;
         }
-        match catch_unwind(AssertUnwindSafe(|| parser.parse(&document[..]))) {
-            Ok(Ok(feed)) if !feed.entries.is_empty() => {
+        match parse_entry(&mut parser, url, document) {
+            Some(feed) => {
                 stories.extend(feed.entries.iter().map(|e| entry_story(e, url, true)));
             }
-            _ => counts.skipped += 1,
+            None => counts.skipped += 1,
         }
     }
     (stories, counts)
+}
+
+/// One entry's document through feed-rs, rewritten first where a liberal reading needs it
+/// (`liberal::needs_rewrite`), and repaired and tried again when feed-rs refuses it (one field it
+/// cannot read is dropped, not the entry). None when it gives no entry.
+fn parse_entry(
+    parser: &mut feed_rs::parser::Parser,
+    url: Option<&str>,
+    document: &[u8],
+) -> Option<feed_rs::model::Feed> {
+    let mut parse = |bytes: &[u8]| match catch_unwind(AssertUnwindSafe(|| parser.parse(bytes))) {
+        Ok(Ok(feed)) if !feed.entries.is_empty() => Some(feed),
+        _ => {
+            // A parser that failed inside an entry keeps that entry's state and panics on the
+            // next one: start again with a new one.
+            *parser = feed_rs::parser::Builder::new().base_uri(url).build();
+            None
+        }
+    };
+    let rewritten = liberal::needs_rewrite(document)
+        .then(|| liberal::rewrite(document, Rewrite { drop_bad: false }))
+        .flatten();
+    let document = rewritten.as_deref().unwrap_or(document);
+    parse(document).or_else(|| parse(&liberal::repaired(document)?))
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -1,0 +1,487 @@
+//! Reading real feeds liberally, before and around feed-rs: decoding any encoding to UTF-8 (byte-
+//! order mark, XML declaration, HTTP charset, then detection with chardetng), telling a web page
+//! from a feed, and rewriting what feed-rs refuses or ignores (Atom 0.3, `<rss>` without a
+//! version, `dc:title`, a bare `&`, one `content` or `summary` feed-rs cannot read) into what it
+//! reads.
+
+use std::borrow::Cow;
+
+use encoding_rs::Encoding;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, Writer};
+
+/// The namespace of Atom 0.3, which feed-rs does not know.
+const ATOM_03: &str = "http://purl.org/atom/ns#";
+const ATOM_10: &str = "http://www.w3.org/2005/Atom";
+const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+
+/// A feed's bytes decoded to UTF-8, with a note when that took more than reading them.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// UTF-8, with any XML declaration saying so (feed-rs decodes what the declaration names).
+    pub bytes: Cow<'a, [u8]>,
+    /// What was done ("decoded as Shift_JIS", "2 bytes that are not UTF-8 shown as �").
+    pub note: Option<String>,
+}
+
+/// Decodes a feed: a byte-order mark wins, then the XML declaration, then `charset` (from HTTP),
+/// then UTF-8 when the bytes are valid UTF-8, then chardetng's guess. A declaration that the
+/// bytes contradict (invalid in it, or a Latin one over bytes that are something else) is
+/// overruled by detection; UTF-8 with a few stray bytes stays UTF-8 with replacement characters.
+/// Valid UTF-8 that declares nothing else is returned as it is, without a copy.
+pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
+    if let Some(text) = utf32(bytes) {
+        return reencoded(text, "decoded as UTF-32");
+    }
+    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
+        let (text, errors) = encoding.decode_with_bom_removal(bytes);
+        let note = match (encoding == encoding_rs::UTF_8, errors) {
+            (true, false) => None,
+            (true, true) => Some(lossy_note(bytes)),
+            (false, _) => Some(format!("decoded as {}", encoding.name())),
+        };
+        return Decoded {
+            bytes: Cow::Owned(with_utf8_declaration(&text)),
+            note,
+        };
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return reencoded(text, &format!("decoded as {}", encoding.name()));
+    }
+    let declared = declared_encoding(bytes)
+        .or(charset)
+        .and_then(|label| Encoding::for_label(label.trim().as_bytes()));
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let encoding = match declared {
+        // UTF-16 declared over bytes that are not (no BOM, no zero bytes): ASCII-compatible.
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => None,
+        // A few stray bytes in UTF-8 are replaced; many mean the declaration is wrong.
+        Some(e) if e == encoding_rs::UTF_8 && !utf8 && stray_bytes(bytes, 8) => Some(e),
+        // Latin-1 is what a server or template says by default: detection knows better.
+        Some(e) if e == encoding_rs::WINDOWS_1252 && !bytes.is_ascii() => None,
+        Some(e)
+            if e.decode_without_bom_handling_and_without_replacement(bytes)
+                .is_some() =>
+        {
+            Some(e)
+        }
+        _ if utf8 => Some(encoding_rs::UTF_8),
+        _ if stray_bytes(bytes, 0) => Some(encoding_rs::UTF_8),
+        _ => None,
+    }
+    .unwrap_or_else(|| detect(bytes));
+    if encoding == encoding_rs::UTF_8 {
+        if utf8 && declared.is_none_or(|d| d == encoding_rs::UTF_8) {
+            return Decoded {
+                bytes: Cow::Borrowed(bytes),
+                note: None,
+            };
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let note = (!utf8).then(|| lossy_note(bytes));
+        return Decoded {
+            bytes: Cow::Owned(with_utf8_declaration(&text)),
+            note,
+        };
+    }
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    reencoded(text, &format!("decoded as {}", encoding.name()))
+}
+
+fn reencoded(text: Cow<'_, str>, note: &str) -> Decoded<'static> {
+    Decoded {
+        bytes: Cow::Owned(with_utf8_declaration(&text)),
+        note: Some(note.to_string()),
+    }
+}
+
+fn lossy_note(bytes: &[u8]) -> String {
+    let invalid: usize = bytes.utf8_chunks().map(|c| c.invalid().len()).sum();
+    format!("{invalid} bytes that are not UTF-8 shown as \u{fffd}")
+}
+
+/// UTF-8 with a few stray bytes (a feed that pasted in one Latin-1 quote): no more invalid bytes
+/// than valid multi-byte characters, or than `allowed`.
+fn stray_bytes(bytes: &[u8], allowed: usize) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    invalid <= valid.max(allowed) && (valid > 0 || allowed > 0)
+}
+
+/// chardetng's guess for bytes no label settles (Firefox's detector, made for unlabelled pages).
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// UTF-32 with a byte-order mark (encoding_rs does not decode it: the Web never uses it).
+fn utf32(bytes: &[u8]) -> Option<Cow<'static, str>> {
+    let little = match bytes.get(..4)? {
+        [0xff, 0xfe, 0, 0] => true,
+        [0, 0, 0xfe, 0xff] => false,
+        _ => return None,
+    };
+    let text = bytes[4..]
+        .chunks(4)
+        .map(|c| {
+            let mut word = [0u8; 4];
+            word[..c.len()].copy_from_slice(c);
+            let n = if little {
+                u32::from_le_bytes(word)
+            } else {
+                u32::from_be_bytes(word)
+            };
+            char::from_u32(n).unwrap_or('\u{fffd}')
+        })
+        .collect::<String>();
+    Some(Cow::Owned(text))
+}
+
+/// UTF-16 without a byte-order mark, told by its first character, `<`, next to a zero byte.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    match bytes.get(..4)? {
+        [b'<', 0, b'?' | b'r' | b'f', 0] => Some(encoding_rs::UTF_16LE),
+        [0, b'<', 0, b'?' | b'r' | b'f'] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// The encoding an XML declaration names, if any.
+pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let start = bytes.trim_ascii_start();
+    if !start.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = start.iter().position(|&b| b == b'>')?;
+    let declaration = std::str::from_utf8(&start[..end]).ok()?;
+    let at = declaration.find("encoding")?;
+    let rest = declaration[at + 8..].trim_start_matches([' ', '=', '"', '\'']);
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.:".contains(c)))
+        .unwrap_or(rest.len());
+    Some(&rest[..len]).filter(|l| !l.is_empty())
+}
+
+/// The text as UTF-8 bytes, its XML declaration (if any) replaced by one that says UTF-8.
+fn with_utf8_declaration(text: &str) -> Vec<u8> {
+    let start = text.trim_start();
+    let rest = match start.strip_prefix("<?xml") {
+        Some(after) => after.find("?>").map_or(start, |end| &after[end + 2..]),
+        None => start,
+    };
+    let mut out = Vec::with_capacity(rest.len() + 40);
+    out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+/// True when the document is a web page: an HTML doctype, or `html` as its first element.
+pub fn is_web_page(bytes: &[u8]) -> bool {
+    let mut rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    // Past the declaration, comments and processing instructions, to the doctype or root.
+    for _ in 0..64 {
+        rest = rest.trim_ascii_start();
+        let skip = if rest.starts_with(b"<?") {
+            find(rest, b"?>")
+        } else if rest.starts_with(b"<!--") {
+            find(rest, b"-->")
+        } else {
+            break;
+        };
+        match skip {
+            Some(at) => rest = &rest[at..],
+            None => return false,
+        }
+    }
+    let head: Vec<u8> = rest.iter().take(15).map(u8::to_ascii_lowercase).collect();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| at + needle.len())
+}
+
+/// True when [`rewrite`] would change what feed-rs makes of the document: cheap to ask, so the
+/// rewrite runs only where it is needed.
+pub fn needs_rewrite(bytes: &[u8]) -> bool {
+    find(bytes, ATOM_03.as_bytes()).is_some()
+        || find(bytes, b"dc:title").is_some()
+        || find(bytes, b"media:title").is_some()
+        || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
+}
+
+/// True when the `<rss` tag at the start of `tag` has a version feed-rs reads.
+fn rss_version_known(tag: &[u8]) -> bool {
+    let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
+    let tag = String::from_utf8_lossy(&tag[..end]);
+    ["\"2.0\"", "'2.0'", "\"0.91\"", "\"0.92\"", "\"\""]
+        .iter()
+        .any(|v| tag.contains(&format!("version={v}")))
+}
+
+/// What the rewrite drops as well as what it renames: with `drop_bad`, an Atom `content` or
+/// `summary` feed-rs would fail the entry over (base64, a type that is no media type, empty).
+#[derive(Debug, Clone, Copy)]
+pub struct Rewrite {
+    /// Drop Atom text constructs feed-rs cannot read.
+    pub drop_bad: bool,
+}
+
+/// Rewrites a document into one feed-rs reads as a liberal parser would read the original:
+/// Atom 0.3 as Atom 1.0 (its namespace, `issued`, `modified`, MIME types for `type`), `<rss>`
+/// with no or an unknown version as RSS 2.0, `dc:title` and `media:title` as `itunes:title` (a title
+/// fallback feed-rs keeps), and, with `drop_bad`, unreadable Atom content dropped. None when the document is not
+/// well-formed enough to rewrite.
+pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut writer = Writer::new(Vec::with_capacity(bytes.len() + 64));
+    let mut atom03 = false;
+    // Whether the item or entry being read has had a title of its own yet.
+    let mut titled = false;
+    // The open elements' names as written, so each end tag matches its renamed start.
+    let mut open: Vec<String> = Vec::new();
+    // Depth inside an element being dropped.
+    let mut dropping = 0usize;
+    loop {
+        let event = reader.read_event().ok()?;
+        if dropping > 0 {
+            match event {
+                Event::Start(_) => dropping += 1,
+                Event::End(_) => dropping -= 1,
+                Event::Eof => return None,
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Eof => break,
+            Event::Start(start) => {
+                titled = seen_title(&start, open.last(), titled);
+                let context = Context {
+                    parent: open.last(),
+                    atom03,
+                    titled,
+                };
+                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
+                if drop {
+                    dropping = 1;
+                    continue;
+                }
+                open.push(start.name().as_ref().to_string());
+                Event::Start(start)
+            }
+            Event::Empty(start) => {
+                titled = seen_title(&start, open.last(), titled);
+                let context = Context {
+                    parent: open.last(),
+                    atom03,
+                    titled,
+                };
+                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
+                if drop {
+                    continue;
+                }
+                Event::Empty(start)
+            }
+            Event::End(end) => {
+                let name = open
+                    .pop()
+                    .unwrap_or_else(|| end.name().as_ref().to_string());
+                Event::End(quick_xml::events::BytesEnd::new(name))
+            }
+            other => other,
+        };
+        writer.write_event(event).ok()?;
+    }
+    Some(writer.into_inner())
+}
+
+/// Where a start tag is: its parent's name, whether the document is Atom 0.3, whether the item
+/// or entry it is in has a title of its own before it.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    parent: Option<&'a String>,
+    atom03: bool,
+    titled: bool,
+}
+
+impl Context<'_> {
+    fn in_entry(&self) -> bool {
+        self.parent.is_some_and(|p| {
+            let local = p.rsplit(':').next().unwrap_or(p);
+            local == "item" || local == "entry"
+        })
+    }
+}
+
+/// The new `titled` after `start`: false at the start of an item or entry, true at its `title`.
+fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> bool {
+    let name = start.name();
+    let local = start.local_name();
+    match local.as_ref() {
+        "item" | "entry" => false,
+        "title" if name.as_ref() == "title" => {
+            titled
+                || Context {
+                    parent,
+                    atom03: false,
+                    titled,
+                }
+                .in_entry()
+        }
+        _ => titled,
+    }
+}
+
+/// An element's new name: a `dc:title` directly in an item or entry that has no title before it
+/// as its title (in the default namespace, which is the feed's); any other `dc:title` or
+/// `media:title` there as `itunes:title` (which feed-rs keeps as a media title, the fallback
+/// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); Atom 0.3's dates
+/// as Atom 1.0's.
+fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
+    match name {
+        "dc:title" if at.in_entry() && !at.titled => "title",
+        "dc:title" | "media:title" if at.in_entry() => "itunes:title",
+        "issued" | "created" if at.atom03 => "published",
+        "modified" if at.atom03 => "updated",
+        other => other,
+    }
+}
+
+/// Rewrites one start tag inside `parent`; true when the element is to be dropped.
+fn rewrite_tag(
+    start: BytesStart<'_>,
+    at: Context<'_>,
+    atom03: &mut bool,
+    how: Rewrite,
+) -> (BytesStart<'static>, bool) {
+    let name = start.name().as_ref().to_string();
+    let local = name.rsplit(':').next().unwrap_or(&name).to_string();
+    let mut attributes: Vec<(String, String)> = start
+        .attributes()
+        .flatten()
+        .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
+        .collect();
+    if local == "feed" && attributes.iter().any(|(_, v)| v == ATOM_03) {
+        *atom03 = true;
+    }
+    for (key, value) in &mut attributes {
+        if value == ATOM_03 {
+            *value = ATOM_10.to_string();
+        }
+        if key == "type" && *atom03 {
+            if let Some(short) = atom_type(value) {
+                *value = short.to_string();
+            }
+        }
+    }
+    if name == "rss" && !rss_version_known(AsRef::<str>::as_ref(&start).as_bytes()) {
+        attributes.retain(|(k, _)| k != "version");
+        attributes.insert(0, ("version".into(), "2.0".into()));
+    }
+    let new_name = renamed(&name, at).to_string();
+    if new_name == "itunes:title" && name != new_name {
+        attributes.push(("xmlns:itunes".into(), ITUNES.into()));
+    }
+    let mode = attributes
+        .iter()
+        .find(|(k, _)| k == "mode")
+        .map(|(_, v)| v.clone());
+    attributes.retain(|(k, _)| !(*atom03 && k == "mode"));
+    let kind = attributes
+        .iter()
+        .find(|(k, _)| k == "type")
+        .map(|(_, v)| v.as_str());
+    let readable = match local.as_str() {
+        "content" => {
+            attributes.iter().any(|(k, _)| k == "src") || kind.is_none_or(readable_content)
+        }
+        "summary" => kind.is_none_or(|t| matches!(t, "text" | "html" | "text/html" | "xhtml")),
+        _ => true,
+    };
+    let bad = !readable || mode.as_deref() == Some("base64");
+    let tag = BytesStart::new(new_name)
+        .with_attributes(attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    (tag, how.drop_bad && bad)
+}
+
+/// Atom 0.3 gives text constructs MIME types; Atom 1.0 names them `text`, `html`, `xhtml`.
+fn atom_type(value: &str) -> Option<&'static str> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "text/plain" => Some("text"),
+        "text/html" => Some("html"),
+        "application/xhtml+xml" => Some("xhtml"),
+        _ => None,
+    }
+}
+
+/// A `type` of Atom content that feed-rs reads and that is text for a reader: the three Atom
+/// names, or a plain `text/…`, `…+xml` or `…/xml` media type. Anything else (a picture or a PDF in
+/// base64, a type that is no media type) is no text.
+fn readable_content(value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    };
+    let media = value
+        .split_once('/')
+        .is_some_and(|(kind, sub)| token(kind) && token(sub));
+    matches!(value.as_str(), "text" | "html" | "xhtml")
+        || media
+            && (value.starts_with("text/") || value.ends_with("+xml") || value.ends_with("/xml"))
+}
+
+/// An entry's document repaired after feed-rs refused it: bytes that are not UTF-8 replaced,
+/// bare ampersands escaped, unreadable Atom content dropped. None when nothing could be done.
+pub fn repaired(document: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(document);
+    let escaped = escape_bare_ampersands(text.as_bytes());
+    let bytes = escaped.as_deref().unwrap_or(text.as_bytes());
+    rewrite(bytes, Rewrite { drop_bad: true }).filter(|r| r.as_slice() != document)
+}
+
+/// Escapes every `&` that does not start a reference (`&amp;`, `&#233;`, `&nbsp;`): a bare one is
+/// the commonest syntax error in real feeds. None when there is none.
+pub fn escape_bare_ampersands(bytes: &[u8]) -> Option<Vec<u8>> {
+    let bare = |at: usize| {
+        let rest = &bytes[at + 1..];
+        let len = rest.iter().take(32).position(|&b| b == b';');
+        !len.is_some_and(|len| {
+            len > 0
+                && rest[..len]
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &b)| b.is_ascii_alphanumeric() || (i == 0 && b == b'#'))
+        })
+    };
+    let positions: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, &b)| b == b'&' && bare(at))
+        .map(|(at, _)| at)
+        .collect();
+    if positions.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 4 * positions.len());
+    let mut from = 0;
+    for at in positions {
+        out.extend_from_slice(&bytes[from..=at]);
+        out.extend_from_slice(b"amp;");
+        from = at + 1;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    Some(out)
+}
