@@ -59,6 +59,16 @@ enum Command {
     },
     /// Print your subscriptions as OPML.
     Export,
+    /// Print a web page's article as text, extracted as reader mode does (plain text when stdout
+    /// is not a terminal).
+    Read {
+        /// An http or https URL, or a local HTML file.
+        #[arg(value_name = "URL|FILE")]
+        target: String,
+        /// Wrap at N columns (default: the terminal's width; unwrapped when not a terminal).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +88,9 @@ fn bad_input(e: impl std::fmt::Display) -> Failure {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let config = Config::load(cli.config.as_deref()).map_err(bad_input)?;
+    if let Some(Command::Read { target, width }) = &cli.command {
+        return read(target, *width, &config);
+    }
     let feeds_file = cli
         .config
         .clone()
@@ -99,7 +112,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             print!("{}", subscriptions::export_opml(&feeds));
             return Ok(ExitCode::SUCCESS);
         }
-        None => {}
+        Some(Command::Read { .. }) | None => {}
     }
     let mut library = open_library(&cli.paths, &feeds).map_err(bad_input)?;
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
@@ -172,6 +185,27 @@ fn list(mut library: Library, config: &Config, offline: bool) -> Result<ExitCode
         return Ok(ExitCode::from(1));
     }
     print_list(&library).map_err(|e| Failure(e.to_string(), 1))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gazette read`: the article on stdout; any failure is one line and exit 2.
+fn read(target: &str, width: Option<u16>, config: &Config) -> Result<ExitCode, Failure> {
+    let article = gazette::read::load(target, &config.fetch.options()).map_err(bad_input)?;
+    let terminal =
+        std::io::stdout().is_terminal() && std::env::var("TERM").is_ok_and(|t| t != "dumb");
+    let width = width.or_else(|| {
+        terminal
+            .then(|| ratatui::crossterm::terminal::size().ok())
+            .flatten()
+            .map(|(w, _)| w)
+    });
+    let output = gazette::read::Output {
+        width,
+        styled: terminal,
+    };
+    let text = gazette::read::render(&article, output);
+    // A reader that stops early (`| head`) is not a failure.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,7 +7,7 @@ use ureq::http::{HeaderValue, StatusCode, Uri};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use super::{os_text, shorten, Bytes, FetchOptions, FetchRequest, Fetched, Seconds};
+use super::{os_text, shorten, Bytes, FetchOptions, FetchRequest, Fetched, Page, Seconds};
 
 /// Builds the agent for `options` (timeouts, redirects, user agent, no automatic errors on status
 /// codes so the status can be reported).
@@ -126,6 +126,40 @@ pub(super) fn fetch_http(
         bytes,
         etag,
         last_modified,
+    })
+}
+
+/// Fetches a web page for reader mode (see [`super::fetch_page`]): a plain GET, the same limits.
+pub(super) fn fetch_page_http(
+    agent: &ureq::Agent,
+    options: &FetchOptions,
+    url: &str,
+) -> Result<Page, String> {
+    use ureq::ResponseExt;
+    let mut response = agent
+        .get(url)
+        .call()
+        .map_err(|e| describe_error(e, url, options))?;
+    if !response.status().is_success() {
+        return Err(describe_status(response.status()));
+    }
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // Relative links resolve against where the page is, after redirects.
+    let final_url = response.get_uri().to_string();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes)
+        .read_to_vec()
+        .map_err(|e| describe_error(e, url, options))?;
+    Ok(Page {
+        url: final_url,
+        content_type,
+        bytes,
     })
 }
 
