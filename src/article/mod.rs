@@ -28,6 +28,9 @@ pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
 /// Elements nested deeper than this lose their tags (not their text) before parsing: html5ever's
 /// cost grows with the square of the depth, and real pages stay far below it.
 pub const MAX_PAGE_NESTING: usize = 256;
+/// Fewer letters and digits than this in the extracted text (a menu, a cookie notice left on an
+/// empty page) is "nothing readable": about a sentence, in any script.
+pub const MIN_LETTERS: usize = 40;
 /// The article's content HTML is converted up to this size (feed entries stop at 512 KiB).
 pub const MAX_ARTICLE_HTML_BYTES: usize = 2 * 1024 * 1024;
 
@@ -50,7 +53,7 @@ pub struct Article {
     pub references: Vec<String>,
     /// The page's size in bytes as given (before any cut), to say what was extracted from.
     pub page_bytes: usize,
-    /// The words in the extracted text, to say how long the article is.
+    /// The words in the extracted text (each CJK character one), to say how long it is.
     pub words: usize,
 }
 
@@ -121,6 +124,7 @@ pub fn extract(html: &str, url: &str) -> Result<Article, String> {
     // left out and links stay as the page wrote them.
     let base = url::Url::parse(url).ok().map(|_| url);
     let document = dom_query::Document::from(html);
+    let heading = document.select("h1").first().text();
     let byline = clean::strip_chrome(&document);
     let mut reader =
         Readability::with_document(document, base, Some(config)).map_err(|e| one_line(&e))?;
@@ -128,18 +132,23 @@ pub fn extract(html: &str, url: &str) -> Result<Article, String> {
         .parse()
         .map_err(|_| "nothing readable on the page".to_string())?;
     let converted = html_to_text_capped(&found.content, Some(url), MAX_ARTICLE_HTML_BYTES);
-    if converted.paragraphs.is_empty() {
+    let letters: usize = converted
+        .paragraphs
+        .iter()
+        .map(|p| p.text.chars().filter(|c| c.is_alphanumeric()).count())
+        .sum();
+    if letters < MIN_LETTERS {
         return Err("nothing readable on the page".into());
     }
     let words = converted
         .paragraphs
         .iter()
-        .map(|p| p.text.split_whitespace().count())
+        .map(|p| count_words(&p.text))
         .sum();
     let field = |s: Option<String>| s.map(|s| clean_line(s.trim())).filter(|s| !s.is_empty());
     Ok(Article {
         url: url.to_string(),
-        title: clean_line(found.title.trim()),
+        title: clean_line(&title(found.title.trim(), heading.trim())),
         byline: field(found.byline.or(byline)),
         published: found.published_time.as_deref().and_then(parse_date),
         site_name: field(found.site_name),
@@ -148,6 +157,25 @@ pub fn extract(html: &str, url: &str) -> Result<Article, String> {
         page_bytes,
         words,
     })
+}
+
+/// The page's title without the site's name: `<title>` often reads "Headline | Site", and
+/// Readability keeps it whole when the headline is short; the page's `<h1>`, when the title
+/// contains it, is the headline.
+fn title(title: &str, heading: &str) -> String {
+    let heading = heading.split_whitespace().collect::<Vec<_>>().join(" ");
+    match heading.is_empty() || !title.contains(&heading) {
+        true => title.to_string(),
+        false => heading,
+    }
+}
+
+/// Words separated by spaces; a CJK character, written without spaces, counts as one.
+fn count_words(text: &str) -> usize {
+    let cjk = |c: char| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF);
+    text.split_whitespace()
+        .map(|w| w.chars().filter(|&c| cjk(c)).count().max(1))
+        .sum()
 }
 
 /// A page's date (`article:published_time`, JSON-LD `datePublished`): RFC 3339, or a bare day.
@@ -174,5 +202,21 @@ mod tests {
         assert_eq!(parse_date("2024-03-01T13:00:00+01:00"), Some(1_709_294_400));
         assert_eq!(parse_date("2024-03-01"), Some(1_709_251_200));
         assert_eq!(parse_date("March 1st"), None);
+    }
+
+    #[test]
+    fn words_are_counted_in_any_script() {
+        assert_eq!(count_words("Call me  Ishmael."), 3);
+        assert_eq!(count_words("吾輩は猫である。 Soseki"), 8);
+    }
+
+    #[test]
+    fn the_headline_replaces_a_title_with_the_site_name() {
+        assert_eq!(
+            title("Harbour reopens | The Example", " Harbour\n reopens "),
+            "Harbour reopens"
+        );
+        assert_eq!(title("Harbour reopens", "Elsewhere"), "Harbour reopens");
+        assert_eq!(title("Harbour reopens", ""), "Harbour reopens");
     }
 }
