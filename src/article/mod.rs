@@ -160,13 +160,22 @@ pub fn extract(html: &str, url: &str) -> Result<Article, String> {
 }
 
 /// The page's title without the site's name: `<title>` often reads "Headline | Site", and
-/// Readability keeps it whole when the headline is short; the page's `<h1>`, when the title
-/// contains it, is the headline.
+/// Readability keeps it whole when the headline is short. When the title is the page's `<h1>`
+/// followed by a separator, the `<h1>` is the headline (not when the `<h1>` comes after one: on
+/// some sites the `<h1>` is the site's logo).
 fn title(title: &str, heading: &str) -> String {
     let heading = heading.split_whitespace().collect::<Vec<_>>().join(" ");
-    match heading.is_empty() || !title.contains(&heading) {
-        true => title.to_string(),
-        false => heading,
+    let rest = title
+        .strip_prefix(heading.as_str())
+        .filter(|_| !heading.is_empty());
+    let separated = rest.is_some_and(|rest| {
+        [" | ", " - ", " – ", " — ", " :: ", " » ", " · "]
+            .iter()
+            .any(|s| rest.starts_with(s))
+    });
+    match separated {
+        true => heading,
+        false => title.to_string(),
     }
 }
 
@@ -212,11 +221,23 @@ mod tests {
 
     #[test]
     fn the_headline_replaces_a_title_with_the_site_name() {
+        let t = |title_: &str, h1: &str| title(title_, h1);
         assert_eq!(
-            title("Harbour reopens | The Example", " Harbour\n reopens "),
+            t("Harbour reopens | The Example", " Harbour\n reopens "),
             "Harbour reopens"
         );
-        assert_eq!(title("Harbour reopens", "Elsewhere"), "Harbour reopens");
-        assert_eq!(title("Harbour reopens", ""), "Harbour reopens");
+        assert_eq!(
+            t("Harbour reopens - The Example", "Harbour reopens"),
+            "Harbour reopens"
+        );
+        assert_eq!(t("Harbour reopens", "Elsewhere"), "Harbour reopens");
+        assert_eq!(t("Harbour reopens", ""), "Harbour reopens");
+        // A logo in the <h1> is not the headline.
+        let logo = "Harbour reopens | The Example";
+        assert_eq!(t(logo, "The Example"), logo);
+        assert_eq!(
+            t("Harbour reopens today", "Harbour"),
+            "Harbour reopens today"
+        );
     }
 }
