@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use gazette::article::{extract, Article};
 use gazette::read::{render, Output};
 
-/// Each page's F1 must reach this; the corpus reaches 0.975 at worst (0.9956 mean) today.
+/// Each page's F1 must reach this; the corpus reaches 0.981 at worst (0.9984 mean) today.
 const PAGE_FLOOR: f64 = 0.95;
 /// The target for news pages.
 const MEAN_FLOOR: f64 = 0.98;

@@ -6,7 +6,8 @@
 //! it looks like text; measured on the corpus it keeps about 7 % chrome (precision 0.93, recall
 //! 0.99): author boxes, "more from this section" lists with teasers, cookie dialogs, newsletter
 //! sign-ups. Taking those out first raises precision without costing recall (see the commit and
-//! `bench/article_f1.py`).
+//! `bench/article_f1.py`). On pages whose class names say nothing, [`keep_main_text`] does the
+//! same from where the `<p>` elements are.
 
 use dom_query::{Document, NodeRef};
 
@@ -122,6 +123,44 @@ fn remove_chrome(doc: &Document) {
     }
 }
 
+/// The share of the page's paragraph text one element must hold as its own paragraphs for the
+/// rest of the page to be dropped ([`keep_main_text`]).
+const MAIN_SHARE: f64 = 0.8;
+
+/// Keeps only the element that holds most of the page's `<p>` text as its own children, with its
+/// ancestors, when it holds at least [`MAIN_SHARE`] of it: the article body, on a page whose
+/// class names say nothing (CSS modules, utility classes). Readability turns `<div>`s of text
+/// into paragraphs, so comments and cookie notices in bare `<div>`s score like the article and
+/// pull its choice up to a common ancestor; real `<p>` elements are the stronger signal.
+/// Pages whose paragraphs are spread over several containers are left as they are.
+pub(super) fn keep_main_text(doc: &Document) {
+    let mut credit: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    let mut total = 0;
+    for p in doc.select("body p").nodes() {
+        let length = p.text().chars().filter(|c| !c.is_whitespace()).count();
+        total += length;
+        if let Some(parent) = p.parent() {
+            *credit.entry(parent.id).or_default() += length;
+        }
+    }
+    let Some((&main, &most)) = credit.iter().max_by_key(|(_, n)| **n) else {
+        return;
+    };
+    if total == 0 || (most as f64) < MAIN_SHARE * total as f64 {
+        return;
+    }
+    let mut node = NodeRef::new(main, &doc.tree);
+    while !matches!(&*node.node_name().unwrap_or_default(), "body" | "html") {
+        let Some(parent) = node.parent() else { break };
+        for sibling in parent.element_children() {
+            if sibling.id != node.id {
+                sibling.remove_from_parent();
+            }
+        }
+        node = parent;
+    }
+}
+
 /// The document's own structure, never removed whatever its class.
 fn is_structure(node: &NodeRef) -> bool {
     let name = node.node_name().unwrap_or_default();
@@ -172,5 +211,28 @@ mod tests {
         ] {
             assert!(!text.contains(gone), "{gone} in {text}");
         }
+    }
+
+    #[test]
+    fn the_container_of_most_paragraphs_is_kept_alone() {
+        let article = "<p>The article's text, a paragraph long enough to count.</p>".repeat(8);
+        let page = format!(
+            "<body><div class=\"x1\"><div class=\"x2\">Menu Home</div><div class=\"x3\">\
+             <div class=\"x4\">{article}</div><div class=\"x5\">A comment, no p.</div></div>\
+             <div class=\"x6\"><p>Cookies.</p></div></div></body>"
+        );
+        let doc = Document::from(page.as_str());
+        keep_main_text(&doc);
+        let text = doc.select("body").text();
+        assert!(text.contains("The article's text"));
+        for gone in ["Menu", "A comment", "Cookies"] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
+        // Paragraphs spread over two containers: nothing is dropped.
+        let half = "<p>The article's text, a paragraph long enough to count.</p>".repeat(4);
+        let page = format!("<body><div>{half}</div><div>{half}</div><div>Aside</div></body>");
+        let doc = Document::from(page.as_str());
+        keep_main_text(&doc);
+        assert!(doc.select("body").text().contains("Aside"));
     }
 }

@@ -126,6 +126,7 @@ pub fn extract(html: &str, url: &str) -> Result<Article, String> {
     let document = dom_query::Document::from(html);
     let heading = document.select("h1").first().text();
     let byline = clean::strip_chrome(&document);
+    clean::keep_main_text(&document);
     let mut reader =
         Readability::with_document(document, base, Some(config)).map_err(|e| one_line(&e))?;
     let found = reader
