@@ -261,8 +261,13 @@ impl Builder<'_> {
     }
 
     /// An image on a line of its own, `[image: alt] [n]` with its URL among the references (not
-    /// a `data:` URL, which is the picture itself, often a lazy-loading placeholder).
-    fn image(&mut self, label: &str, src: &str) {
+    /// a `data:` URL, which is the picture itself, often a lazy-loading placeholder): `para`, the
+    /// text before it (its first `lead` bytes a bullet), is pushed and starts again empty.
+    fn image(&mut self, para: &mut Paragraph, lead: usize, label: &str, src: &str) {
+        let mut before = std::mem::replace(para, Paragraph::plain(""));
+        para.kind = before.kind;
+        trim_end(&mut before);
+        self.push_unless_blank(before, lead);
         let label = clean_line(label);
         let mut para = Paragraph::plain(label.clone());
         if !label.is_empty() {
@@ -322,13 +327,8 @@ impl Builder<'_> {
                 link = None;
             }
             if let Some(src) = image {
-                let kind = para.kind;
-                let mut before = std::mem::replace(&mut para, Paragraph::plain(""));
-                trim_end(&mut before);
-                self.push_unless_blank(before, lead);
-                para.kind = kind;
+                self.image(&mut para, lead, piece, src);
                 lead = 0;
-                self.image(piece, src);
                 continue;
             }
             // A caption after an image starts its paragraph without the space between them.
@@ -352,19 +352,7 @@ impl Builder<'_> {
                     _ => None,
                 }),
             };
-            let text = clean_line(piece).replace('\u{a0}', " ");
-            let range = para.text.len()..para.text.len() + text.len();
-            para.text.push_str(&text);
-            match (style, para.spans.last_mut()) {
-                (None, _) => {}
-                _ if range.is_empty() => {}
-                (Some(style), Some(last))
-                    if last.style == style && last.range.end == range.start =>
-                {
-                    last.range.end = range.end;
-                }
-                (Some(style), _) => para.spans.push(Span { range, style }),
-            }
+            append(&mut para, piece, style);
         }
         if let Some((_, n)) = link {
             para.text.push_str(&format!(" [{n}]"));
@@ -382,6 +370,21 @@ impl Builder<'_> {
                 refs.push(url.clone());
                 refs.len()
             })
+    }
+}
+
+/// Appends the cleaned `piece` to `para` in `style`, extending the last span when it is the same.
+fn append(para: &mut Paragraph, piece: &str, style: Option<Inline>) {
+    let text = clean_line(piece).replace('\u{a0}', " ");
+    let range = para.text.len()..para.text.len() + text.len();
+    para.text.push_str(&text);
+    match (style, para.spans.last_mut()) {
+        (None, _) => {}
+        _ if range.is_empty() => {}
+        (Some(style), Some(last)) if last.style == style && last.range.end == range.start => {
+            last.range.end = range.end;
+        }
+        (Some(style), _) => para.spans.push(Span { range, style }),
     }
 }
 
