@@ -46,8 +46,8 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
     }
     let agent = crate::fetch::agent(options);
     // The page's relative links are relative to where it finally came from.
-    let (body, url) = crate::fetch::fetch_page(&agent, options, url)?;
-    let url = url.as_str();
+    let page = crate::fetch::fetch_page(&agent, options, url)?;
+    let (body, url) = (page.bytes, page.url.as_str());
     if let Some(found) = as_feed(url, &body) {
         return Ok(vec![found]);
     }
@@ -93,7 +93,7 @@ fn check(agent: &ureq::Agent, options: &FetchOptions, candidate: &str) -> Option
 }
 
 fn fetch_bytes(agent: &ureq::Agent, options: &FetchOptions, url: &str) -> Result<Vec<u8>, String> {
-    crate::fetch::fetch_page(agent, options, url).map(|(bytes, _)| bytes)
+    crate::fetch::fetch_page(agent, options, url).map(|page| page.bytes)
 }
 
 /// `body` as the feed at `url`, if it is one.

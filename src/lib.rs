@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod article;
 pub mod config;
 pub mod config_error;
 pub mod dates;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod manage;
 pub mod news;
 pub mod opml;
+pub mod read;
 pub mod reader;
 pub mod runtime;
 pub mod sanitize;

@@ -102,6 +102,16 @@ enum Command {
     },
     /// Print the man page (roff) to stdout.
     Man,
+    /// Print a web page's article as text, extracted as reader mode does (plain text when stdout
+    /// is not a terminal).
+    Read {
+        /// An http or https URL, or a local HTML file.
+        #[arg(value_name = "URL|FILE")]
+        target: String,
+        /// Wrap at N columns (default: the terminal's width; unwrapped when not a terminal).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -124,6 +134,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(code);
     }
     let config = Config::load(cli.config.as_deref()).map_err(bad_input)?;
+    if let Some(Command::Read { target, width }) = &cli.command {
+        return read(target, *width, &config);
+    }
     let feeds_file = cli
         .config
         .clone()
@@ -248,8 +261,8 @@ fn subcommand(
             println!("feeds: {}", clean_line(&shown(feeds_file)));
             Ok(ExitCode::SUCCESS)
         }
-        // Answered by `describe` before the config was read.
-        Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),
+        // Answered before the subscriptions were read.
+        Command::Completions { .. } | Command::Man | Command::Read { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -336,6 +349,27 @@ fn add(
             return Ok(ExitCode::from(1));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gazette read`: the article on stdout; any failure is one line and exit 2.
+fn read(target: &str, width: Option<u16>, config: &Config) -> Result<ExitCode, Failure> {
+    let article = gazette::read::load(target, &config.fetch.options()).map_err(bad_input)?;
+    let terminal =
+        std::io::stdout().is_terminal() && std::env::var("TERM").is_ok_and(|t| t != "dumb");
+    let width = width.or_else(|| {
+        terminal
+            .then(|| ratatui::crossterm::terminal::size().ok())
+            .flatten()
+            .map(|(w, _)| w)
+    });
+    let output = gazette::read::Output {
+        width,
+        styled: terminal,
+    };
+    let text = gazette::read::render(&article, output);
+    // A reader that stops early (`| head`) is not a failure.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -54,14 +54,18 @@ fn rss2_with_cdata_content_encoded_and_quirks() {
         .any(|s| s.style == Inline::Emphasis && &first.text[s.range.clone()] == "led"));
     // The relative link is resolved against the story's own link and listed as a reference.
     assert_eq!(markets.paragraphs[1].text, "Read the full data [1].");
+    // The image is a line of its own, its URL a reference too.
     assert_eq!(
         markets.references,
-        ["https://news.example.com/2026/11/markets/data"]
+        [
+            "https://news.example.com/2026/11/markets/data",
+            "https://news.example.com/2026/11/chart.png"
+        ]
     );
     assert!(markets
         .paragraphs
         .iter()
-        .any(|p| p.text.contains("[image: A rising chart]")));
+        .any(|p| p.text == "[image: A rising chart] [2]"));
 
     // An HTML-escaped title loses its markup; a relative link is no web link.
     let escaped = &stories[1];

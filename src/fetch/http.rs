@@ -7,7 +7,7 @@ use ureq::http::{HeaderValue, StatusCode, Uri};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use super::{os_text, shorten, Bytes, FetchOptions, FetchRequest, Fetched, Seconds};
+use super::{os_text, shorten, Bytes, FetchOptions, FetchRequest, Fetched, Page, Seconds};
 
 /// Builds the agent for `options` (timeouts, redirects, user agent, no automatic errors on status
 /// codes so the status can be reported).
@@ -141,22 +141,26 @@ fn charset_of(content_type: &str) -> Option<String> {
     })
 }
 
-/// Fetches a web page (http or https): its body, within the same limits as a feed, and the URL
-/// it finally came from after redirects, which its relative links are resolved against.
-pub fn fetch_page(
+/// Fetches a web page for reader mode (see [`super::fetch_page`]): a plain GET, the same limits.
+pub(super) fn fetch_page_http(
     agent: &ureq::Agent,
     options: &FetchOptions,
     url: &str,
-) -> Result<(Vec<u8>, String), String> {
+) -> Result<Page, String> {
     use ureq::ResponseExt;
     let mut response = agent
         .get(url)
         .call()
         .map_err(|e| describe_error(e, url, options))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(describe_status(status));
+    if !response.status().is_success() {
+        return Err(describe_status(response.status()));
     }
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // Relative links resolve against where the page is, after redirects.
     let final_url = response.get_uri().to_string();
     let bytes = response
         .body_mut()
@@ -164,7 +168,11 @@ pub fn fetch_page(
         .limit(options.max_bytes)
         .read_to_vec()
         .map_err(|e| describe_error(e, url, options))?;
-    Ok((bytes, final_url))
+    Ok(Page {
+        url: final_url,
+        content_type,
+        bytes,
+    })
 }
 
 /// What a 304 to a request without validators is.

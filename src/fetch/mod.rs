@@ -18,7 +18,7 @@ use crate::sanitize::clean_line;
 
 pub(crate) use file::file_url_path;
 pub use file::{open_feed_file, FileRefusal};
-pub use http::{agent, fetch_page};
+pub use http::agent;
 pub use pool::Fetcher;
 
 /// What to fetch. `source` is an opaque index the caller uses to route the result.
@@ -120,6 +120,33 @@ pub fn fetch(agent: &ureq::Agent, options: &FetchOptions, request: FetchRequest)
         // Every message passes through here, so none can carry a newline or a terminal control.
         outcome: outcome.map_err(|message| one_line(&message)),
     }
+}
+
+/// A web page fetched for reader mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Where the page was found, after redirects: the base for its relative links.
+    pub url: String,
+    /// The `Content-Type` header, if any (its charset decodes the page; anything but HTML is
+    /// refused by `article::extract_page`).
+    pub content_type: Option<String>,
+    /// The body, after content decoding, at most `max_bytes`.
+    pub bytes: Vec<u8>,
+}
+
+/// Fetches one web page, blocking, with the same agent and limits as feeds (User-Agent, timeouts,
+/// size cap, redirect limit). Only http and https: a page's link never makes gazette read a local
+/// file. Errors are one clean line, as [`fetch`]'s.
+pub fn fetch_page(agent: &ureq::Agent, options: &FetchOptions, url: &str) -> Result<Page, String> {
+    let outcome = match scheme(url).as_deref() {
+        Some("http" | "https") => http::fetch_page_http(agent, options, url),
+        Some(other) => Err(format!(
+            "unsupported URL scheme \"{}\": only http and https",
+            shorten(other)
+        )),
+        None => Err(format!("not a URL: {}", shorten(url))),
+    };
+    outcome.map_err(|message| one_line(&message))
 }
 
 /// The URL's scheme, lowercased, or `None` when it has none (RFC 3986: a letter, then letters,

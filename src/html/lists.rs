@@ -287,7 +287,10 @@ mod tests {
         let html = "<!-- <ol> --><p><img alt=\"<ol reversed>\" src=x></p>\
                     <script>var s = '<ol>';</script><olé><li>z</li></olé>\
                     <ol start=5 start=1><li>a</li><li>b</li></ol>";
-        assert_eq!(texts(html), ["[image: <ol reversed>]", "z", "5. a", "6. b"]);
+        assert_eq!(
+            texts(html),
+            ["[image: <ol reversed>] [1]", "z", "5. a", "6. b"]
+        );
     }
 
     #[test]

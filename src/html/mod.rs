@@ -48,8 +48,19 @@ const LIST_PREFIX: usize = 22;
 
 /// Converts entry HTML. `base` is the entry's or feed's URL, used to resolve relative links and images.
 pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
-    let cut = html.len() > MAX_HTML_BYTES;
-    let end = (0..=MAX_HTML_BYTES.min(html.len()))
+    html_to_text_capped(html, base, MAX_HTML_BYTES)
+}
+
+/// Drops the tags (not the text) of elements nested deeper than `max`, before a parser sees the
+/// page (`None`: nothing to drop); see `nesting.rs`. Reader mode caps whole pages with it.
+pub fn flatten_nesting_deeper_than(html: &str, max: usize) -> Option<String> {
+    flatten_deep_nesting(html, max)
+}
+
+/// [`html_to_text`] with another size cap: reader mode's articles may be longer than entries.
+pub fn html_to_text_capped(html: &str, base: Option<&str>, max_bytes: usize) -> Converted {
+    let cut = html.len() > max_bytes;
+    let end = (0..=max_bytes.min(html.len()))
         .rev()
         .find(|&i| html.is_char_boundary(i));
     // html2text drops ESC and BEL but not what follows them, so raw escape sequences are removed
@@ -61,7 +72,7 @@ pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
         source.push_str(&piece[body.len()..]);
     }
     let (source, lists) = if looks_like_markup(&source) {
-        number_lists(&flatten_deep_nesting(&source).unwrap_or(source))
+        number_lists(&flatten_deep_nesting(&source, MAX_NESTING).unwrap_or(source))
     } else {
         (plain_to_html(&source), Lists::default())
     };
@@ -84,7 +95,7 @@ pub fn html_to_text(html: &str, base: Option<&str>) -> Converted {
     builder.close_pre();
     let failed = "[gazette: this entry's HTML could not be converted]";
     let failed = lines.is_none().then(|| failed.to_string());
-    let kib = MAX_HTML_BYTES / 1024;
+    let kib = max_bytes / 1024;
     let cut = cut
         .then(|| format!("[gazette: the rest of this entry was cut: it is larger than {kib} KiB]"));
     let notes = failed.into_iter().chain(cut).map(Paragraph::plain);
@@ -116,7 +127,8 @@ enum Tag {
     #[default]
     Plain,
     Link(String),
-    Image,
+    /// An image and its `src`.
+    Image(String),
     Emphasis,
     Strong,
     Code,
@@ -152,12 +164,12 @@ impl TextDecorator for Marks {
     fn decorate_preformat_cont(&self) -> Tag {
         Tag::Pre
     }
-    fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Tag) {
+    fn decorate_image(&mut self, src: &str, title: &str) -> (String, Tag) {
         let text = match title.trim() {
             "" => "[image]".to_string(),
             alt => format!("[image: {alt}]"),
         };
-        (text, Tag::Image)
+        (text, Tag::Image(src.to_string()))
     }
     fn header_prefix(&self, _level: usize) -> String {
         HEADING.to_string()
@@ -214,7 +226,7 @@ impl Builder<'_> {
             let (mut para, blanks) = open.unwrap_or_default();
             para.kind = ParagraphKind::Preformatted;
             para.text.extend(std::iter::repeat_n('\n', blanks));
-            self.pre = Some((self.styled(&pieces, start..end, true, para), 0));
+            self.pre = Some((self.styled(&pieces, start..end, true, (para, 0)).0, 0));
         } else if start == end {
             if let Some((_, blanks)) = &mut self.pre {
                 *blanks += 1;
@@ -235,12 +247,45 @@ impl Builder<'_> {
             let bullet = text.len();
             let mut para = Paragraph::plain(text);
             para.kind = kind;
-            let para = self.styled(&pieces, start..end, false, para);
-            // A line of nothing but controls (`&#x202e;`) is empty once cleaned: no paragraph.
-            if !para.text[bullet..].trim().is_empty() {
-                self.out.paragraphs.push(para);
-            }
+            let (para, bullet) = self.styled(&pieces, start..end, false, (para, bullet));
+            self.push_unless_blank(para, bullet);
         }
+    }
+
+    /// Keeps a paragraph unless nothing follows its `lead` (a bullet or indentation): a line of
+    /// nothing but controls (`&#x202e;`) is empty once cleaned.
+    fn push_unless_blank(&mut self, para: Paragraph, lead: usize) {
+        if !para.text[lead..].trim().is_empty() {
+            self.out.paragraphs.push(para);
+        }
+    }
+
+    /// An image on a line of its own, `[image: alt] [n]` with its URL among the references (not
+    /// a `data:` URL, which is the picture itself, often a lazy-loading placeholder): `para`, the
+    /// text before it (its first `lead` bytes a bullet), is pushed and starts again empty.
+    fn image(&mut self, para: &mut Paragraph, lead: usize, label: &str, src: &str) {
+        let mut before = std::mem::replace(para, Paragraph::plain(""));
+        para.kind = before.kind;
+        trim_end(&mut before);
+        self.push_unless_blank(before, lead);
+        let label = clean_line(label);
+        let mut para = Paragraph::plain(label.clone());
+        if !label.is_empty() {
+            let style = Inline::Image;
+            para.spans.push(Span {
+                range: 0..label.len(),
+                style,
+            });
+        }
+        let src = src.trim();
+        if !src.is_empty()
+            && !src
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
+        {
+            para.text.push_str(&format!(" [{}]", self.reference(src)));
+        }
+        self.push_unless_blank(para, 0);
     }
 
     fn close_pre(&mut self) {
@@ -249,15 +294,18 @@ impl Builder<'_> {
         }
     }
 
-    /// Appends the cleaned text of bytes `range` of the line's pieces to `para`, with spans and
-    /// " [n]" after each link.
+    /// Appends the cleaned text of bytes `range` of the line's pieces to `para` (whose first
+    /// `lead` bytes are its bullet or indentation), with spans and " [n]" after each link. Outside
+    /// `<pre>` each image becomes a paragraph of its own ([`Builder::image`]): the text before it
+    /// is pushed, and what follows it (a caption) goes on in a new paragraph of the same kind,
+    /// returned with its lead.
     fn styled(
         &mut self,
         pieces: &[(&str, &[Tag])],
         range: std::ops::Range<usize>,
         pre: bool,
-        mut para: Paragraph,
-    ) -> Paragraph {
+        (mut para, mut lead): (Paragraph, usize),
+    ) -> (Paragraph, usize) {
         let (mut link, mut offset): (Option<(&str, usize)>, usize) = (None, 0);
         for &(s, tags) in pieces {
             let clip = |at: usize| at.clamp(offset, offset + s.len()) - offset;
@@ -270,10 +318,25 @@ impl Builder<'_> {
             if piece.is_empty() {
                 continue;
             }
-            if let Some((_, n)) = link.filter(|(h, _)| Some(*h) != href) {
+            let image = tags.iter().find_map(|t| match t {
+                Tag::Image(src) if !pre => Some(src.as_str()),
+                _ => None,
+            });
+            if let Some((_, n)) = link.filter(|(h, _)| Some(*h) != href || image.is_some()) {
                 para.text.push_str(&format!(" [{n}]"));
                 link = None;
             }
+            if let Some(src) = image {
+                self.image(&mut para, lead, piece, src);
+                lead = 0;
+                continue;
+            }
+            // A caption after an image starts its paragraph without the space between them.
+            let piece = if para.text.len() == lead && !pre {
+                piece.trim_start()
+            } else {
+                piece
+            };
             let style = match href {
                 Some(href) => {
                     let n = link.map_or_else(|| self.reference(href), |(_, n)| n);
@@ -282,31 +345,19 @@ impl Builder<'_> {
                 }
                 // The innermost style wins; code inside `<pre>` is the norm, not a style.
                 None => tags.iter().rev().find_map(|t| match t {
-                    Tag::Image => Some(Inline::Image),
+                    Tag::Image(_) => Some(Inline::Image),
                     Tag::Code if !pre => Some(Inline::Code),
                     Tag::Strong => Some(Inline::Strong),
                     Tag::Emphasis => Some(Inline::Emphasis),
                     _ => None,
                 }),
             };
-            let text = clean_line(piece).replace('\u{a0}', " ");
-            let range = para.text.len()..para.text.len() + text.len();
-            para.text.push_str(&text);
-            match (style, para.spans.last_mut()) {
-                (None, _) => {}
-                _ if range.is_empty() => {}
-                (Some(style), Some(last))
-                    if last.style == style && last.range.end == range.start =>
-                {
-                    last.range.end = range.end;
-                }
-                (Some(style), _) => para.spans.push(Span { range, style }),
-            }
+            append(&mut para, piece, style);
         }
         if let Some((_, n)) = link {
             para.text.push_str(&format!(" [{n}]"));
         }
-        para
+        (para, lead)
     }
 
     /// The number of a link target, adding it to the references when new.
@@ -320,6 +371,32 @@ impl Builder<'_> {
                 refs.len()
             })
     }
+}
+
+/// Appends the cleaned `piece` to `para` in `style`, extending the last span when it is the same.
+fn append(para: &mut Paragraph, piece: &str, style: Option<Inline>) {
+    let text = clean_line(piece).replace('\u{a0}', " ");
+    let range = para.text.len()..para.text.len() + text.len();
+    para.text.push_str(&text);
+    match (style, para.spans.last_mut()) {
+        (None, _) => {}
+        _ if range.is_empty() => {}
+        (Some(style), Some(last)) if last.style == style && last.range.end == range.start => {
+            last.range.end = range.end;
+        }
+        (Some(style), _) => para.spans.push(Span { range, style }),
+    }
+}
+
+/// Drops a paragraph's trailing whitespace (the space before an image that now starts a line),
+/// and the part of any span over it.
+fn trim_end(para: &mut Paragraph) {
+    let len = para.text.trim_end().len();
+    para.text.truncate(len);
+    for span in &mut para.spans {
+        span.range.end = span.range.end.min(len);
+    }
+    para.spans.retain(|s| !s.range.is_empty());
 }
 
 #[cfg(test)]
@@ -361,17 +438,44 @@ mod tests {
             [(2, 3, S), (4, 5, S), (6, 7, E)],
             [(8, 10, E), (11, 14, C), (15, 16, S)],
         );
-        let (styled, images) = (
-            [&a[..], &b, &[(16, 17, E)]].concat(),
-            [(0, 14, I), (19, 26, I)],
-        );
+        let styled = [&a[..], &b, &[(16, 17, E)]].concat();
         let expected = [
             p(Heading, "Title", &[]),
             p(Heading, "Sub x", &[(4, 5, E)]),
             p(Text, "a b c d é f() gh", &styled),
-            p(Text, "[image: A cat] and [image]", &images),
+            p(Text, "[image: A cat] [1]", &[(0, 14, I)]),
+            p(Text, "and", &[]),
+            p(Text, "[image] [2]", &[(0, 7, I)]),
         ];
-        assert_eq!(convert(html), expected);
+        let out = html_to_text(html, Some("https://e.com/a/"));
+        assert_eq!(out.paragraphs, expected);
+        assert_eq!(
+            out.references,
+            ["https://e.com/a/c.png", "https://e.com/a/d.png"]
+        );
+    }
+
+    #[test]
+    fn a_gallery_gives_each_image_its_line_its_caption_and_its_reference() {
+        let html = "<p>Before <a href=\"/r\">race</a><figure><img alt=\"Red sail\" src=\"/1.jpg\">\
+                    </figure><figure><img src=\"/2.jpg\"></figure><figure>\
+                    <a href=\"/big.jpg\"><img alt=\"Winner\" src=\"/3.jpg\"></a>\
+                    <figcaption>The winner, <b>Saltwind</b>.</figcaption></figure>\
+                    <ul><li>Item <img alt=\"dot\" src=\"data:image/gif;base64,R0l\"> after</li></ul>";
+        let out = html_to_text(html, Some("https://e.com/x/"));
+        let expected = [
+            p(Text, "Before race [1]", &[(7, 11, L(1))]),
+            p(Text, "[image: Red sail] [2]", &[(0, 17, I)]),
+            p(Text, "[image] [3]", &[(0, 7, I)]),
+            p(Text, "[image: Winner] [4]", &[(0, 15, I)]),
+            p(Text, "The winner, Saltwind.", &[(12, 20, S)]),
+            p(ListItem, "• Item", &[]),
+            p(Text, "[image: dot]", &[(0, 12, I)]),
+            p(ListItem, "after", &[]),
+        ];
+        assert_eq!(out.paragraphs, expected);
+        let refs = ["/r", "/1.jpg", "/2.jpg", "/3.jpg"].map(|r| format!("https://e.com{r}"));
+        assert_eq!(out.references, refs);
     }
 
     #[test]
@@ -437,11 +541,11 @@ mod tests {
             p(Heading, "Title", &[]),
             p(Text, "ab cd link [1]", &[(6, 10, L(1))]),
             p(Preformatted, "xy\n        z", &[]),
-            p(Text, "[image: e]", &[(0, 10, I)]),
+            p(Text, "[image: e] [2]", &[(0, 10, I)]),
             p(Text, "Hnot a heading \u{fffd}Q", &[]), // no forged heading marker
         ];
         assert_eq!(out.paragraphs, expected);
-        assert_eq!(out.references, ["/x"]);
+        assert_eq!(out.references, ["/x", "i"]);
         // Nothing left once cleaned: no empty paragraph (found by fuzzing, see `fuzz/`).
         for html in [
             "&#x202e",

@@ -1,7 +1,5 @@
 //! Flattening nesting too deep for the HTML parser, before it sees the document.
 
-use super::MAX_NESTING;
-
 /// Elements that never hold others open: void elements, and those whose end tag is optional.
 const NOT_NESTING: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -9,7 +7,7 @@ const NOT_NESTING: &[&str] = &[
     "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp",
 ];
 
-/// Drops the tags of elements nested deeper than [`MAX_NESTING`], keeping their content (`None`:
+/// Drops the tags of elements nested deeper than `max` (`super::MAX_NESTING` for entries), keeping their content (`None`:
 /// nothing to drop).
 ///
 /// html5ever scans its stack of open elements for many start tags, so parsing deep nesting is
@@ -17,7 +15,7 @@ const NOT_NESTING: &[&str] = &[
 /// open elements keeps that stack short. Void elements and those whose end tag is optional (`p`,
 /// `li`, `td`…) are not tracked: the parser closes them itself. As in the parser, an end tag
 /// closes the innermost open element of its name and is otherwise ignored.
-pub(super) fn flatten_deep_nesting(html: &str) -> Option<String> {
+pub(super) fn flatten_deep_nesting(html: &str, max: usize) -> Option<String> {
     let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
     let b = lower.as_bytes();
     let (mut open, mut dropped, mut out, mut copied, mut i) = (Vec::new(), 0, String::new(), 0, 0);
@@ -48,7 +46,7 @@ pub(super) fn flatten_deep_nesting(html: &str) -> Option<String> {
         if NOT_NESTING.contains(&name) || (foreign && lower[..i].ends_with("/>")) {
             continue;
         }
-        let drop = match (closing, open.len() >= MAX_NESTING) {
+        let drop = match (closing, open.len() >= max) {
             (false, true) => {
                 dropped += 1;
                 true
