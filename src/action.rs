@@ -53,6 +53,11 @@ pub enum Action {
     CopyLink,
     /// List the selected story's links (its own, then the numbered references) to open or copy.
     ShowLinks,
+    /// Reader mode: fetch the selected story's web page and show its article, or switch between
+    /// the article and the feed's text.
+    ToggleArticle,
+    /// The article of story `.0`'s page, or why there is none.
+    ArticleLoaded(usize, Result<Box<crate::article::Article>, String>),
     /// A digit typed in the list of links: picks the link with that number.
     PickLink(u8),
     /// Switch the list between newest first and grouped by source.
@@ -137,6 +142,7 @@ impl Action {
                 | Action::Notify(_)
                 | Action::TextResults(..)
                 | Action::StoreFailed(..)
+                | Action::ArticleLoaded(..)
                 | Action::StoreRecovered
                 | Action::RetryStore
         )
@@ -190,6 +196,14 @@ pub enum Effect {
     PlaceKeys(Vec<(u32, u64)>),
     /// Stories were stored: the index may read them now rather than at the next search.
     CatchUpIndex,
+    /// Fetch story `story`'s web page at `url` and extract its article: answered with
+    /// [`Action::ArticleLoaded`].
+    FetchArticle {
+        /// The story's index.
+        story: usize,
+        /// Its link (http or https).
+        url: String,
+    },
     /// Open this http(s) link in the browser.
     Open(String),
     /// Copy this text to the clipboard.

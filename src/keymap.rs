@@ -56,6 +56,11 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "copy the story's link (OSC 52)",
     ),
     (
+        "article",
+        Action::ToggleArticle,
+        "reader mode: the whole article from the web page / the feed's text",
+    ),
+    (
         "links",
         Action::ShowLinks,
         "list the story's links: a number opens one",

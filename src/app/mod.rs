@@ -1,6 +1,7 @@
 //! The app state: stories, the filtered headline list, selection, focus and scrolling, changed only
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
+mod article;
 mod feeds;
 mod filtering;
 mod links;
@@ -19,6 +20,7 @@ use crate::news::Story;
 use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
 use crate::theme::Theme;
+pub use article::ArticleState;
 pub use links::LinkPicker;
 
 /// Which pane receives navigation keys.
@@ -145,6 +147,10 @@ pub struct App {
     pub show_help: bool,
     /// The story's links, while their list is open.
     pub links: Option<LinkPicker>,
+    /// Reader mode: the stories whose web page's article was asked for, by story index.
+    pub articles: std::collections::HashMap<usize, ArticleState>,
+    /// Articles that could not be had (story title, why), the newest last, for the problems list.
+    article_problems: Vec<(String, String)>,
     /// First help entry shown.
     pub help_scroll: usize,
     /// The selected story laid out at the current text width.
@@ -236,6 +242,8 @@ impl App {
             full_view: false,
             show_help: false,
             links: None,
+            articles: Default::default(),
+            article_problems: Vec::new(),
             help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
@@ -307,9 +315,11 @@ impl App {
             .iter()
             .filter_map(|e| e.error.as_deref().map(|r| (e.full_name(), r)));
         let store = self.store_problem.as_deref().map(|p| ("store", p));
+        let articles = (self.article_problems.iter()).map(|(t, r)| (t.as_str(), r.as_str()));
         store
             .into_iter()
             .chain(feeds)
+            .chain(articles)
             .chain(self.notes.iter().map(|n| ("file", n.as_str())))
             .collect()
     }
@@ -348,6 +358,7 @@ impl App {
         first.extend(s.published.map(crate::dates::long));
         let mut meta = vec![first.join(" · ")];
         meta.extend(s.link.as_ref().map(|l| format!("Link: {l}")));
+        meta.extend(self.article_hint(story));
         meta
     }
 
@@ -387,6 +398,7 @@ impl App {
             .and_then(|a| self.edit_filter(a))
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
+            .and_then(|a| self.article_action(a, &mut effects))
             .and_then(|a| self.feed_action(a, &mut effects));
         if let Some(action) = unhandled {
             self.general(action, &mut effects);

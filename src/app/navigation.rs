@@ -140,8 +140,14 @@ impl App {
                     .story_lines
                     .get(self.story_scroll)
                     .map(|l| (l.block, l.offset));
-                let meta = self.story_meta(story);
-                self.story_lines = layout_story(&self.stories[story], &meta, width);
+                self.story_lines = match self.shown_article(story) {
+                    Some(article) => {
+                        let meta = self.article_meta(article);
+                        let edition = self.stories[story].edition;
+                        layout_story(&article.to_story(edition), &meta, width)
+                    }
+                    None => layout_story(&self.stories[story], &self.story_meta(story), width),
+                };
                 self.story_scroll = match place {
                     Some((block, offset)) if same_story => {
                         line_at(&self.story_lines, block, offset)

@@ -2,6 +2,7 @@
 //! restorer, feed fetching and reading, the refresh timer), carries out the [`Effect`]s `update`
 //! returns, and brings every result back as a [`Message`] on the event loop's one channel.
 
+mod articles;
 mod feeds;
 mod search;
 
@@ -60,6 +61,8 @@ pub struct Runtime {
     sources: Arc<Vec<String>>,
     named_files: Arc<std::collections::HashSet<usize>>,
     services: Option<Services>,
+    /// Reader mode's page fetchers, started with the first article asked for.
+    articles: Option<articles::Articles>,
     /// Effects kept for after the frame: those for services not started yet, and the marks and
     /// the text loaded ahead, which would take a core from the frame.
     after_frame: Vec<Effect>,
@@ -82,6 +85,7 @@ impl Runtime {
                     .collect(),
             ),
             services: None,
+            articles: None,
             after_frame: Vec::new(),
         }
     }
@@ -92,6 +96,13 @@ impl Runtime {
         match effect {
             Effect::LoadText(request) => self.load_text(request, false),
             Effect::Later(wait, action) => send_later(self.tx.clone(), wait, *action),
+            Effect::FetchArticle { story, url } => {
+                let (options, tx) = (self.config.fetch.options(), self.tx.clone());
+                let articles = self
+                    .articles
+                    .get_or_insert_with(|| articles::Articles::spawn(options, tx));
+                articles.fetch(story, url);
+            }
             Effect::Open(url) => {
                 if let Err(e) = crate::links::open(&url) {
                     self.notify(format!("Could not open the link: {e}"));
@@ -210,6 +221,7 @@ impl Runtime {
             // Carried out in `perform`, or by the event loop (the terminal's own).
             Effect::LoadText(_)
             | Effect::Later(..)
+            | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)
             | Effect::Quit

@@ -74,6 +74,10 @@ fn right_side(app: &App) -> String {
         Some(message) => super::safe(message).into_owned(),
         // Said until a write succeeds: marks that cannot be saved are never a passing note.
         None if app.store_problem.is_some() => store_problem(app),
+        None if app.articles_fetching() > 0 => match app.articles_fetching() {
+            1 => "Fetching the article… ".to_string(),
+            n => format!("Fetching {n} articles… "),
+        },
         None if app.refresh.is_some() => {
             let r = app.refresh.as_ref().map_or((0, 0), |r| (r.done, r.total));
             let feeds = if r.1 == 1 { "feed" } else { "feeds" };
