@@ -58,6 +58,8 @@ pub enum Action {
     ToggleArticle,
     /// The article of story `.0`'s page, or why there is none.
     ArticleLoaded(usize, Result<Box<crate::article::Article>, String>),
+    /// The article the store kept for story `.0` (reader mode, in an earlier run).
+    ArticleStored(usize, Box<crate::article::Article>),
     /// A digit typed in the list of links: picks the link with that number.
     PickLink(u8),
     /// Switch the list between newest first and grouped by source.
@@ -143,6 +145,7 @@ impl Action {
                 | Action::TextResults(..)
                 | Action::StoreFailed(..)
                 | Action::ArticleLoaded(..)
+                | Action::ArticleStored(..)
                 | Action::StoreRecovered
                 | Action::RetryStore
         )
@@ -203,6 +206,13 @@ pub enum Effect {
         story: usize,
         /// Its link (http or https).
         url: String,
+    },
+    /// Keep story `key`'s article in the store.
+    SaveArticle {
+        /// The story's store key.
+        key: String,
+        /// The article.
+        article: Box<crate::article::Article>,
     },
     /// Open this http(s) link in the browser.
     Open(String),

@@ -55,8 +55,8 @@ fn serve() -> (Arc<Server>, String) {
 fn f_shows_the_whole_article_and_back_and_a_missing_page_is_said() {
     let (_server, base) = serve();
     let feed = format!("{base}/feed.xml");
-    let data = tempfile::tempdir().unwrap();
-    let data = data.path().to_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
     let mut g = Gazette::start(120, 40, &["--data-dir", &data, &feed], |_| {});
     g.wait_for("the summary and the hint", |s| {
         s.contains("Aesop, briefly.") && s.contains("f gets the whole article")
@@ -86,4 +86,14 @@ fn f_shows_the_whole_article_and_back_and_a_missing_page_is_said() {
     g.send("q");
     g.assert_exit(0);
     g.assert_restored();
+
+    // Kept in the store: offline, the article is shown with the story, with no key pressed.
+    let mut g = Gazette::start(120, 40, &["--data-dir", &data, "--offline", &feed], |_| {});
+    g.wait_for("the stored article, offline", |s| {
+        s.contains("A famished fox saw some clusters") && s.contains("Article from 127.0.0.1")
+    });
+    g.send("f");
+    g.wait_for("the feed's summary", |s| s.contains("Aesop, briefly."));
+    g.send("q");
+    g.assert_exit(0);
 }

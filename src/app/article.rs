@@ -30,7 +30,14 @@ impl App {
     ) -> Option<Action> {
         match action {
             Action::ToggleArticle => self.toggle_article(effects),
-            Action::ArticleLoaded(story, result) => self.article_loaded(story, result),
+            Action::ArticleLoaded(story, result) => self.article_loaded(story, result, effects),
+            Action::ArticleStored(story, article) => {
+                // Kept from an earlier run: shown as it was left, unless asked for since.
+                if story < self.stories.len() && !self.articles.contains_key(&story) {
+                    self.articles.insert(story, ArticleState::Shown(article));
+                    self.relayout_from_top(story);
+                }
+            }
             other => return Some(other),
         }
         None
@@ -81,7 +88,12 @@ impl App {
         }
     }
 
-    fn article_loaded(&mut self, story: usize, result: Result<Box<Article>, String>) {
+    fn article_loaded(
+        &mut self,
+        story: usize,
+        result: Result<Box<Article>, String>,
+        effects: &mut Effects,
+    ) {
         if story >= self.stories.len() {
             return;
         }
@@ -89,6 +101,10 @@ impl App {
             Ok(article) => {
                 let words = article.words;
                 let from = host(&article.url);
+                effects.push(Effect::SaveArticle {
+                    key: self.keys[story].clone(),
+                    article: article.clone(),
+                });
                 self.articles.insert(story, ArticleState::Shown(article));
                 if self.selected_story() == Some(story) {
                     self.message = Some(format!("The article: {words} words from {from}"));

@@ -207,6 +207,7 @@ impl Runtime {
         match effect {
             Effect::Fetch(requests) => services.feeds.fetch(requests),
             Effect::SaveMarks(marks) => store(Write::Marks(marks)),
+            Effect::SaveArticle { key, article } => store(Write::Article { key, article }),
             Effect::SaveStories { source, stories } => {
                 store(save(source, stories, now(), retention(&self.config)))
             }
@@ -259,6 +260,12 @@ impl Runtime {
         };
         let loaded = Action::BodyLoaded(request.story, Box::new(body));
         let _ = self.tx.send(Message::App(loaded));
+        // Reader mode's article, if an earlier run kept one: shown with the text.
+        let article = self.texts.as_ref().map(|s| s.load_article(&request.key));
+        if let Some(Ok(Some(article))) = article {
+            let stored = Action::ArticleStored(request.story, Box::new(article));
+            let _ = self.tx.send(Message::App(stored));
+        }
     }
 
     fn notify(&self, text: String) {

@@ -79,10 +79,23 @@
 //! and are read as they are, so nothing is migrated; the version changes only so that an older
 //! gazette, which cannot read a BLOB body, refuses the file as one from a newer gazette.
 //!
+//! # Schema 5
+//!
+//! ```sql
+//! CREATE TABLE articles (id INTEGER PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+//!                        url TEXT NOT NULL, title TEXT NOT NULL, byline TEXT, published INTEGER,
+//!                        site_name TEXT, words INTEGER NOT NULL, page_bytes INTEGER NOT NULL,
+//!                        body BLOB NOT NULL);
+//! ```
+//!
+//! Reader mode's articles (see `article.rs`): there offline, part of the full-text index, kept
+//! when a refresh brings the story again, dropped with it.
+//!
 //! A new database also gets 16 KiB pages (SQLite's default is 4 KiB, see
 //! `schema::NEW_PAGE_SIZE`); a page size cannot change once a file has tables in WAL mode, so an
 //! older file keeps its own.
 
+mod article;
 mod body;
 mod save;
 mod schema;
@@ -102,7 +115,7 @@ pub use search::{key_hash, Searcher};
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -328,6 +341,27 @@ impl Store {
             Ok(count)
         };
         index(&mut self.conn).map_err(|e| anyhow!("{}: indexing: {e}", self.path.display()))
+    }
+
+    /// Saves reader mode's article for the story stored under `key` (replacing any); returns false
+    /// when no story has that key.
+    pub fn save_article(
+        &mut self,
+        key: &str,
+        article: &crate::article::Article,
+    ) -> anyhow::Result<bool> {
+        let save = |conn: &mut Connection| -> rusqlite::Result<bool> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let saved = article::save(&tx, key, article)?;
+            tx.commit()?;
+            Ok(saved)
+        };
+        save(&mut self.conn).map_err(|e| anyhow!("{}: saving an article: {e}", self.path.display()))
+    }
+
+    /// Reader mode's article of the story stored under `key`, if one was saved.
+    pub fn load_article(&self, key: &str) -> anyhow::Result<Option<crate::article::Article>> {
+        article::load(&self.conn, key).map_err(|e| anyhow!("{}: {e}", self.path.display()))
     }
 
     /// Read/starred marks for these keys (stories not stored are absent from the map).

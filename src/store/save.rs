@@ -186,6 +186,7 @@ pub(super) fn save_stories(
                     Some(body) => insert_body.execute(params![id, body::to_sql(body)])?,
                     None => copy_body.execute(params![id, row.id])?,
                 };
+                super::article::copy(tx, id, row.id)?;
                 delete.execute([row.id])?;
                 unindex.execute([row.id])?;
                 claimed.insert(id);
@@ -249,10 +250,15 @@ pub(super) fn index_pending(tx: &Connection, limit: usize) -> rusqlite::Result<u
             ..
         } = Row::from_sql(row)?;
         // A damaged body is indexed by its title alone; reading it reports the damage.
-        let text = json
+        let mut text = json
             .as_deref()
             .and_then(body::index_text)
             .unwrap_or_default();
+        // Reader mode's article, when the story has one, is searched with it.
+        if let Some(article) = super::article::index_text(tx, id)? {
+            text.push('\n');
+            text.push_str(&article);
+        }
         index.execute(params![id, title, text])?;
         done.execute([id])?;
         count += 1;

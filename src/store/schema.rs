@@ -73,6 +73,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // are read as they are, so there is nothing to migrate. The step only raises the version, so
     // that an older gazette, which cannot read a BLOB body, refuses the file as from a newer one.
     "PRAGMA user_version = 4;",
+    // 4 → 5: reader mode's articles, a row per story whose page's article was extracted, its text
+    // compressed as a body is (see `article.rs`); dropped with its story.
+    "CREATE TABLE articles (
+         id         INTEGER PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+         url        TEXT NOT NULL,
+         title      TEXT NOT NULL,
+         byline     TEXT,
+         published  INTEGER,
+         site_name  TEXT,
+         words      INTEGER NOT NULL,
+         page_bytes INTEGER NOT NULL,
+         body       BLOB NOT NULL
+     );",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

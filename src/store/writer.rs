@@ -48,6 +48,13 @@ pub enum Write {
         /// What to remember.
         info: super::SourceInfo,
     },
+    /// [`Store::save_article`]: reader mode's article of the story stored under `key`.
+    Article {
+        /// The story's key.
+        key: String,
+        /// The article.
+        article: Box<crate::article::Article>,
+    },
     /// Replies when everything before it is done (for tests and for quitting).
     Flush(Sender<()>),
     /// Runs when everything before it is done (tells the reader a batch of stories is stored).
@@ -62,6 +69,7 @@ impl std::fmt::Debug for Write {
             } => write!(f, "SaveSource({source}, {} stories)", stories.len()),
             Write::Reading { source, more } => write!(f, "Reading({source}, {more})"),
             Write::Marks(marks) => write!(f, "Marks({marks:?})"),
+            Write::Article { key, .. } => write!(f, "Article({key})"),
             Write::SourceInfo { source, info } => write!(f, "SourceInfo({source}, {info:?})"),
             Write::Flush(_) => f.write_str("Flush"),
             Write::Then(_) => f.write_str("Then"),
@@ -170,6 +178,11 @@ impl Writing {
                 Err(e) => return Some(self.failed(e, marks)),
                 ok => ok,
             },
+            Write::Article { key, article } => {
+                // The story leaves the index until the indexer adds it back with the article.
+                self.indexing = true;
+                self.store.save_article(&key, &article).map(drop)
+            }
             Write::SourceInfo { source, .. } if self.unsaved.contains(&source) => return None,
             Write::SourceInfo { source, info } => self.store.set_source_info(&source, &info),
             Write::Flush(reply) => {
