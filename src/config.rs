@@ -77,6 +77,8 @@ impl FetchSettings {
 pub struct Reading {
     /// Mark a story read when it is selected.
     pub mark_read_on_open: bool,
+    /// Reader mode for every subscription's new stories, unless a subscription says otherwise.
+    pub full_text: bool,
 }
 
 /// Retention in the offline store.
@@ -133,6 +135,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawReading {
     mark_read_on_open: Option<bool>,
+    full_text: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -239,6 +242,7 @@ impl Config {
             feeds: Vec::new(),
             reading: Reading {
                 mark_read_on_open: true,
+                full_text: false,
             },
             store: StoreSettings {
                 max_stories_per_feed: 0,
@@ -329,6 +333,9 @@ impl Config {
         )?;
         if let Some(v) = raw.reading.mark_read_on_open {
             self.reading.mark_read_on_open = v;
+        }
+        if let Some(v) = raw.reading.full_text {
+            self.reading.full_text = v;
         }
         let store = &raw.store;
         if let Some(v) = number(source, &store.max_stories_per_feed, 0, MAX_STORIES_PER_FEED)? {

@@ -10,7 +10,11 @@ use crate::subscriptions::Subscription;
 
 /// What to read: the paths given; else a piped standard input; else the subscriptions; else the
 /// bundled edition.
-pub fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result<Library> {
+pub fn open_library(
+    paths: &[PathBuf],
+    feeds: &[Subscription],
+    full_text: bool,
+) -> anyhow::Result<Library> {
     if !paths.is_empty() {
         return Library::load(paths);
     }
@@ -30,6 +34,7 @@ pub fn open_library(paths: &[PathBuf], feeds: &[Subscription]) -> anyhow::Result
     for feed in feeds {
         let index = library.add_subscription(&feed.url, feed.name.as_deref());
         library.editions[index].tags = feed.tags.clone();
+        library.editions[index].full_text = feed.full_text.unwrap_or(full_text);
     }
     Ok(library)
 }

@@ -152,7 +152,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(command) = &cli.command {
         return subcommand(command, &cli, &config, feeds_file.as_deref(), &feeds);
     }
-    let mut library = open_library(&cli.paths, &feeds).map_err(bad_input)?;
+    let mut library =
+        open_library(&cli.paths, &feeds, config.reading.full_text).map_err(bad_input)?;
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
     // (newer, damaged) is an error; no place for one (no home directory) means running without.
     let data_dir = store::data_dir(cli.data_dir.as_deref());

@@ -62,6 +62,7 @@ pub fn add(
         url: feed.url.clone(),
         name: request.name.clone(),
         tags: request.tags.clone(),
+        full_text: None,
     }
     .sanitised();
     current.push(subscription);

@@ -37,6 +37,8 @@ pub struct Edition {
     pub name_from_feed: bool,
     /// Tags from the subscription, for the `tag:` filter.
     pub tags: Vec<String>,
+    /// Reader mode for this source's new stories: their articles are fetched in the background.
+    pub full_text: bool,
     /// True for a feed file named on the command line (read at any size), false for a `file:`
     /// subscription (read within the HTTP limits) and every other source.
     pub named_file: bool,

@@ -74,7 +74,7 @@ const HEADER: &str = "\
 ";
 
 /// One feed the user follows.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Subscription {
     /// Where the feed is fetched from: an `http`, `https` or `file` URL.
@@ -85,6 +85,10 @@ pub struct Subscription {
     /// Tags (folders), outermost first; the first one is the feed's folder in OPML.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Reader mode for this feed's new stories (their articles fetched in the background); unset,
+    /// `[reading] full_text` decides. Not carried by OPML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_text: Option<bool>,
 }
 
 impl Subscription {
@@ -96,7 +100,12 @@ impl Subscription {
         let url = clean_field(&self.url);
         let name = (self.name.as_deref().map(clean_field)).filter(|n| !n.is_empty() && *n != url);
         let tags = unique(self.tags.iter().map(|t| clean_field(t)));
-        Subscription { url, name, tags }
+        Subscription {
+            url,
+            name,
+            tags,
+            full_text: self.full_text,
+        }
     }
 }
 
@@ -135,6 +144,8 @@ struct RawFeed {
     name: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    #[serde(default)]
+    full_text: Option<bool>,
 }
 
 /// `feeds.toml` beside the user's config file (`$XDG_CONFIG_HOME/gazette/feeds.toml`).
@@ -165,6 +176,7 @@ pub fn load_feeds_file(path: &Path) -> Result<Vec<Subscription>, ConfigError> {
                 url: feed.url.into_inner(),
                 name: feed.name,
                 tags: feed.tags,
+                full_text: feed.full_text,
             }
             .sanitised();
             check_url(&feed.url, true)
@@ -246,8 +258,7 @@ pub fn parse_opml(text: &str, options: &ImportOptions) -> Result<OpmlFeeds, Stri
         let at = *position.entry(url_key(&url)).or_insert_with(|| {
             found.feeds.push(Subscription {
                 url,
-                name: None,
-                tags: Vec::new(),
+                ..Subscription::default()
             });
             found.feeds.len() - 1
         });

@@ -158,3 +158,78 @@ fn a_long_text_or_no_link_gets_no_hint_and_f_says_why() {
     assert!(app.update(Action::ToggleArticle).is_empty());
     assert_eq!(app.message.as_deref(), Some("This story has no web link."));
 }
+
+/// A full-text feed (`full_text = true`) asks for every new story's article in the background,
+/// once; another feed, or reading offline, asks for none.
+#[test]
+fn a_full_text_feed_fetches_its_new_stories_articles() {
+    let story = |id: &str| Story {
+        title: format!("Story {id}"),
+        id: Some(id.into()),
+        link: Some(format!("https://wire.example/{id}")),
+        published: Some(100),
+        ..Story::default()
+    };
+    let answer = |stories: Vec<Story>| {
+        Action::FeedUpdated(Box::new(FeedUpdate {
+            source: 0,
+            outcome: Ok(FeedFetched::Parsed {
+                feed: ParsedFeed {
+                    title: None,
+                    stories,
+                    problem: None,
+                },
+                etag: None,
+                last_modified: None,
+            }),
+        }))
+    };
+    let fetched = |app: &mut App, stories: Vec<Story>| -> Vec<String> {
+        app.update(Action::RefreshAll);
+        app.update(answer(stories))
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::FetchArticle { url, .. } => Some(url),
+                _ => None,
+            })
+            .collect()
+    };
+    for (full_text, offline, expected) in [
+        (
+            true,
+            false,
+            vec!["https://wire.example/a", "https://wire.example/b"],
+        ),
+        (false, false, vec![]),
+        (true, true, vec![]),
+    ] {
+        let mut library = Library::default();
+        library.add_subscription("https://wire.example/feed.xml", None);
+        library.editions[0].full_text = full_text;
+        let mut app = App::new(library, Config::defaults());
+        app.offline = offline;
+        app.update(Action::Resize(100, 30));
+        let first = fetched(&mut app, vec![story("a"), story("b")]);
+        assert_eq!(first, expected, "full_text {full_text}, offline {offline}");
+        // The same stories again are not new: nothing more is fetched; a new one is.
+        let again = fetched(&mut app, vec![story("a"), story("b"), story("c")]);
+        let expected_again: Vec<&str> = if expected.is_empty() {
+            vec![]
+        } else {
+            vec!["https://wire.example/c"]
+        };
+        assert_eq!(again, expected_again);
+    }
+}
+
+#[test]
+fn full_text_is_read_from_the_config_and_from_a_subscription() {
+    let config = Config::from_str_with_defaults(Some((
+        "c.toml",
+        "[reading]\nfull_text = true\n\n[[feeds]]\nurl = \"https://a.example/f\"\nfull_text = false\n",
+    )))
+    .unwrap();
+    assert!(config.reading.full_text);
+    assert_eq!(config.feeds[0].full_text, Some(false));
+    assert!(!Config::defaults().reading.full_text);
+}

@@ -33,6 +33,7 @@ fn sub(url: &str, name: Option<&str>, tags: &[&str]) -> Subscription {
         url: url.to_string(),
         name: name.map(str::to_string),
         tags: tags.iter().map(|t| t.to_string()).collect(),
+        full_text: None,
     }
 }
 
@@ -751,7 +752,12 @@ mod round_trip {
                         "file" => format!("file:///h{i}/{path}"),
                         _ => format!("{scheme}://h{i}.example/{path}"),
                     };
-                    Subscription { url, name, tags }
+                    Subscription {
+                        url,
+                        name,
+                        tags,
+                        full_text: None,
+                    }
                 })
                 .collect()
         })

@@ -49,6 +49,26 @@ impl App {
         self.articles.values().filter(fetching).count()
     }
 
+    /// Asks for the articles of source `source`'s stories added from `from` on, when it is a
+    /// full-text feed (`full_text = true`) and not offline.
+    pub(super) fn fetch_new_articles(&mut self, source: usize, from: usize, effects: &mut Effects) {
+        let full_text = self.editions.get(source).is_some_and(|e| e.full_text);
+        if !full_text || self.offline {
+            return;
+        }
+        for story in from..self.stories.len() {
+            let link = self.stories[story]
+                .link
+                .as_deref()
+                .filter(|l| is_http_url(l));
+            if let Some(url) = link.filter(|_| !self.articles.contains_key(&story)) {
+                let url = url.to_string();
+                self.articles.insert(story, ArticleState::Fetching);
+                effects.push(Effect::FetchArticle { story, url });
+            }
+        }
+    }
+
     /// The article shown for story `i` in place of the feed's text, if any.
     pub fn shown_article(&self, i: usize) -> Option<&Article> {
         match self.articles.get(&i) {
@@ -114,7 +134,10 @@ impl App {
             Err(reason) => {
                 self.articles.remove(&story);
                 let title = self.stories[story].title.clone();
-                self.message = Some(format!("No article for this story: {reason}"));
+                // Said for the open story; a background one (a full-text feed's) only in `E`.
+                if self.selected_story() == Some(story) {
+                    self.message = Some(format!("No article for this story: {reason}"));
+                }
                 self.article_problems.push((title, reason));
                 let excess = self
                     .article_problems

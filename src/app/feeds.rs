@@ -16,6 +16,7 @@ impl App {
     /// Takes the actions about feeds and stored stories: refreshes, answers, the start, the
     /// order; returns any other.
     pub(super) fn feed_action(&mut self, action: Action, effects: &mut Effects) -> Option<Action> {
+        let last = matches!(action, Action::FeedUpdated(_));
         match action {
             Action::Start => self.start(effects),
             Action::Refresh => {
@@ -23,8 +24,12 @@ impl App {
                 effects.extend(self.refresh(source));
             }
             Action::RefreshAll => effects.extend(self.refresh(None)),
-            Action::FeedUpdated(update) => self.apply_feed(*update, true),
-            Action::FeedBatch(update) => self.apply_feed(*update, false),
+            Action::FeedUpdated(update) | Action::FeedBatch(update) => {
+                let (before, source) = (self.stories.len(), update.source);
+                self.apply_feed(*update, last);
+                // Reader mode for a full-text feed's new stories.
+                self.fetch_new_articles(source, before, effects);
+            }
             Action::Restored(lists) => self.restore_stored(*lists),
             Action::Stored => self.stories_stored(effects),
             Action::Indexed => self.stories_indexed(effects),
