@@ -122,3 +122,41 @@ fn marks_given_before_any_frame_are_not_lost() {
     let marks = store.marks(std::slice::from_ref(&key)).expect("marks");
     assert_eq!(marks.get(&key), Some(&(false, true)));
 }
+
+#[test]
+fn a_kept_article_comes_with_its_storys_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(dir.path()).expect("a store");
+    let saved = story("Harbour reopens", "A summary.");
+    store
+        .save_source(
+            SOURCE,
+            std::slice::from_ref(&saved),
+            1,
+            Retention::default(),
+        )
+        .expect("saved");
+    let key = story_key(SOURCE, &saved);
+    let article = gazette::article::Article {
+        url: "https://example.com/harbour".into(),
+        title: "The harbour".into(),
+        paragraphs: vec![Paragraph::plain("The whole story.")],
+        words: 3,
+        ..Default::default()
+    };
+    assert!(store.save_article(&key, &article).expect("kept"));
+    let mut library = Library::default();
+    library.add_subscription(SOURCE, None);
+    let app = App::new(library, Config::defaults());
+    let (tx, rx) = mpsc::channel();
+    let mut runtime = Runtime::new(&app, Some((store, dir.path())), tx);
+    runtime.perform(Effect::LoadText(load(&key)));
+    assert!(matches!(
+        rx.try_recv(),
+        Ok(Message::App(Action::BodyLoaded(7, _)))
+    ));
+    match rx.try_recv() {
+        Ok(Message::App(Action::ArticleStored(7, kept))) => assert_eq!(*kept, article),
+        other => panic!("expected the kept article, got {other:?}"),
+    }
+}

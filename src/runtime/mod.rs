@@ -61,6 +61,8 @@ pub struct Runtime {
     sources: Arc<Vec<String>>,
     named_files: Arc<std::collections::HashSet<usize>>,
     services: Option<Services>,
+    /// True once the store may hold an article: only then is one looked for with a story's text.
+    articles_stored: bool,
     /// Reader mode's page fetchers, started with the first article asked for.
     articles: Option<articles::Articles>,
     /// Effects kept for after the frame: those for services not started yet, and the marks and
@@ -73,6 +75,7 @@ impl Runtime {
     /// store opened in `data_dir`, kept for reading story texts. Starts no thread yet.
     pub fn new(app: &App, store: Option<(Store, &Path)>, tx: Sender<Message>) -> Runtime {
         let (texts, data_dir) = store.unzip();
+        let articles_stored = texts.as_ref().is_some_and(Store::has_articles);
         Runtime {
             tx,
             texts,
@@ -85,6 +88,7 @@ impl Runtime {
                     .collect(),
             ),
             services: None,
+            articles_stored,
             articles: None,
             after_frame: Vec::new(),
         }
@@ -93,6 +97,10 @@ impl Runtime {
     /// Carries out one effect, now or once the frame is out. The terminal's own effects (quit,
     /// redraw, suspend, copy) are the event loop's, not these.
     pub fn perform(&mut self, effect: Effect) {
+        if matches!(effect, Effect::SaveArticle { .. }) {
+            // From now on, opening a story looks for its article in the store.
+            self.articles_stored = true;
+        }
         match effect {
             Effect::LoadText(request) => self.load_text(request, false),
             Effect::Later(wait, action) => send_later(self.tx.clone(), wait, *action),
@@ -260,8 +268,9 @@ impl Runtime {
         };
         let loaded = Action::BodyLoaded(request.story, Box::new(body));
         let _ = self.tx.send(Message::App(loaded));
-        // Reader mode's article, if an earlier run kept one: shown with the text.
-        let article = self.texts.as_ref().map(|s| s.load_article(&request.key));
+        // Reader mode's article, if one was kept: shown with the text.
+        let texts = self.texts.as_ref().filter(|_| self.articles_stored);
+        let article = texts.map(|s| s.load_article(&request.key));
         if let Some(Ok(Some(article))) = article {
             let stored = Action::ArticleStored(request.story, Box::new(article));
             let _ = self.tx.send(Message::App(stored));

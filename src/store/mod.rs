@@ -359,6 +359,14 @@ impl Store {
         save(&mut self.conn).map_err(|e| anyhow!("{}: saving an article: {e}", self.path.display()))
     }
 
+    /// True when some story has an article kept (so opening a story need not look for one
+    /// otherwise).
+    pub fn has_articles(&self) -> bool {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM articles)", [], |r| r.get(0))
+            .unwrap_or(true)
+    }
+
     /// Reader mode's article of the story stored under `key`, if one was saved.
     pub fn load_article(&self, key: &str) -> anyhow::Result<Option<crate::article::Article>> {
         article::load(&self.conn, key).map_err(|e| anyhow!("{}: {e}", self.path.display()))
