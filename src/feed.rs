@@ -148,7 +148,12 @@ fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>) -> ParsedFeed {
 /// The error alone when no entry could be read.
 fn salvage(document: &[u8], url: Option<&str>, error: String) -> Result<ParsedFeed, String> {
     // Decoded, the document is UTF-8 and streams; anything else would come back here.
-    if !document.trim_ascii_start().starts_with(b"<") || std::str::from_utf8(document).is_err() {
+    let says_utf8 = liberal::declared_encoding(document)
+        .is_none_or(|l| l.eq_ignore_ascii_case("utf-8") || l.eq_ignore_ascii_case("utf8"));
+    let streams = document.trim_ascii_start().starts_with(b"<")
+        && says_utf8
+        && std::str::from_utf8(document).is_ok();
+    if !streams {
         return Err(error);
     }
     let input = Box::new(std::io::Cursor::new(document.to_vec()));

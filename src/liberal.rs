@@ -56,6 +56,9 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()));
     let utf8 = std::str::from_utf8(bytes).is_ok();
     let encoding = match declared {
+        // Text in a legacy encoding is all but never valid UTF-8 by chance: a label that says
+        // otherwise over valid UTF-8 with non-ASCII in it is wrong.
+        Some(_) if utf8 && !bytes.is_ascii() => Some(encoding_rs::UTF_8),
         // UTF-16 declared over bytes that are not (no BOM, no zero bytes): ASCII-compatible.
         Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => None,
         // A few stray bytes in UTF-8 are replaced; many mean the declaration is wrong.
@@ -74,7 +77,11 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
     }
     .unwrap_or_else(|| detect(bytes));
     if encoding == encoding_rs::UTF_8 {
-        if utf8 && declared.is_none_or(|d| d == encoding_rs::UTF_8) {
+        // As it is only when its declaration (if any) says UTF-8 too: feed-rs decodes what that
+        // names, and an unknown name would fail it.
+        let says_utf8 = declared_encoding(bytes)
+            .is_none_or(|l| l.eq_ignore_ascii_case("utf-8") || l.eq_ignore_ascii_case("utf8"));
+        if utf8 && says_utf8 {
             return Decoded {
                 bytes: Cow::Borrowed(bytes),
                 note: None,
@@ -549,6 +556,12 @@ mod tests {
         .concat();
         let declaration_wins = decode(&declared, Some("koi8-r"));
         assert!(!String::from_utf8_lossy(&declaration_wins.bytes).contains("Погода"));
+        let unknown = decode(
+            b"<?xml version=\"1.0\" encoding=\"x-nonsense\"?><rss>\xc3\xa9</rss>",
+            None,
+        );
+        assert!(String::from_utf8_lossy(&unknown.bytes)
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
         let plain = b"<rss>plain</rss>";
         assert!(
             matches!(decode(plain, None).bytes, Cow::Borrowed(_)),
