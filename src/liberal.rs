@@ -176,9 +176,14 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     Some(&rest[..len]).filter(|l| !l.is_empty())
 }
 
-/// The text as UTF-8 bytes, its XML declaration (if any) replaced by one that says UTF-8.
+/// The text as UTF-8 bytes, its XML declaration (if any) replaced by one that says UTF-8; JSON as
+/// it is.
 fn with_utf8_declaration(text: &str) -> Vec<u8> {
     let start = text.trim_start();
+    // JSON Feed (in UTF-16, say) has no declaration to replace, and must get none.
+    if !start.starts_with('<') {
+        return start.as_bytes().to_vec();
+    }
     let rest = match start.strip_prefix("<?xml") {
         Some(after) => after.find("?>").map_or(start, |end| &after[end + 2..]),
         None => start,

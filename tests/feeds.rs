@@ -239,3 +239,14 @@ fn an_unknown_encoding_name_or_a_wrong_charset_does_not_lose_a_utf8_feed() {
     let feed = gazette::feed::parse_feed_with(xml.as_bytes(), None, Some("koi8-r")).unwrap();
     assert_eq!(feed.stories[0].title, "Café Крым");
 }
+
+#[test]
+fn a_json_feed_in_utf16_is_a_feed() {
+    let json = String::from_utf8(fixture("feed.json")).unwrap();
+    let mut bytes = vec![0xfe, 0xff];
+    bytes.extend(json.encode_utf16().flat_map(u16::to_be_bytes));
+    assert_eq!(sniff(&bytes), Format::Feed);
+    let feed = parse_feed(&bytes, None).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("JSON Ledger"));
+    assert_eq!(feed.stories[0].title, "JSON Story Two");
+}
