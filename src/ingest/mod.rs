@@ -95,8 +95,32 @@ impl FeedStream {
         let streamable = sniff(head) == Format::Feed
             && text.trim_ascii_start().starts_with(b"<")
             && is_utf8(head);
-        let mut stream = FeedStream {
-            reader: Reader::from_reader(Recorder::new(Box::new(std::io::empty()))),
+        if streamable {
+            return Ok(FeedStream::streaming(input, url));
+        }
+        let mut stream = FeedStream::streaming(Box::new(std::io::empty()), url);
+        let mut bytes = Vec::new();
+        input
+            .take(MAX_FEED_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_reason(&e))?;
+        let feed = parse_feed(&bytes, url)?;
+        stream.title = feed.title;
+        stream.ready = Some(feed.stories);
+        stream.finished = true;
+        // A syntax error after the entries comes after them, as in a streamed file.
+        if let Some(problem) = feed.problem {
+            stream.prefetched = Some((Vec::new(), Err(problem)));
+        }
+        Ok(stream)
+    }
+
+    /// Reads `input` as a stream of entries, whatever its first bytes say: for a document already
+    /// decoded to UTF-8 (`feed::parse_feed` salvaging the entries before a syntax error), which
+    /// must not come back to `parse_feed`. Stray bytes that are not UTF-8 become U+FFFD.
+    pub(crate) fn streaming(input: Box<dyn BufRead + Send>, url: Option<&str>) -> FeedStream {
+        FeedStream {
+            reader: Reader::from_reader(Recorder::new(input)),
             url: url.map(str::to_string),
             buf: Vec::new(),
             preamble: Vec::new(),
@@ -110,26 +134,7 @@ impl FeedStream {
             prefetched: None,
             skipped: 0,
             fast: 0,
-        };
-        if streamable {
-            // Stray bytes further on become U+FFFD rather than the end of the feed.
-            stream.reader = Reader::from_reader(Recorder::new(input));
-        } else {
-            let mut bytes = Vec::new();
-            input
-                .take(MAX_FEED_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| io_reason(&e))?;
-            let feed = parse_feed(&bytes, url)?;
-            stream.title = feed.title;
-            stream.ready = Some(feed.stories);
-            stream.finished = true;
-            // A syntax error after the entries comes after them, as in a streamed file.
-            if let Some(problem) = feed.problem {
-                stream.prefetched = Some((Vec::new(), Err(problem)));
-            }
         }
-        Ok(stream)
     }
 
     /// The feed's own title, once the first batch has been read.
