@@ -147,13 +147,12 @@ fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>) -> ParsedFeed {
 /// cannot read repaired or dropped alone): the entries before a syntax error, with the error.
 /// The error alone when no entry could be read.
 fn salvage(document: &[u8], url: Option<&str>, error: String) -> Result<ParsedFeed, String> {
-    // Decoded, the document is UTF-8 and streams; anything else would come back here.
-    if !document.trim_ascii_start().starts_with(b"<") || std::str::from_utf8(document).is_err() {
+    // Decoded, the document is UTF-8: streamed as it is, never back through `parse_feed`.
+    if !document.trim_ascii_start().starts_with(b"<") {
         return Err(error);
     }
     let input = Box::new(std::io::Cursor::new(document.to_vec()));
-    let mut stream =
-        crate::ingest::FeedStream::from_reader(input, url).map_err(|_| error.clone())?;
+    let mut stream = crate::ingest::FeedStream::streaming(input, url);
     let mut stories = Vec::new();
     let problem = loop {
         match stream.next_batch() {

@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 
 use encoding_rs::Encoding;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
 use quick_xml::{Reader, Writer};
 
 /// The namespace of Atom 0.3, which feed-rs does not know.
@@ -54,6 +56,9 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()));
     let utf8 = std::str::from_utf8(bytes).is_ok();
     let encoding = match declared {
+        // Text in a legacy encoding is all but never valid UTF-8 by chance: a label that says
+        // otherwise over valid UTF-8 with non-ASCII in it is wrong.
+        Some(_) if utf8 && !bytes.is_ascii() => Some(encoding_rs::UTF_8),
         // UTF-16 declared over bytes that are not (no BOM, no zero bytes): ASCII-compatible.
         Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => None,
         // A few stray bytes in UTF-8 are replaced; many mean the declaration is wrong.
@@ -72,7 +77,11 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
     }
     .unwrap_or_else(|| detect(bytes));
     if encoding == encoding_rs::UTF_8 {
-        if utf8 && declared.is_none_or(|d| d == encoding_rs::UTF_8) {
+        // As it is only when its declaration (if any) says UTF-8 too: feed-rs decodes what that
+        // names, and an unknown name would fail it.
+        let says_utf8 = declared_encoding(bytes)
+            .is_none_or(|l| l.eq_ignore_ascii_case("utf-8") || l.eq_ignore_ascii_case("utf8"));
+        if utf8 && says_utf8 {
             return Decoded {
                 bytes: Cow::Borrowed(bytes),
                 note: None,
@@ -167,9 +176,14 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     Some(&rest[..len]).filter(|l| !l.is_empty())
 }
 
-/// The text as UTF-8 bytes, its XML declaration (if any) replaced by one that says UTF-8.
+/// The text as UTF-8 bytes, its XML declaration (if any) replaced by one that says UTF-8; JSON as
+/// it is.
 fn with_utf8_declaration(text: &str) -> Vec<u8> {
     let start = text.trim_start();
+    // JSON Feed (in UTF-16, say) has no declaration to replace, and must get none.
+    if !start.starts_with('<') {
+        return start.as_bytes().to_vec();
+    }
     let rest = match start.strip_prefix("<?xml") {
         Some(after) => after.find("?>").map_or(start, |end| &after[end + 2..]),
         None => start,
@@ -410,8 +424,12 @@ fn rewrite_tag(
         _ => true,
     };
     let bad = !readable || mode.as_deref() == Some("base64");
-    let tag = BytesStart::new(new_name)
-        .with_attributes(attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // Values go back as they were written (escaped): a tuple would be escaped a second time.
+    let tag =
+        BytesStart::new(new_name).with_attributes(attributes.iter().map(|(k, v)| Attribute {
+            key: QName(k),
+            value: Cow::Borrowed(v.as_str()),
+        }));
     (tag, how.drop_bad && bad)
 }
 
@@ -484,4 +502,101 @@ pub fn escape_bare_ampersands(bytes: &[u8]) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(&bytes[from..]);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(xml: &str, drop_bad: bool) -> String {
+        String::from_utf8(rewrite(xml.as_bytes(), Rewrite { drop_bad }).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn atom_03_becomes_atom_10_and_escapes_stay_as_written() {
+        let xml = "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>\
+                   <title type=\"text/plain\" mode=\"escaped\">Fish &amp; chips</title>\
+                   <link href=\"https://x.example/?a=1&amp;b=2\"/><issued>2004</issued>\
+                   <content type=\"image/png\" mode=\"base64\">iVBO</content></entry></feed>";
+        assert_eq!(
+            rewritten(xml, true),
+            "<feed version=\"0.3\" xmlns=\"http://www.w3.org/2005/Atom\"><entry>\
+             <title type=\"text\">Fish &amp; chips</title>\
+             <link href=\"https://x.example/?a=1&amp;b=2\"/><published>2004</published>\
+             </entry></feed>"
+        );
+        // Without `drop_bad`, unreadable content stays for feed-rs to judge.
+        assert!(rewritten(xml, false).contains("iVBO"));
+    }
+
+    #[test]
+    fn rss_without_a_version_and_titles_in_other_vocabularies() {
+        let xml = "<rss><channel><item><dc:title>A</dc:title></item>\
+                   <item><title>B</title><dc:title>C</dc:title></item></channel></rss>";
+        assert_eq!(
+            rewritten(xml, false),
+            "<rss version=\"2.0\"><channel><item><title>A</title></item><item><title>B</title>\
+             <itunes:title xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">C\
+             </itunes:title></item></channel></rss>"
+        );
+        assert!(needs_rewrite(xml.as_bytes()));
+        assert!(!needs_rewrite(b"<rss version=\"2.0\"><channel/></rss>"));
+    }
+
+    #[test]
+    fn encodings_are_told_by_bom_declaration_charset_then_detection() {
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("<rss/>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let decoded = decode(&utf16, Some("KOI8-R"));
+        assert!(String::from_utf8_lossy(&decoded.bytes).ends_with("<rss/>"));
+        let koi8 = encoding_rs::KOI8_R.encode("<rss><t>Погода</t></rss>").0;
+        let as_charset = decode(&koi8, Some("koi8-r"));
+        assert!(String::from_utf8_lossy(&as_charset.bytes).contains("Погода"));
+        let declared = [
+            b"<?xml version=\"1.0\" encoding=\"windows-1251\"?>".as_slice(),
+            &koi8,
+        ]
+        .concat();
+        let declaration_wins = decode(&declared, Some("koi8-r"));
+        assert!(!String::from_utf8_lossy(&declaration_wins.bytes).contains("Погода"));
+        let unknown = decode(
+            b"<?xml version=\"1.0\" encoding=\"x-nonsense\"?><rss>\xc3\xa9</rss>",
+            None,
+        );
+        assert!(String::from_utf8_lossy(&unknown.bytes)
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+        let plain = b"<rss>plain</rss>";
+        assert!(
+            matches!(decode(plain, None).bytes, Cow::Borrowed(_)),
+            "no copy"
+        );
+        let stray = decode("<rss>caf\u{e9} ok</rss>".as_bytes(), None);
+        assert_eq!(stray.note, None);
+        let two = decode(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>a\xff\xfeb \xc3\xa9</rss>",
+            None,
+        );
+        assert!(String::from_utf8_lossy(&two.bytes).contains("a\u{fffd}\u{fffd}b"));
+    }
+
+    #[test]
+    fn web_pages_are_told_from_feeds() {
+        assert!(is_web_page(b"\xef\xbb\xbf<!-- x --><!DOCTYPE HTML><html>"));
+        assert!(is_web_page(
+            b"<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+        ));
+        assert!(!is_web_page(
+            b"<?xml version=\"1.0\"?><rss version=\"2.0\">"
+        ));
+        assert!(!is_web_page(b"<feed><title>html</title></feed>"));
+    }
+
+    #[test]
+    fn bare_ampersands_are_escaped_and_references_kept() {
+        let fixed = escape_bare_ampersands(b"a & b &amp; &#233; &#x1F600; &nbsp; &&").unwrap();
+        assert_eq!(fixed, b"a &amp; b &amp; &#233; &#x1F600; &nbsp; &amp;&amp;");
+        assert_eq!(escape_bare_ampersands(b"&amp; only"), None);
+    }
 }

@@ -225,3 +225,32 @@ fn files_are_recognised_by_content_not_name() {
     assert_eq!(library.stories.len(), 3);
     assert_eq!(library.stories[2].title, "A Plain Headline");
 }
+
+#[test]
+fn an_unknown_encoding_name_or_a_wrong_charset_does_not_lose_a_utf8_feed() {
+    // An encoding name nobody knows over UTF-8, and a syntax error after the first entry: the
+    // entry, the error, and no endless retrying.
+    let xml = "<?xml version=\"1.0\" encoding=\"x-nonsense\"?><rss version=\"2.0\"><channel>\
+               <title>T</title><item><title>Café</title><guid>1</guid></item>\
+               <item><title>Broken<x></item></channel></rss>";
+    let feed = parse_feed(xml.as_bytes(), None).unwrap();
+    let titles: Vec<&str> = feed.stories.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Café"]);
+    assert!(feed.problem.is_some_and(|p| p.starts_with("not a feed")));
+    // A server's charset that the bytes contradict (valid UTF-8 with non-ASCII in it).
+    let xml = "<rss version=\"2.0\"><channel><item><title>Café Крым</title><guid>1</guid>\
+               </item></channel></rss>";
+    let feed = gazette::feed::parse_feed_with(xml.as_bytes(), None, Some("koi8-r")).unwrap();
+    assert_eq!(feed.stories[0].title, "Café Крым");
+}
+
+#[test]
+fn a_json_feed_in_utf16_is_a_feed() {
+    let json = String::from_utf8(fixture("feed.json")).unwrap();
+    let mut bytes = vec![0xfe, 0xff];
+    bytes.extend(json.encode_utf16().flat_map(u16::to_be_bytes));
+    assert_eq!(sniff(&bytes), Format::Feed);
+    let feed = parse_feed(&bytes, None).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("JSON Ledger"));
+    assert_eq!(feed.stories[0].title, "JSON Story Two");
+}

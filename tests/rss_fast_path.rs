@@ -104,6 +104,10 @@ const OTHERS: &[&str] = &[
     "<title/>",
     "<guid/>",
     "<source url=\"https://example.com/\">Elsewhere</source>",
+    // Titles in other vocabularies: fallbacks for a missing or blank title.
+    "<dc:title>Dublin title</dc:title>",
+    "<media:title>Media title</media:title>",
+    "<itunes:title xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">Episode</itunes:title>",
 ];
 
 /// The element, or the element twice, or none.
@@ -175,6 +179,9 @@ const WRAPPERS: &[(&str, &str)] = &[
         "<rss version=\"2.0\" xml:lang=\"en\">",
         "<channel xml:lang=\"en\">",
     ),
+    // No version, or one feed-rs does not know: read as RSS 2.0 both ways.
+    ("<rss>", "<channel>"),
+    ("<rss version=\"0.94\">", "<channel>"),
 ];
 
 /// An item the fast path always takes, so each feed shows it was used.

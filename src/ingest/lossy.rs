@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, Read};
 
+/// The input, UTF-8 whatever it holds (see the module's documentation).
 pub(super) struct LossyUtf8 {
     inner: Box<dyn BufRead + Send>,
     /// Bytes of our own to give before the inner reader's: a replacement, or a character whose
