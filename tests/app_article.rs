@@ -233,3 +233,39 @@ fn full_text_is_read_from_the_config_and_from_a_subscription() {
     assert_eq!(config.feeds[0].full_text, Some(false));
     assert!(!Config::defaults().reading.full_text);
 }
+
+/// A feed read up to a syntax error lists the entries before it and names the error in `E`.
+#[test]
+fn a_feed_with_a_syntax_error_keeps_its_entries_and_lists_the_problem() {
+    let mut library = Library::default();
+    library.add_subscription("https://wire.example/feed.xml", Some("Wire"));
+    let mut app = App::new(library, Config::defaults());
+    app.update(Action::Resize(100, 30));
+    app.update(Action::RefreshAll);
+    let story = Story {
+        title: "Before the error".into(),
+        id: Some("1".into()),
+        ..Story::default()
+    };
+    app.update(Action::FeedUpdated(Box::new(FeedUpdate {
+        source: 0,
+        outcome: Ok(FeedFetched::Parsed {
+            feed: ParsedFeed {
+                title: None,
+                stories: vec![story],
+                problem: Some("the feed ends inside an entry (line 9)".into()),
+            },
+            etag: None,
+            last_modified: None,
+        }),
+    })));
+    assert_eq!(app.stories.len(), 1);
+    assert_eq!(
+        app.feed_errors(),
+        [("Wire", "the feed ends inside an entry (line 9)")]
+    );
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Refreshed 1 feed: 1 new story, 1 failed (E lists them)")
+    );
+}

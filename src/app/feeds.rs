@@ -140,7 +140,8 @@ impl App {
                 etag,
                 last_modified,
             }) => {
-                source.error = None;
+                // A feed read up to a syntax error keeps its entries and says what went wrong.
+                source.error = feed.problem.clone();
                 if last {
                     source.etag = etag;
                     source.last_modified = last_modified;
