@@ -154,11 +154,12 @@ impl Runtime {
         let services = self.services.take();
         let writer = match services {
             Some(services) => services.writer,
-            // Never started (an error before the first frame): a writer just for the marks.
+            // Never started (an error before the first frame): a writer just for the marks, whose
+            // failures are reported as any writer's are.
             None => self
                 .data_dir
                 .as_deref()
-                .and_then(|dir| StoreWriter::spawn(dir, |_| {}).ok()),
+                .and_then(|dir| StoreWriter::spawn(dir, store_reporter(self.tx.clone())).ok()),
         };
         if let Some(writer) = writer {
             for marks in marks {
@@ -170,17 +171,7 @@ impl Runtime {
 
     fn start_services(&self) -> Result<Services> {
         let writer = match &self.data_dir {
-            Some(dir) => {
-                let tx = self.tx.clone();
-                let report = move |event| {
-                    let _ = tx.send(Message::App(match event {
-                        StoreEvent::Failed { reason, marks } => Action::StoreFailed(reason, marks),
-                        StoreEvent::Recovered => Action::StoreRecovered,
-                        StoreEvent::Indexed => Action::Indexed,
-                    }));
-                };
-                Some(StoreWriter::spawn(dir, report)?)
-            }
+            Some(dir) => Some(StoreWriter::spawn(dir, store_reporter(self.tx.clone()))?),
             None => None,
         };
         let searcher = match &self.data_dir {
@@ -296,6 +287,17 @@ fn spawn_restorer(dir: &Path, sources: Vec<String>, tx: Sender<Message>) {
                 Err(e) => Action::Notify(format!("Store: {e:#}")),
             }));
         });
+}
+
+/// What the store writer says, as actions on the loop's channel.
+fn store_reporter(tx: Sender<Message>) -> impl Fn(StoreEvent) + Send + 'static {
+    move |event| {
+        let _ = tx.send(Message::App(match event {
+            StoreEvent::Failed { reason, marks } => Action::StoreFailed(reason, marks),
+            StoreEvent::Recovered => Action::StoreRecovered,
+            StoreEvent::Indexed => Action::Indexed,
+        }));
+    }
 }
 
 /// Sends `action` back to the loop after `wait`, from a thread of its own.
