@@ -280,13 +280,8 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
         let event = match event {
             Event::Eof => break,
             Event::Start(start) => {
-                titled = seen_title(&start, open.last(), titled);
-                let context = Context {
-                    parent: open.last(),
-                    atom03,
-                    titled,
-                };
-                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
+                let (start, drop) =
+                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
                 if drop {
                     dropping = 1;
                     continue;
@@ -295,13 +290,8 @@ pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
                 Event::Start(start)
             }
             Event::Empty(start) => {
-                titled = seen_title(&start, open.last(), titled);
-                let context = Context {
-                    parent: open.last(),
-                    atom03,
-                    titled,
-                };
-                let (start, drop) = rewrite_tag(start, context, &mut atom03, how);
+                let (start, drop) =
+                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
                 if drop {
                     continue;
                 }
@@ -373,6 +363,24 @@ fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
 }
 
 /// Rewrites one start tag inside `parent`; true when the element is to be dropped.
+/// A start (or empty) tag as the rewrite reads it: whether its item now has a title noted, then
+/// the tag renamed, or to be dropped.
+fn rewrite_start(
+    start: BytesStart<'_>,
+    parent: Option<&String>,
+    titled: &mut bool,
+    atom03: &mut bool,
+    how: Rewrite,
+) -> (BytesStart<'static>, bool) {
+    *titled = seen_title(&start, parent, *titled);
+    let context = Context {
+        parent,
+        atom03: *atom03,
+        titled: *titled,
+    };
+    rewrite_tag(start, context, atom03, how)
+}
+
 fn rewrite_tag(
     start: BytesStart<'_>,
     at: Context<'_>,

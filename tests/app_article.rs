@@ -6,17 +6,14 @@ use gazette::action::{Action, Effect};
 use gazette::app::App;
 use gazette::article::Article;
 use gazette::config::Config;
-use gazette::feed::{FeedFetched, FeedUpdate, ParsedFeed};
 use gazette::news::{Paragraph, Story};
 use gazette::source::Library;
 
+mod support;
+
 /// A feed of two stories: one with a one-line summary and a link, one with a long text and none.
 fn app() -> App {
-    let mut library = Library::default();
-    library.add_subscription("https://wire.example/feed.xml", Some("Wire"));
-    let mut app = App::new(library, Config::defaults());
-    app.update(Action::Resize(100, 30));
-    app.update(Action::RefreshAll);
+    let mut app = support::one_feed_app();
     let summary = Story {
         title: "Harbour reopens".into(),
         id: Some("1".into()),
@@ -32,18 +29,7 @@ fn app() -> App {
         paragraphs: vec![Paragraph::plain("A long text. ".repeat(100))],
         ..Story::default()
     };
-    app.update(Action::FeedUpdated(Box::new(FeedUpdate {
-        source: 0,
-        outcome: Ok(FeedFetched::Parsed {
-            feed: ParsedFeed {
-                title: None,
-                stories: vec![summary, long],
-                problem: None,
-            },
-            etag: None,
-            last_modified: None,
-        }),
-    })));
+    app.update(support::answer(0, vec![summary, long]));
     app
 }
 
@@ -170,23 +156,9 @@ fn a_full_text_feed_fetches_its_new_stories_articles() {
         published: Some(100),
         ..Story::default()
     };
-    let answer = |stories: Vec<Story>| {
-        Action::FeedUpdated(Box::new(FeedUpdate {
-            source: 0,
-            outcome: Ok(FeedFetched::Parsed {
-                feed: ParsedFeed {
-                    title: None,
-                    stories,
-                    problem: None,
-                },
-                etag: None,
-                last_modified: None,
-            }),
-        }))
-    };
     let fetched = |app: &mut App, stories: Vec<Story>| -> Vec<String> {
         app.update(Action::RefreshAll);
-        app.update(answer(stories))
+        app.update(support::answer(0, stories))
             .into_iter()
             .filter_map(|e| match e {
                 Effect::FetchArticle { url, .. } => Some(url),
@@ -237,28 +209,17 @@ fn full_text_is_read_from_the_config_and_from_a_subscription() {
 /// A feed read up to a syntax error lists the entries before it and names the error in `E`.
 #[test]
 fn a_feed_with_a_syntax_error_keeps_its_entries_and_lists_the_problem() {
-    let mut library = Library::default();
-    library.add_subscription("https://wire.example/feed.xml", Some("Wire"));
-    let mut app = App::new(library, Config::defaults());
-    app.update(Action::Resize(100, 30));
-    app.update(Action::RefreshAll);
+    let mut app = support::one_feed_app();
     let story = Story {
         title: "Before the error".into(),
         id: Some("1".into()),
         ..Story::default()
     };
-    app.update(Action::FeedUpdated(Box::new(FeedUpdate {
-        source: 0,
-        outcome: Ok(FeedFetched::Parsed {
-            feed: ParsedFeed {
-                title: None,
-                stories: vec![story],
-                problem: Some("the feed ends inside an entry (line 9)".into()),
-            },
-            etag: None,
-            last_modified: None,
-        }),
-    })));
+    app.update(support::answer_with_problem(
+        0,
+        vec![story],
+        Some("the feed ends inside an entry (line 9)"),
+    ));
     assert_eq!(app.stories.len(), 1);
     assert_eq!(
         app.feed_errors(),

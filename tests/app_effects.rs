@@ -4,11 +4,14 @@
 use gazette::action::{Action, Effect, Effects, TextRequest};
 use gazette::app::App;
 use gazette::config::Config;
-use gazette::feed::{FeedFetched, FeedUpdate, ParsedFeed};
 use gazette::keymap::InputMode;
 use gazette::news::{Paragraph, Pending, Story};
 use gazette::source::Library;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+mod support;
+
+use support::answer;
 
 /// Applies each action in turn; returns every effect asked for, in order.
 fn drive(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
@@ -25,22 +28,6 @@ fn stored(title: &str, id: &str, published: i64) -> Story {
         pending: Pending::Stored,
         ..Story::default()
     }
-}
-
-/// Source `source`'s answer, with these stories.
-fn answer(source: usize, stories: Vec<Story>) -> Action {
-    Action::FeedUpdated(Box::new(FeedUpdate {
-        source,
-        outcome: Ok(FeedFetched::Parsed {
-            feed: ParsedFeed {
-                title: None,
-                stories,
-                problem: None,
-            },
-            etag: None,
-            last_modified: None,
-        }),
-    }))
 }
 
 /// Two feeds, fetched once: "Alpha" (newest, feed 0), "Bravo" (feed 1), "Charlie" (feed 0).

@@ -4,19 +4,16 @@
 use gazette::action::{Action, Effect};
 use gazette::app::App;
 use gazette::config::Config;
-use gazette::feed::{FeedFetched, FeedUpdate, ParsedFeed};
 use gazette::keymap::InputMode;
 use gazette::news::Story;
 use gazette::source::Library;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+mod support;
+
 /// A feed app whose one story links to its page and cites `references` links.
 fn app_with_links(references: usize) -> App {
-    let mut library = Library::default();
-    library.add_subscription("https://wire.example/feed.xml", Some("Wire"));
-    let mut app = App::new(library, Config::defaults());
-    app.update(Action::Resize(100, 30));
-    app.update(Action::RefreshAll);
+    let mut app = support::one_feed_app();
     let story = Story {
         title: "Harbour".into(),
         id: Some("1".into()),
@@ -26,18 +23,7 @@ fn app_with_links(references: usize) -> App {
             .collect(),
         ..Story::default()
     };
-    app.update(Action::FeedUpdated(Box::new(FeedUpdate {
-        source: 0,
-        outcome: Ok(FeedFetched::Parsed {
-            feed: ParsedFeed {
-                title: None,
-                stories: vec![story],
-                problem: None,
-            },
-            etag: None,
-            last_modified: None,
-        }),
-    })));
+    app.update(support::answer(0, vec![story]));
     app
 }
 

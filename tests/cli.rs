@@ -1,18 +1,10 @@
 //! The command line without a terminal: `--list`, piped output, errors and exit statuses.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
-fn gazette(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .current_dir(home)
-        .output()
-        .unwrap()
-}
+mod support;
+
+use support::gazette;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()

@@ -119,14 +119,11 @@ fn mkfifo(path: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
-#[test]
-fn list_with_a_fifo_subscription_returns_with_the_good_feed() {
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = mkfifo(&dir.path().join("feed.fifo"));
-    let fifo_url = format!("file://{}", fifo.display());
-    let args = subscribe(dir.path(), &[&fifo_url, "file:///dev/stdin"]);
-    // The deadline is 5 s; a refusal takes none of it. Generous, as a hang check.
-    let output = list_within(&args, Duration::from_secs(15));
+/// `--list` with these arguments, within a generous hang check (the file deadline is 5 s; a
+/// refusal takes none of it): the good feed's titles must be printed. Returns stderr and the
+/// exit status.
+fn list_good_feed(args: &[String]) -> (String, std::process::ExitStatus) {
+    let output = list_within(args, Duration::from_secs(15));
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
@@ -134,6 +131,16 @@ fn list_with_a_fifo_subscription_returns_with_the_good_feed() {
         ["Harbour Road Reopens", "Ferry Timetable Changes"],
         "stderr: {stderr}"
     );
+    (stderr, output.status)
+}
+
+#[test]
+fn list_with_a_fifo_subscription_returns_with_the_good_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = mkfifo(&dir.path().join("feed.fifo"));
+    let fifo_url = format!("file://{}", fifo.display());
+    let args = subscribe(dir.path(), &[&fifo_url, "file:///dev/stdin"]);
+    let (stderr, status) = list_good_feed(&args);
     let problems: Vec<&str> = stderr.lines().collect();
     assert_eq!(
         problems,
@@ -142,7 +149,7 @@ fn list_with_a_fifo_subscription_returns_with_the_good_feed() {
             "gazette: file:///dev/stdin: not a regular file (a character device)".to_owned(),
         ]
     );
-    assert!(output.status.success(), "{:?}", output.status);
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]
@@ -213,14 +220,7 @@ fn subscriptions_from_config_and_an_imported_opml_file_get_the_same_checks() {
         .unwrap();
     assert!(imported.status.success(), "{imported:?}");
 
-    let output = list_within(&args, Duration::from_secs(15));
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(
-        stdout.lines().collect::<Vec<_>>(),
-        ["Harbour Road Reopens", "Ferry Timetable Changes"],
-        "stderr: {stderr}"
-    );
+    let (stderr, status) = list_good_feed(&args);
     let mut problems: Vec<&str> = stderr.lines().collect();
     problems.sort_unstable();
     let mut expected = [
@@ -230,5 +230,5 @@ fn subscriptions_from_config_and_an_imported_opml_file_get_the_same_checks() {
     ];
     expected.sort_unstable();
     assert_eq!(problems, expected);
-    assert!(output.status.success(), "{:?}", output.status);
+    assert!(status.success(), "{status:?}");
 }

@@ -24,6 +24,13 @@ fn story(title: &str, text: &str) -> Story {
 
 /// A store holding one story of the feed; the runtime over it, its messages on the receiver.
 fn runtime_over_a_store() -> (tempfile::TempDir, Runtime, Receiver<Message>, String) {
+    runtime_over(|_, _| {})
+}
+
+/// Like [`runtime_over_a_store`], with `prepare` given the store and the story's key first.
+fn runtime_over(
+    prepare: impl FnOnce(&mut Store, &str),
+) -> (tempfile::TempDir, Runtime, Receiver<Message>, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path()).expect("a store");
     let saved = story("Harbour reopens", "The harbour reopened on Monday.");
@@ -36,6 +43,7 @@ fn runtime_over_a_store() -> (tempfile::TempDir, Runtime, Receiver<Message>, Str
         )
         .expect("saved");
     let key = story_key(SOURCE, &saved);
+    prepare(&mut store, &key);
     let mut library = Library::default();
     library.add_subscription(SOURCE, None);
     let app = App::new(library, Config::defaults());
@@ -125,18 +133,6 @@ fn marks_given_before_any_frame_are_not_lost() {
 
 #[test]
 fn a_kept_article_comes_with_its_storys_text() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path()).expect("a store");
-    let saved = story("Harbour reopens", "A summary.");
-    store
-        .save_source(
-            SOURCE,
-            std::slice::from_ref(&saved),
-            1,
-            Retention::default(),
-        )
-        .expect("saved");
-    let key = story_key(SOURCE, &saved);
     let article = gazette::article::Article {
         url: "https://example.com/harbour".into(),
         title: "The harbour".into(),
@@ -144,12 +140,9 @@ fn a_kept_article_comes_with_its_storys_text() {
         words: 3,
         ..Default::default()
     };
-    assert!(store.save_article(&key, &article).expect("kept"));
-    let mut library = Library::default();
-    library.add_subscription(SOURCE, None);
-    let app = App::new(library, Config::defaults());
-    let (tx, rx) = mpsc::channel();
-    let mut runtime = Runtime::new(&app, Some((store, dir.path())), tx);
+    let (_dir, mut runtime, rx, key) = runtime_over(|store, key| {
+        assert!(store.save_article(key, &article).expect("kept"));
+    });
     runtime.perform(Effect::LoadText(load(&key)));
     assert!(matches!(
         rx.try_recv(),

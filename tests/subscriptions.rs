@@ -3,10 +3,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod support;
+
 use gazette::subscriptions::{
     export_opml, feeds_path, import, import_with, load_feeds_file, merge, write_feeds_file,
     ImportOptions, OpmlFeeds, Subscription,
 };
+use support::gazette;
 
 /// OPML text parsed with the default options (http and https only).
 fn parse_opml(text: &str) -> Result<OpmlFeeds, String> {
@@ -812,18 +815,6 @@ fn feeds_file_errors_about_huge_keys_stay_short() {
     );
     assert!(error.contains("…: unknown field"), "{error}");
     assert!(error.chars().count() <= gazette::sanitize::MAX_ERROR_CHARS);
-}
-
-/// Runs the gazette binary with `args`, its config directory in `home`.
-fn gazette(args: &[&str], home: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .current_dir(home)
-        .output()
-        .unwrap()
 }
 
 /// Through the binary: a 10,000-deep file (which once aborted with SIGABRT) exits 2 with one
