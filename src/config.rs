@@ -90,6 +90,32 @@ pub struct StoreSettings {
     pub max_age_days: u32,
 }
 
+/// Podcasts: what plays an enclosure and where downloads go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Podcasts {
+    /// The player's argv, `{url}` standing for the enclosure's URL; empty for none.
+    pub player: Vec<String>,
+    /// The folder downloads go to; None for the user's Downloads folder.
+    pub download_dir: Option<PathBuf>,
+}
+
+impl Podcasts {
+    /// Where downloads go: the configured folder, else the user's Downloads folder (XDG), else
+    /// `~/Downloads`.
+    pub fn download_folder(&self) -> Option<PathBuf> {
+        let home = || directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        match &self.download_dir {
+            Some(dir) => match dir.strip_prefix("~") {
+                Ok(rest) => home().map(|h| h.join(rest)),
+                Err(_) => Some(dir.clone()),
+            },
+            None => directories::UserDirs::new()
+                .and_then(|u| u.download_dir().map(Path::to_path_buf))
+                .or_else(|| home().map(|h| h.join("Downloads"))),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -101,6 +127,8 @@ pub struct Config {
     pub reading: Reading,
     /// What the offline store keeps.
     pub store: StoreSettings,
+    /// Playing and downloading enclosures.
+    pub podcasts: Podcasts,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Colours.
@@ -128,7 +156,16 @@ struct RawConfig {
     #[serde(default)]
     store: RawStore,
     #[serde(default)]
+    podcasts: RawPodcasts,
+    #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPodcasts {
+    player: Option<Spanned<Vec<String>>>,
+    download_dir: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -248,6 +285,7 @@ impl Config {
                 max_stories_per_feed: 0,
                 max_age_days: 0,
             },
+            podcasts: Podcasts::default(),
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -343,6 +381,33 @@ impl Config {
         }
         if let Some(v) = number(source, &store.max_age_days, 0, MAX_AGE_DAYS)? {
             self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
+        }
+        self.overlay_podcasts(source, &raw.podcasts)
+    }
+
+    /// `[podcasts]`: a player is a program and its arguments, one of them holding `{url}`.
+    fn overlay_podcasts(
+        &mut self,
+        source: &Source<'_>,
+        raw: &RawPodcasts,
+    ) -> Result<(), ConfigError> {
+        if let Some(player) = &raw.player {
+            let argv = player.get_ref();
+            let placeholder = crate::enclosure::URL_PLACEHOLDER;
+            if argv.first().is_some_and(|p| p.trim().is_empty()) {
+                return Err(source.error(player.span(), "the first word must name a program"));
+            }
+            if !argv.is_empty() && !argv.iter().any(|a| a.contains(placeholder)) {
+                return Err(source.error(
+                    player.span(),
+                    &format!("no {placeholder} in the command: where does the URL go?"),
+                ));
+            }
+            self.podcasts.player = argv.clone();
+        }
+        if let Some(dir) = &raw.download_dir {
+            self.podcasts.download_dir =
+                Some(PathBuf::from(dir.trim())).filter(|d| !d.as_os_str().is_empty());
         }
         Ok(())
     }

@@ -214,7 +214,7 @@ pub(super) fn describe_status(status: StatusCode) -> String {
 }
 
 /// Turns a ureq error into a sentence for a person, naming the limit that was hit where there is one.
-fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
+pub(super) fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
     let host = || {
         url.parse::<Uri>()
             .ok()

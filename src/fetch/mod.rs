@@ -6,6 +6,7 @@
 //! that slow parses never stall the UI. It owns the request and result types, the dispatch by
 //! scheme and the message helpers; [`http`], [`file`] and [`pool`] do the rest.
 
+mod download;
 mod file;
 mod http;
 mod pool;
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use crate::sanitize::clean_line;
 
+pub use download::{download, download_agent, file_name, paths, Downloaded};
 pub(crate) use file::file_url_path;
 pub use file::{open_feed_file, FileRefusal};
 pub use http::agent;

@@ -3,6 +3,7 @@
 //! returns, and brings every result back as a [`Message`] on the event loop's one channel.
 
 mod articles;
+mod downloads;
 mod feeds;
 mod search;
 
@@ -116,6 +117,15 @@ impl Runtime {
                     self.notify(format!("Could not open the link: {e}"));
                 }
             }
+            Effect::Play(url) => {
+                if let Err(e) = crate::enclosure::play(&self.config.podcasts.player, &url) {
+                    self.notify(format!("Could not play it: {e}"));
+                }
+            }
+            Effect::Download { url, dir } => {
+                let (options, tx) = (self.config.fetch.options(), self.tx.clone());
+                downloads::spawn_download(options, url, dir, tx);
+            }
             Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
             other => match &self.services {
                 Some(services) => self.perform_background(services, other),
@@ -224,6 +234,8 @@ impl Runtime {
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)
+            | Effect::Play(_)
+            | Effect::Download { .. }
             | Effect::Quit
             | Effect::Interrupt
             | Effect::Copy(_)
