@@ -48,6 +48,8 @@ pub struct Colors {
 pub struct FetchSettings {
     /// Feeds fetched at once.
     pub concurrency: u16,
+    /// Of those, at most this many from one host at once.
+    pub per_host: u16,
     /// Seconds to wait for a connection.
     pub connect_timeout: u16,
     /// Seconds to wait for a whole response.
@@ -64,6 +66,7 @@ impl FetchSettings {
         use std::time::Duration;
         crate::fetch::FetchOptions {
             concurrency: usize::from(self.concurrency),
+            per_host: usize::from(self.per_host),
             connect_timeout: Duration::from_secs(u64::from(self.connect_timeout)),
             timeout: Duration::from_secs(u64::from(self.timeout)),
             max_bytes: u64::from(self.max_size_mib) << 20,
@@ -186,6 +189,7 @@ struct RawStore {
 #[serde(deny_unknown_fields)]
 struct RawFetch {
     concurrency: Option<Spanned<i64>>,
+    per_host: Option<Spanned<i64>>,
     connect_timeout: Option<Spanned<i64>>,
     timeout: Option<Spanned<i64>>,
     max_size_mib: Option<Spanned<i64>>,
@@ -271,6 +275,7 @@ impl Config {
             },
             fetch: FetchSettings {
                 concurrency: 6,
+                per_host: 4,
                 connect_timeout: 10,
                 timeout: 30,
                 max_size_mib: 10,
@@ -360,6 +365,7 @@ impl Config {
         )?;
         let f = &raw.fetch;
         range(&f.concurrency, 1, 64, &mut self.fetch.concurrency)?;
+        range(&f.per_host, 1, 64, &mut self.fetch.per_host)?;
         range(&f.connect_timeout, 1, 600, &mut self.fetch.connect_timeout)?;
         range(&f.timeout, 1, 3600, &mut self.fetch.timeout)?;
         range(&f.max_size_mib, 1, 1024, &mut self.fetch.max_size_mib)?;

@@ -71,6 +71,9 @@ pub struct FetchResult {
 pub struct FetchOptions {
     /// Worker threads in a [`Fetcher`], so at most this many requests are in flight (default 6).
     pub concurrency: usize,
+    /// Of those, at most this many to one host at once, while other hosts' requests go ahead
+    /// (default 4).
+    pub per_host: usize,
     /// Time allowed to resolve the host and connect (default 10 s).
     pub connect_timeout: Duration,
     /// Time allowed for the whole fetch, redirects and body included (default 30 s).
@@ -87,6 +90,7 @@ impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             concurrency: 6,
+            per_host: 4,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             max_redirects: 5,
