@@ -81,6 +81,18 @@ pub struct Reading {
     pub full_text: bool,
 }
 
+/// How links are opened (`[browser]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Browser {
+    /// The program and its arguments, `{url}` standing for the link; empty for `$BROWSER`, else
+    /// the system's opener.
+    pub command: Vec<String>,
+    /// Whether the browser (the command, or each of `$BROWSER`'s) is a terminal program, run in
+    /// the foreground with the terminal: yes, no, or `None` for "auto" (by its name, see
+    /// [`crate::links::TERMINAL_BROWSERS`]).
+    pub terminal: Option<bool>,
+}
+
 /// Retention in the offline store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreSettings {
@@ -101,6 +113,8 @@ pub struct Config {
     pub reading: Reading,
     /// What the offline store keeps.
     pub store: StoreSettings,
+    /// How links are opened.
+    pub browser: Browser,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Colours.
@@ -128,6 +142,8 @@ struct RawConfig {
     #[serde(default)]
     store: RawStore,
     #[serde(default)]
+    browser: RawBrowser,
+    #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
 }
 
@@ -136,6 +152,21 @@ struct RawConfig {
 struct RawReading {
     mark_read_on_open: Option<bool>,
     full_text: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBrowser {
+    command: Option<Spanned<Vec<String>>>,
+    terminal: Option<Spanned<RawSwitch>>,
+}
+
+/// `true`, `false` or `"auto"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSwitch {
+    Set(bool),
+    Word(String),
 }
 
 #[derive(Deserialize, Default)]
@@ -248,6 +279,7 @@ impl Config {
                 max_stories_per_feed: 0,
                 max_age_days: 0,
             },
+            browser: Browser::default(),
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -284,6 +316,7 @@ impl Config {
         let raw: RawConfig =
             toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
         self.overlay_settings(source, &raw)?;
+        self.overlay_browser(source, &raw.browser)?;
         for feed in &raw.feeds {
             let url = feed.get_ref().url.trim();
             if !(url.starts_with("http://")
@@ -343,6 +376,40 @@ impl Config {
         }
         if let Some(v) = number(source, &store.max_age_days, 0, MAX_AGE_DAYS)? {
             self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
+        }
+        Ok(())
+    }
+
+    /// `[browser]`: the command (a program, then arguments; nothing is run through a shell) and
+    /// whether it runs in the terminal.
+    fn overlay_browser(
+        &mut self,
+        source: &Source<'_>,
+        raw: &RawBrowser,
+    ) -> Result<(), ConfigError> {
+        if let Some(command) = &raw.command {
+            let words = command.get_ref();
+            if words.first().is_some_and(|w| w.trim().is_empty())
+                || words.iter().any(|w| w.chars().any(char::is_control))
+            {
+                return Err(source.error(
+                    command.span(),
+                    "a program name first (not empty), and no control characters",
+                ));
+            }
+            self.browser.command = words.clone();
+        }
+        if let Some(terminal) = &raw.terminal {
+            self.browser.terminal = match terminal.get_ref() {
+                RawSwitch::Set(on) => Some(*on),
+                RawSwitch::Word(word) if word == "auto" => None,
+                RawSwitch::Word(word) => {
+                    return Err(source.error(
+                        terminal.span(),
+                        &format!("{word:?} is not true, false or \"auto\""),
+                    ))
+                }
+            };
         }
         Ok(())
     }
