@@ -56,9 +56,10 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
 
 /// A fetch of a URL named on the command line, as the reader and `--list` make it: when it
 /// answered with a web page rather than a feed, the answer becomes that of the feed the page
-/// leads to (as [`discover`] finds it: named by the page, else at a common path), fetched
-/// unconditionally (the validators kept are the page's request's, not the feed's), or one line
-/// saying the page leads to none. Any other result is returned as it is.
+/// leads to, found as [`discover`] finds it (the page read again for its address after
+/// redirects, then the feeds it names, else a common path), without validators (the next request
+/// is the page's again); or one line saying the page leads to none. Any other result is returned
+/// as it is.
 pub fn follow_page(
     agent: &ureq::Agent,
     options: &FetchOptions,
@@ -74,7 +75,10 @@ pub fn follow_page(
     {
         return result;
     }
-    let outcome = feeds_of_page(agent, options, url, bytes, 1).and_then(|found| {
+    // The page again, as `add` reads it: its relative links are relative to where it finally
+    // came from, after redirects (which the feed fetch does not say).
+    let outcome = crate::fetch::fetch_page(agent, options, url).and_then(|page| {
+        let found = feeds_of_page(agent, options, &page.url, &page.bytes, 1)?;
         let (found, bytes) = found.into_iter().next().ok_or("no feed")?;
         Ok((found.url, bytes))
     });
