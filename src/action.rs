@@ -90,8 +90,11 @@ pub enum Action {
     ToggleStar,
     /// Mark every listed (filtered) story read.
     MarkAllRead,
-    /// Select the next unread story.
+    /// Select the next unread story; with the story focused and a full-text search's matches in
+    /// it, go to the next match.
     NextUnread,
+    /// Go to the previous match of a full-text search in the story.
+    PreviousMatch,
     /// Switch the filter between headlines and whole stories (title and text).
     FilterToggleText,
     /// Show or hide the list of feed errors.

@@ -11,6 +11,8 @@ use toml::Spanned;
 use crate::action::Action;
 pub use crate::config_error::ConfigError;
 use crate::config_error::{from_toml, located};
+pub use crate::config_programs::{Browser, Podcasts};
+use crate::config_programs::{RawBrowser, RawPodcasts};
 use crate::keymap::{action_by_name, Key, Keymap, BINDABLE};
 use crate::subscriptions::Subscription;
 
@@ -93,32 +95,6 @@ pub struct StoreSettings {
     pub max_age_days: u32,
 }
 
-/// Podcasts: what plays an enclosure and where downloads go.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Podcasts {
-    /// The player's argv, `{url}` standing for the enclosure's URL; empty for none.
-    pub player: Vec<String>,
-    /// The folder downloads go to; None for the user's Downloads folder.
-    pub download_dir: Option<PathBuf>,
-}
-
-impl Podcasts {
-    /// Where downloads go: the configured folder, else the user's Downloads folder (XDG), else
-    /// `~/Downloads`.
-    pub fn download_folder(&self) -> Option<PathBuf> {
-        let home = || directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        match &self.download_dir {
-            Some(dir) => match dir.strip_prefix("~") {
-                Ok(rest) => home().map(|h| h.join(rest)),
-                Err(_) => Some(dir.clone()),
-            },
-            None => directories::UserDirs::new()
-                .and_then(|u| u.download_dir().map(Path::to_path_buf))
-                .or_else(|| home().map(|h| h.join("Downloads"))),
-        }
-    }
-}
-
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -132,6 +108,8 @@ pub struct Config {
     pub store: StoreSettings,
     /// Playing and downloading enclosures.
     pub podcasts: Podcasts,
+    /// How links are opened.
+    pub browser: Browser,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Colours.
@@ -161,14 +139,9 @@ struct RawConfig {
     #[serde(default)]
     podcasts: RawPodcasts,
     #[serde(default)]
+    browser: RawBrowser,
+    #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawPodcasts {
-    player: Option<Spanned<Vec<String>>>,
-    download_dir: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -215,7 +188,7 @@ struct RawColors {
 }
 
 /// One parsed file, with what is needed to point at its lines.
-struct Source<'a> {
+pub(crate) struct Source<'a> {
     name: String,
     text: &'a str,
 }
@@ -223,7 +196,7 @@ struct Source<'a> {
 impl Source<'_> {
     /// A one-line error at `span`: "file:line:column: section.key: message", the key found from
     /// the line the span is on.
-    fn error(&self, span: std::ops::Range<usize>, message: &str) -> ConfigError {
+    pub(crate) fn error(&self, span: std::ops::Range<usize>, message: &str) -> ConfigError {
         self.error_at(span, None, message)
     }
 
@@ -291,6 +264,7 @@ impl Config {
                 max_age_days: 0,
             },
             podcasts: Podcasts::default(),
+            browser: Browser::default(),
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -327,6 +301,7 @@ impl Config {
         let raw: RawConfig =
             toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
         self.overlay_settings(source, &raw)?;
+        self.overlay_browser(source, &raw.browser)?;
         for feed in &raw.feeds {
             let url = feed.get_ref().url.trim();
             if !(url.starts_with("http://")
@@ -389,33 +364,6 @@ impl Config {
             self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
         }
         self.overlay_podcasts(source, &raw.podcasts)
-    }
-
-    /// `[podcasts]`: a player is a program and its arguments, one of them holding `{url}`.
-    fn overlay_podcasts(
-        &mut self,
-        source: &Source<'_>,
-        raw: &RawPodcasts,
-    ) -> Result<(), ConfigError> {
-        if let Some(player) = &raw.player {
-            let argv = player.get_ref();
-            let placeholder = crate::enclosure::URL_PLACEHOLDER;
-            if argv.first().is_some_and(|p| p.trim().is_empty()) {
-                return Err(source.error(player.span(), "the first word must name a program"));
-            }
-            if !argv.is_empty() && !argv.iter().any(|a| a.contains(placeholder)) {
-                return Err(source.error(
-                    player.span(),
-                    &format!("no {placeholder} in the command: where does the URL go?"),
-                ));
-            }
-            self.podcasts.player = argv.clone();
-        }
-        if let Some(dir) = &raw.download_dir {
-            self.podcasts.download_dir =
-                Some(PathBuf::from(dir.trim())).filter(|d| !d.as_os_str().is_empty());
-        }
-        Ok(())
     }
 
     fn overlay_colors(&mut self, source: &Source<'_>, c: &RawColors) -> Result<(), ConfigError> {

@@ -3,7 +3,7 @@
 //! types); else the common paths (/feed, /rss.xml, /atom.xml, ...). Every candidate is fetched
 //! and must parse as a feed before it is offered.
 
-use crate::fetch::FetchOptions;
+use crate::fetch::{FetchOptions, FetchRequest, FetchResult, Fetched};
 use crate::sanitize::clean_line;
 
 /// A feed found for a URL.
@@ -47,11 +47,71 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
     let agent = crate::fetch::agent(options);
     // The page's relative links are relative to where it finally came from.
     let page = crate::fetch::fetch_page(&agent, options, url)?;
-    let (body, url) = (page.bytes, page.url.as_str());
-    if let Some(found) = as_feed(url, &body) {
+    if let Some(found) = as_feed(&page.url, &page.bytes) {
         return Ok(vec![found]);
     }
-    let page = String::from_utf8_lossy(&body);
+    let found = feeds_of_page(&agent, options, &page.url, &page.bytes, MAX_CANDIDATES)?;
+    Ok(found.into_iter().map(|(found, _)| found).collect())
+}
+
+/// A fetch of a URL named on the command line, as the reader and `--list` make it: when it
+/// answered with a web page rather than a feed, the answer becomes that of the feed the page
+/// leads to, found as [`discover`] finds it (the page read again for its address after
+/// redirects, then the feeds it names, else a common path), without validators (the next request
+/// is the page's again); or one line saying the page leads to none. Any other result is returned
+/// as it is.
+pub fn follow_page(
+    agent: &ureq::Agent,
+    options: &FetchOptions,
+    result: FetchResult,
+) -> FetchResult {
+    let Ok(Fetched::Body { bytes, .. }) = &result.outcome else {
+        return result;
+    };
+    let url = result.request.url.as_str();
+    if !crate::source::is_http_url(url)
+        || !looks_like_html(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]))
+        || as_feed(url, bytes).is_some()
+    {
+        return result;
+    }
+    // The page again, as `add` reads it: its relative links are relative to where it finally
+    // came from, after redirects (which the feed fetch does not say).
+    let outcome = crate::fetch::fetch_page(agent, options, url).and_then(|page| {
+        let found = feeds_of_page(agent, options, &page.url, &page.bytes, 1)?;
+        let (found, bytes) = found.into_iter().next().ok_or("no feed")?;
+        Ok((found.url, bytes))
+    });
+    match outcome {
+        Ok((feed, bytes)) => FetchResult {
+            request: FetchRequest {
+                url: feed,
+                ..result.request
+            },
+            outcome: Ok(Fetched::Body {
+                bytes,
+                etag: None,
+                last_modified: None,
+                charset: None,
+            }),
+        },
+        Err(reason) => FetchResult {
+            outcome: Err(reason),
+            ..result
+        },
+    }
+}
+
+/// The feeds a web page at `url` leads to, each with its body: up to `wanted` of those it names
+/// (`<link rel="alternate">`), else the first common path that answers with a feed.
+fn feeds_of_page(
+    agent: &ureq::Agent,
+    options: &FetchOptions,
+    url: &str,
+    body: &[u8],
+    wanted: usize,
+) -> Result<Vec<(Found, Vec<u8>)>, String> {
+    let page = String::from_utf8_lossy(body);
     if !looks_like_html(&page) {
         return Err("neither a feed nor a web page".into());
     }
@@ -59,9 +119,10 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
         .into_iter()
         .take(MAX_CANDIDATES)
         .collect();
-    let found: Vec<Found> = named
+    let found: Vec<(Found, Vec<u8>)> = named
         .iter()
-        .filter_map(|candidate| check(&agent, options, candidate))
+        .filter_map(|candidate| check(agent, options, candidate))
+        .take(wanted)
         .collect();
     if !found.is_empty() {
         return Ok(found);
@@ -76,7 +137,7 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
         let Ok(candidate) = site.join(path) else {
             continue;
         };
-        if let Some(found) = check(&agent, options, candidate.as_str()) {
+        if let Some(found) = check(agent, options, candidate.as_str()) {
             return Ok(vec![found]);
         }
     }
@@ -86,10 +147,10 @@ pub fn discover(url: &str, options: &FetchOptions) -> Result<Vec<Found>, String>
     ))
 }
 
-/// Fetches `candidate` and keeps it if it parses as a feed.
-fn check(agent: &ureq::Agent, options: &FetchOptions, candidate: &str) -> Option<Found> {
+/// Fetches `candidate` and keeps it, with its body, if it parses as a feed.
+fn check(agent: &ureq::Agent, options: &FetchOptions, candidate: &str) -> Option<(Found, Vec<u8>)> {
     let body = fetch_bytes(agent, options, candidate).ok()?;
-    as_feed(candidate, &body)
+    as_feed(candidate, &body).map(|found| (found, body))
 }
 
 fn fetch_bytes(agent: &ureq::Agent, options: &FetchOptions, url: &str) -> Result<Vec<u8>, String> {

@@ -180,6 +180,39 @@ fn find(haystack: &[char], needle: &[char]) -> Option<usize> {
     (0..=haystack.len() - needle.len()).find(|&i| haystack[i..i + needle.len()] == *needle)
 }
 
+/// Where the full-text search's `words` occur in `text`, as the index matches them (at the start
+/// of a word, as a prefix, case ignored): the byte range of each whole word they begin, in order.
+/// (The index also ignores accents; a word found only through that is not marked.)
+pub fn word_matches(text: &str, words: &[String]) -> Vec<std::ops::Range<usize>> {
+    let words: Vec<Vec<char>> = words
+        .iter()
+        .map(|w| w.chars().map(|c| fold(c, false)).collect())
+        .filter(|w: &Vec<char>| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let starts_word = c.is_alphanumeric() && !previous.is_some_and(char::is_alphanumeric);
+        previous = Some(c);
+        if !starts_word {
+            continue;
+        }
+        let begins = |word: &Vec<char>| {
+            let mut chars = text[at..].chars();
+            word.iter()
+                .all(|&w| chars.next().is_some_and(|c| fold(c, false) == w))
+        };
+        if words.iter().any(begins) {
+            let end = text[at..]
+                .char_indices()
+                .find(|&(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| at + i);
+            found.push(at..end);
+        }
+    }
+    found
+}
+
 /// Indices of the titles that match `query`, in order.
 pub fn filter<'a>(query: &Query, titles: impl IntoIterator<Item = (usize, &'a str)>) -> Vec<usize> {
     titles
@@ -258,6 +291,19 @@ mod tests {
         );
         // Unknown kinds are plain words.
         assert!(Query::new("re:view").matches("re:view of the week"));
+    }
+
+    #[test]
+    fn word_matches_are_whole_words_begun_by_a_search_word() {
+        let words = ["quok".to_string(), "harb".to_string()];
+        let text = "A Quokka at the harbour; quokkas! Not aquokka, nor HARBOUR-master.";
+        let found: Vec<&str> = word_matches(text, &words)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["Quokka", "harbour", "quokkas", "HARBOUR"]);
+        assert!(word_matches("nothing here", &words).is_empty());
+        assert!(word_matches("ÉTÉ été", &["été".to_string()]).len() == 2);
     }
 
     #[test]

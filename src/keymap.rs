@@ -31,7 +31,16 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
     ("filter", Action::StartFilter, "filter headlines"),
     ("help", Action::Help, "this help"),
     ("close", Action::Close, "close help, filter, full view"),
-    ("next_unread", Action::NextUnread, "next unread story"),
+    (
+        "next_unread",
+        Action::NextUnread,
+        "next unread story (story: next match of a text search)",
+    ),
+    (
+        "previous_match",
+        Action::PreviousMatch,
+        "previous match of a text search in the story",
+    ),
     ("toggle_read", Action::ToggleRead, "mark read / unread"),
     ("star", Action::ToggleStar, "star / unstar"),
     (

@@ -11,6 +11,31 @@ pub const MIN_HEIGHT: u16 = 5;
 /// The story pane keeps at least this many columns (or half the screen, if less).
 pub const MIN_STORY_WIDTH: u16 = 30;
 
+/// Columns of headline the list aims to show on every row ([`crate::ui`]'s list drops its date
+/// and source columns before it shows fewer).
+pub const TITLE_GOAL: u16 = 40;
+/// The list's columns besides a headline: borders (2), the unread and text marks (3).
+const LIST_CHROME: u16 = 5;
+/// The date and source columns at their widest (a date and a 16-column source, each with a
+/// space after it).
+const LIST_COLUMNS: u16 = 8 + 17;
+/// A story pane at least this wide leaves room to widen the list for its date and source
+/// columns; a narrower terminal keeps only the headline's room.
+const COMFORTABLE_STORY_WIDTH: u16 = 66;
+
+/// How wide the list is: the configured share of `width`, widened where that leaves fewer than
+/// [`TITLE_GOAL`] columns of headline: to the headline's room (and the ellipsis) while the story
+/// keeps [`MIN_STORY_WIDTH`] columns, and to that with the date and source columns while the
+/// story keeps [`COMFORTABLE_STORY_WIDTH`]. At 80 columns the list is 46 wide (40% was 32, with
+/// 12 characters of headline); from about 180 on, the configured share alone is enough.
+fn list_width(width: u16, percent: u16) -> u16 {
+    let share = (u32::from(width) * u32::from(percent) / 100) as u16;
+    let bare = LIST_CHROME + TITLE_GOAL + 1;
+    let readable = bare.min(width.saturating_sub(MIN_STORY_WIDTH));
+    let with_columns = (bare + LIST_COLUMNS).min(width.saturating_sub(COMFORTABLE_STORY_WIDTH));
+    share.max(readable).max(with_columns)
+}
+
 /// The areas of one screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {
@@ -47,10 +72,9 @@ impl Panes {
         let (list, story) = if full_view {
             (None, main)
         } else {
-            let list_width = (u32::from(main.width) * u32::from(list_percent) / 100) as u16;
             // The story keeps room to be read however wide the list is configured.
             let story_min = (main.width / 2).min(MIN_STORY_WIDTH);
-            let list_width = list_width.clamp(8, main.width - story_min);
+            let list_width = list_width(main.width, list_percent).clamp(8, main.width - story_min);
             let list = Rect {
                 width: list_width,
                 ..main
@@ -147,11 +171,31 @@ mod tests {
 
     #[test]
     fn split_pane_respects_percent_and_measure() {
-        let p = Panes::new(Rect::new(0, 0, 100, 30), 40, 80, false).unwrap();
-        assert_eq!(p.list, Some(Rect::new(0, 0, 40, 29)));
-        assert_eq!(p.story, Rect::new(40, 0, 60, 29));
-        assert_eq!(p.text, Rect::new(42, 1, 56, 27));
-        assert_eq!(p.status, Rect::new(0, 29, 100, 1));
+        let p = Panes::new(Rect::new(0, 0, 200, 30), 40, 80, false).unwrap();
+        assert_eq!(p.list, Some(Rect::new(0, 0, 80, 29)));
+        assert_eq!(p.story, Rect::new(80, 0, 120, 29));
+        assert_eq!(p.text, Rect::new(82, 1, 80, 27));
+        assert_eq!(p.status, Rect::new(0, 29, 200, 1));
+    }
+
+    #[test]
+    fn the_list_widens_where_its_share_leaves_headlines_unreadable() {
+        let list = |w: u16| Panes::new(Rect::new(0, 0, w, 24), 40, 80, false).unwrap();
+        // (terminal width, list width): 40 columns of headline from 80 on, the date and source
+        // columns too once the story keeps 66, the configured share from 178 on.
+        for (width, expected) in [
+            (60, 30),
+            (80, 46),
+            (100, 46),
+            (120, 54),
+            (140, 71),
+            (160, 71),
+            (200, 80),
+        ] {
+            let p = list(width);
+            assert_eq!(p.list.unwrap().width, expected, "at {width}");
+            assert!(p.story.width >= 30, "at {width}");
+        }
     }
 
     #[test]

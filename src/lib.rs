@@ -5,6 +5,7 @@ pub mod app;
 pub mod article;
 pub mod config;
 pub mod config_error;
+pub mod config_programs;
 pub mod dates;
 pub mod discover;
 pub mod enclosure;

@@ -97,7 +97,19 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
         .collect();
     let count = requests.len();
     let (tx, rx) = std::sync::mpsc::channel();
-    let fetcher = Fetcher::new(config.fetch.options(), move |result| {
+    let options = config.fetch.options();
+    let agent = crate::fetch::agent(&options);
+    // A web page's URL named on the command line leads to its feed.
+    let pages: std::collections::HashSet<usize> = (0..library.editions.len())
+        .filter(|&i| library.editions[i].follow_page)
+        .collect();
+    let page_options = options.clone();
+    let fetcher = Fetcher::new(options, move |result| {
+        let result = if pages.contains(&result.request.source) {
+            crate::discover::follow_page(&agent, &page_options, result)
+        } else {
+            result
+        };
         let _ = tx.send(crate::feed::process(result));
     });
     fetcher.fetch_all(requests);

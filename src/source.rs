@@ -42,6 +42,9 @@ pub struct Edition {
     /// True for a feed file named on the command line (read at any size), false for a `file:`
     /// subscription (read within the HTTP limits) and every other source.
     pub named_file: bool,
+    /// True for an http(s) URL named on the command line: when it answers with a web page, the
+    /// feed the page leads to is read in its place (see [`crate::discover::follow_page`]).
+    pub follow_page: bool,
 }
 
 impl Edition {
@@ -100,7 +103,8 @@ impl Library {
         for arg in args {
             let text = arg.to_str().unwrap_or_default();
             if is_http_url(text) {
-                library.add_subscription(text, None);
+                let source = library.add_subscription(text, None);
+                library.editions[source].follow_page = true;
                 continue;
             }
             if text == "-" {

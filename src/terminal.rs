@@ -3,6 +3,7 @@
 
 use std::io::{stdout, BufWriter, Stdout};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 
 use anyhow::{Context, Result};
@@ -67,6 +68,12 @@ pub fn restore() {
 /// The terminal as gazette draws on it.
 type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
+/// The terminal and the switch of the thread that reads its input.
+struct Tty {
+    screen: Screen,
+    input: Arc<InputPause>,
+}
+
 /// Frames go out in one write: unbuffered, every escape sequence of a frame was a write of its
 /// own (a frame of the 200x50 reader is some 10 KB), and ratatui flushes after each frame.
 fn backend() -> CrosstermBackend<BufWriter<Stdout>> {
@@ -103,13 +110,18 @@ pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<End
         }
     }));
     let _restore = Restore;
-    let mut terminal = enter()?;
+    let terminal = enter()?;
     let (tx, rx) = mpsc::channel();
-    spawn_input_reader(tx.clone());
-    spawn_signal_listener(tx.clone())?;
+    let input = Arc::new(InputPause::default());
+    spawn_input_reader(tx.clone(), input.clone());
+    spawn_signal_listener(tx.clone(), input.clone())?;
     let mut runtime = Runtime::new(&app, store, tx.clone());
-    let exit = start(&mut app, &mut terminal, &mut runtime, &tx)
-        .and_then(|()| event_loop(app, &mut terminal, &mut runtime, &rx, &tx));
+    let mut tty = Tty {
+        screen: terminal,
+        input,
+    };
+    let exit = start(&mut app, &mut tty, &mut runtime, &tx)
+        .and_then(|()| event_loop(app, &mut tty, &mut runtime, &rx, &tx));
     runtime.finish();
     // The store's answers to the last writes are in: marks that failed then are lost.
     let (lost_marks, store_problem) = failed_marks(&rx);
@@ -138,11 +150,11 @@ fn failed_marks(rx: &Receiver<Message>) -> (usize, Option<String>) {
 /// a resize after the input thread started is an event already queued, and must come after it.
 fn start(
     app: &mut App,
-    terminal: &mut Screen,
+    terminal: &mut Tty,
     runtime: &mut Runtime,
     tx: &Sender<Message>,
 ) -> Result<()> {
-    let size = terminal.size()?;
+    let size = terminal.screen.size()?;
     for effect in app.update(Action::Resize(size.width, size.height)) {
         carry_out(effect, terminal, runtime, tx)?;
     }
@@ -156,7 +168,7 @@ const ROUNDS_PER_FRAME: usize = 8;
 /// Blocks for messages, applies them, carries out their effects and draws, until an exit.
 fn event_loop(
     mut app: App,
-    terminal: &mut Screen,
+    terminal: &mut Tty,
     runtime: &mut Runtime,
     rx: &Receiver<Message>,
     tx: &Sender<Message>,
@@ -201,7 +213,9 @@ fn event_loop(
             }
         }
         if redraw {
-            terminal.draw(|frame| crate::ui::render(frame, &app))?;
+            terminal
+                .screen
+                .draw(|frame| crate::ui::render(frame, &app))?;
         }
         // Debug builds only: lets the end-to-end tests check that a panic restores the terminal.
         #[cfg(debug_assertions)]
@@ -216,7 +230,7 @@ fn event_loop(
 /// leave, for a quit.
 fn carry_out(
     effect: Effect,
-    terminal: &mut Screen,
+    terminal: &mut Tty,
     runtime: &mut Runtime,
     tx: &Sender<Message>,
 ) -> Result<Option<Exit>> {
@@ -224,8 +238,21 @@ fn carry_out(
         Effect::Quit => return Ok(Some(Exit::Quit)),
         // Ctrl-C ends gazette as SIGINT would: status 130.
         Effect::Interrupt => return Ok(Some(Exit::Signal(SIGINT))),
-        Effect::Redraw => fresh_screen(terminal)?,
-        Effect::Suspend => suspend(terminal)?,
+        Effect::Redraw => fresh_screen(&mut terminal.screen)?,
+        Effect::Suspend => suspend(&mut terminal.screen)?,
+        Effect::Open(url) => {
+            let env = std::env::var("BROWSER").ok();
+            match crate::links::launches(&url, &runtime.config().browser, env.as_deref()) {
+                // A terminal browser needs the terminal: this loop's to give.
+                Ok(launches) if launches.iter().any(|l| l.terminal) => {
+                    if let Err(e) = open_in_terminal(&launches, terminal) {
+                        let notice = Action::Notify(format!("Could not open the link: {e:#}"));
+                        let _ = tx.send(Message::App(notice));
+                    }
+                }
+                _ => runtime.perform(Effect::Open(url)),
+            }
+        }
         Effect::Copy(text) => {
             use ratatui::crossterm::clipboard::CopyToClipboard;
             if let Err(e) = execute!(stdout(), CopyToClipboard::to_clipboard_from(text)) {
@@ -241,11 +268,52 @@ fn carry_out(
 /// SIGINT's number, for an exit status of 128 + 2.
 const SIGINT: i32 = 2;
 
-/// Gives the terminal back, stops as the shell's Ctrl-Z would, and takes it again on `fg`.
-fn suspend(terminal: &mut Screen) -> Result<()> {
+/// Opens a link with the first of `launches` that runs: a terminal browser in the foreground
+/// (see [`run_in_foreground`]), another started apart.
+fn open_in_terminal(launches: &[crate::links::Launch], terminal: &mut Tty) -> Result<()> {
+    let mut last_error = None;
+    for launch in launches {
+        let ran = if launch.terminal {
+            run_in_foreground(&launch.argv, terminal)
+        } else {
+            crate::links::spawn_detached(&launch.argv)
+        };
+        match ran {
+            Ok(()) => return Ok(()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| anyhow::anyhow!("no browser to run")))
+}
+
+/// Runs a terminal program with the terminal and waits for it: the input thread stops reading
+/// (it would take the program's keys), the screen and modes are given back as they were before
+/// gazette, then taken again and redrawn whole. Fails only when the program cannot be started.
+fn run_in_foreground(argv: &[String], terminal: &mut Tty) -> Result<()> {
+    use std::io::IsTerminal;
+    let (program, args) = argv.split_first().context("no program to run")?;
+    let mut command = std::process::Command::new(program);
+    command.args(args);
+    if !std::io::stdin().is_terminal() {
+        // gazette read its news from a pipe; the browser's keys come from the terminal.
+        if let Ok(tty) = std::fs::File::open("/dev/tty") {
+            command.stdin(tty);
+        }
+    }
+    terminal.input.pause();
     restore();
-    // Execution resumes here on `fg`.
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    let status = command.status();
+    let taken_back = take_back(&mut terminal.screen);
+    terminal.input.resume();
+    taken_back?;
+    status
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("cannot run {program}: {e}"))
+}
+
+/// Takes the terminal again after another program had it: raw mode, the alternate screen, the
+/// mouse and bracketed paste, and a screen to be drawn whole.
+fn take_back(terminal: &mut Screen) -> Result<()> {
     enable_raw_mode()?;
     execute!(
         stdout(),
@@ -254,6 +322,14 @@ fn suspend(terminal: &mut Screen) -> Result<()> {
         EnableBracketedPaste
     )?;
     fresh_screen(terminal)
+}
+
+/// Gives the terminal back, stops as the shell's Ctrl-Z would, and takes it again on `fg`.
+fn suspend(terminal: &mut Screen) -> Result<()> {
+    restore();
+    // Execution resumes here on `fg`.
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    take_back(terminal)
 }
 
 /// Clears the screen and starts a new frame history, so the next draw paints everything. (Not
@@ -312,10 +388,77 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
     }
 }
 
-fn spawn_input_reader(tx: Sender<Message>) {
+/// How long the input thread waits for input before it looks whether it is asked to pause: the
+/// longest a terminal browser waits to be started.
+const INPUT_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The input thread's switch: while another program has the terminal, the thread reads nothing
+/// (every byte it read would be a key taken from that program).
+#[derive(Default)]
+struct InputPause {
+    state: Mutex<PauseState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct PauseState {
+    /// Asked to pause.
+    paused: bool,
+    /// The thread is parked, reading nothing.
+    parked: bool,
+}
+
+impl InputPause {
+    /// Stops the input thread, and returns once it reads nothing more.
+    fn pause(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.paused = true;
+        self.changed.notify_all();
+        // The thread parks within one poll; a thread that has ended never will.
+        let limit = 2 * INPUT_POLL + std::time::Duration::from_millis(100);
+        let _parked = self
+            .changed
+            .wait_timeout_while(state, limit, |s| !s.parked)
+            .map(|(state, _)| state);
+    }
+
+    /// Lets the input thread read again.
+    fn resume(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.paused = false;
+        self.changed.notify_all();
+    }
+
+    /// True while another program has the terminal.
+    fn is_paused(&self) -> bool {
+        self.state.lock().is_ok_and(|s| s.paused)
+    }
+
+    /// On the input thread: parks while a pause is asked for.
+    fn park_while_paused(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !state.paused {
+            return;
+        }
+        state.parked = true;
+        self.changed.notify_all();
+        while state.paused {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.parked = false;
+    }
+}
+
+/// Reads terminal events and sends them on; between polls, parks while a terminal program runs.
+fn spawn_input_reader(tx: Sender<Message>, pause: Arc<InputPause>) {
     thread::spawn(move || loop {
-        let message = match event::read() {
-            Ok(event) => Message::Input(event),
+        pause.park_while_paused();
+        let message = match event::poll(INPUT_POLL) {
+            Ok(false) => continue,
+            Ok(true) => match event::read() {
+                Ok(event) => Message::Input(event),
+                Err(e) => Message::InputError(e.to_string()),
+            },
             Err(e) => Message::InputError(e.to_string()),
         };
         let failed = matches!(message, Message::InputError(_));
@@ -325,12 +468,17 @@ fn spawn_input_reader(tx: Sender<Message>) {
     });
 }
 
-fn spawn_signal_listener(tx: Sender<Message>) -> Result<()> {
+/// Sends the first stopping signal on. A Ctrl-C typed in a terminal browser reaches gazette too
+/// (one process group): it was the browser's, and is let pass.
+fn spawn_signal_listener(tx: Sender<Message>, pause: Arc<InputPause>) -> Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
         .context("cannot listen for signals")?;
     thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
+        let stopping = signals
+            .forever()
+            .find(|&signal| !(signal == SIGINT && pause.is_paused()));
+        if let Some(signal) = stopping {
             let _ = tx.send(Message::Signal(signal));
         }
     });

@@ -142,6 +142,7 @@ fn a_text_asked_for_before_its_row_was_stored_is_asked_again_once_stored() {
 fn a_mark_asks_for_a_save_of_that_story_only() {
     let mut app = two_feeds();
     let open = app.selected_story().unwrap();
+    // The first key also reads the story shown at start: one save, with both marks.
     let effects = drive(&mut app, [Action::ToggleStar]);
     assert_eq!(
         effects
@@ -150,7 +151,7 @@ fn a_mark_asks_for_a_save_of_that_story_only() {
             .collect::<Vec<_>>(),
         [&Effect::SaveMarks(vec![(
             app.keys[open].clone(),
-            false,
+            true,
             true
         )])]
     );
@@ -275,7 +276,7 @@ fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit
     let effects = drive(&mut app, [Action::RetryStore]);
     assert_eq!(
         effects,
-        [Effect::SaveMarks(vec![(key.clone(), false, false)])]
+        [Effect::SaveMarks(vec![(key.clone(), true, false)])]
     );
     assert_eq!(app.unsaved_marks(), 0);
     // It fails again: the next wait is longer.
@@ -294,7 +295,7 @@ fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit
     let effects = drive(&mut app, [Action::Quit]);
     assert_eq!(
         effects,
-        [Effect::SaveMarks(vec![(key, false, false)]), Effect::Quit]
+        [Effect::SaveMarks(vec![(key, true, false)]), Effect::Quit]
     );
     // A write that succeeds with nothing waiting ends the problem.
     drive(&mut app, [Action::StoreRecovered]);

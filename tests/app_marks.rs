@@ -60,12 +60,14 @@ fn selecting_reads_and_the_changes_are_handed_over_once() {
     assert_eq!(
         app.unread(),
         18,
-        "the first story is shown, but the user has not opened it"
+        "the first story is on screen, but the user has not acted yet"
     );
+    // The user's first action reads the story shown at start, as if they had selected it; the
+    // Down then reads the next.
     let mut changes = saved_marks(&app.update(Action::Down));
-    assert!(app.read()[1] && !app.read()[0]);
+    assert!(app.read()[0] && app.read()[1]);
+    assert_eq!(app.unread(), 16);
     changes.extend(saved_marks(&app.update(Action::Up)));
-    assert!(app.read()[0]);
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert!(changes.iter().all(|(key, read, starred)| key
         .starts_with("edition:000_ee9c147485efd3c5.txt\u{1f}")
@@ -75,6 +77,66 @@ fn selecting_reads_and_the_changes_are_handed_over_once() {
         saved_marks(&app.update(Action::Resize(100, 30))).is_empty(),
         "handed over once"
     );
+}
+
+#[test]
+fn the_story_shown_at_start_is_read_by_the_first_action_of_any_kind() {
+    // Any key of the user's: the story was on screen when they pressed it.
+    for action in [
+        Action::Quit,
+        Action::ToggleStar,
+        Action::StartFilter,
+        Action::Help,
+    ] {
+        let mut app = seed();
+        let marks = saved_marks(&app.update(action.clone()));
+        assert!(app.read()[0], "{action:?}");
+        assert_eq!(marks.len(), 1, "{action:?}: {marks:?}");
+    }
+    // m acts on the mark as shown: unread, so it marks it read (and m again, unread).
+    let mut app = seed();
+    app.update(Action::ToggleRead);
+    assert!(app.read()[0]);
+    app.update(Action::ToggleRead);
+    assert!(!app.read()[0]);
+    app.update(Action::Down);
+    assert!(!app.read()[0], "made unread by the user, it stays so");
+    // What happens around the user reads nothing.
+    let mut app = seed();
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Start);
+    assert_eq!(app.unread(), 18);
+}
+
+#[test]
+fn news_arriving_before_the_user_acts_reads_nothing_it_moves_past() {
+    // The automatic selection follows the newest story until the user moves; a story it passed
+    // over was never looked at, so it stays unread. The one on screen when the user acts is read.
+    let mut app = seed();
+    let first = app.selected_story().unwrap();
+    let newer = gazette::news::Story {
+        title: "A newer story".into(),
+        published: Some(4_000_000_000),
+        ..Default::default()
+    };
+    app.update(Action::FeedUpdated(Box::new(gazette::feed::FeedUpdate {
+        source: 0,
+        outcome: Ok(gazette::feed::FeedFetched::Parsed {
+            feed: gazette::feed::ParsedFeed {
+                title: None,
+                stories: vec![newer],
+                problem: None,
+            },
+            etag: None,
+            last_modified: None,
+        }),
+    })));
+    let shown = app.selected_story().unwrap();
+    assert_eq!(app.stories[shown].title, "A newer story");
+    app.update(Action::Down);
+    assert!(app.read()[shown], "on screen when the user acted");
+    assert!(app.read()[first], "then selected by the Down");
+    assert_eq!(app.unread(), 17);
 }
 
 #[test]
@@ -195,11 +257,12 @@ fn the_filter_moving_the_selection_reads_nothing() {
     type_filter(&mut app, "nato");
     assert_eq!(
         app.unread(),
-        18,
-        "the filter jumped to a match; the user opened nothing"
+        17,
+        "the filter jumped to a match; the user opened nothing (the story on screen when / was \
+         pressed was read)"
     );
     app.update(Action::Down);
-    assert_eq!(app.unread(), 17, "moving is opening");
+    assert_eq!(app.unread(), 16, "moving is opening");
 }
 
 #[test]

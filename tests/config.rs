@@ -352,3 +352,45 @@ fn errors_about_huge_keys_stay_short_and_name_the_file_and_line() {
     );
     assert!(error.chars().count() <= max);
 }
+
+#[test]
+fn the_browser_is_an_argv_and_says_whether_it_runs_in_the_terminal() {
+    let defaults = Config::defaults();
+    assert!(defaults.browser.command.is_empty(), "$BROWSER by default");
+    assert_eq!(defaults.browser.terminal, None, "auto by default");
+    let config =
+        user("[browser]\ncommand = [\"w3m\", \"-o\", \"{url}\"]\nterminal = true\n").unwrap();
+    assert_eq!(config.browser.command, ["w3m", "-o", "{url}"]);
+    assert_eq!(config.browser.terminal, Some(true));
+    assert_eq!(
+        user("[browser]\nterminal = false\n")
+            .unwrap()
+            .browser
+            .terminal,
+        Some(false)
+    );
+    assert_eq!(
+        user("[browser]\nterminal = \"auto\"\n")
+            .unwrap()
+            .browser
+            .terminal,
+        None
+    );
+    for (text, message) in [
+        (
+            "[browser]\nterminal = \"sometimes\"\n",
+            "my.toml:2:12: browser.terminal: \"sometimes\" is not true, false or \"auto\"",
+        ),
+        (
+            "[browser]\ncommand = [\"\", \"{url}\"]\n",
+            "my.toml:2:11: browser.command: a program name first",
+        ),
+        (
+            "[browser]\ncommand = \"w3m {url}\"\n",
+            "my.toml:2:11: browser.command:",
+        ),
+    ] {
+        let error = user(text).unwrap_err();
+        assert!(error.starts_with(message), "{error}");
+    }
+}

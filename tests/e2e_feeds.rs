@@ -351,10 +351,12 @@ fn stories_arrive_while_the_reader_stays_responsive() {
     let text = g.text();
     // Newest first by date: 2021, 2020, 2019, whatever the order in the feed.
     assert_rows(&text, &[BUDGET.title, STRIKE.title, FLOOD.title]);
+    // Every listed story is from the one feed that answered: no source column, which would say
+    // the same on each row (the story pane names it).
     for (row, year) in list_rows(&text).iter().zip(["2021", "2020", "2019"]) {
         assert!(
-            row.starts_with(year) && row.contains(WIRE),
-            "row {row:?} should show the date {year} and the source {WIRE}"
+            row.starts_with(year) && !row.contains(WIRE),
+            "row {row:?} should show the date {year} and not the source {WIRE}"
         );
     }
     // The first story is selected and shown, its source named by the feed's own title.
@@ -755,4 +757,42 @@ fn hostile_feed_text_never_reaches_the_terminal() {
         !contains(&raw, b"\x1b[2J"),
         "a clear screen reached the terminal"
     );
+}
+
+/// A web page's URL on the command line opens the feed the page names (a relative link, after a
+/// redirect), as `gazette add` finds it, not "not a feed"; a page naming none is one line in `E`.
+#[test]
+fn a_page_url_on_the_command_line_opens_the_feed_it_names() {
+    let server = Server::start(|request| match request.path.as_str() {
+        "/" => Reply::status(301).header("Location", "/news/"),
+        "/news/" => Reply::ok(
+            "<!doctype html><html><head><title>News</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"feeds/wire.xml\">\
+             </head><body>Front page</body></html>",
+            "text/html",
+        ),
+        "/news/feeds/wire.xml" => Reply::rss(rss(WIRE, &[&BUDGET, &STRIKE])),
+        "/plain.html" => Reply::ok(
+            "<html><head></head><body>No feed</body></html>",
+            "text/html",
+        ),
+        _ => Reply::status(404),
+    });
+    let (page, plain) = (server.url("/"), server.url("/plain.html"));
+    let mut g = Gazette::start(COLS, ROWS, &[&page, &plain], |_| {});
+    g.wait_for("the page's feed", |s| {
+        list_rows(s).len() == 2
+            && story_text(s).starts_with(BUDGET.title)
+            && s.contains("Refreshed 2 feeds: 2 new stories, 1 failed")
+    });
+    g.send("E");
+    g.wait_for("the page with no feed", |s| {
+        s.contains("a web page that names no feed, and none at /feed, /rss.xml")
+    });
+    g.send("q");
+    g.send("q");
+    g.assert_exit(0);
+    assert!(server
+        .answered()
+        .contains(&("/news/feeds/wire.xml".into(), 200)));
 }

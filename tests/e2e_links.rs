@@ -56,3 +56,91 @@ fn a_number_in_the_list_of_links_opens_exactly_that_link() {
     g.assert_exit(0);
     g.assert_restored();
 }
+
+/// A terminal browser stand-in: it notes whether its input and output are the terminal, its
+/// arguments, and the line typed to it, and shows the link it was given.
+const VIEWER: &str = r#"#!/bin/sh
+out="$HOME/viewer.log"
+if test -t 0; then echo "stdin: tty" > "$out"; else echo "stdin: not a tty" > "$out"; fi
+if test -t 1; then echo "stdout: tty" >> "$out"; else echo "stdout: not a tty" >> "$out"; fi
+printf 'args:' >> "$out"
+for arg in "$@"; do printf ' [%s]' "$arg" >> "$out"; done
+echo >> "$out"
+for arg in "$@"; do printf 'VIEWER SHOWS %s\n' "$arg"; done
+IFS= read -r line
+printf 'typed: %s\n' "$line" >> "$out"
+"#;
+
+/// Runs gazette on the feed with a terminal browser set up by `browser` (which writes the
+/// stand-in where it wants and returns the environment), presses `o`, types a line to the
+/// browser, and returns what the stand-in noted. gazette must give the browser the terminal
+/// (its input and output a tty, the main screen), take none of the keys typed to it (`j` and `q`
+/// among them), and redraw once it exits.
+fn open_in_a_terminal_browser(
+    browser: impl FnOnce(&std::path::Path) -> Vec<(String, OsString)>,
+) -> String {
+    let mut g = Gazette::start_with_env(100, 30, &["wire.xml"], |dir| {
+        std::fs::write(dir.join("wire.xml"), FEED).unwrap();
+        browser(dir)
+    });
+    g.wait_for("the story", |s| {
+        s.contains("Harbour reopens") && s.contains("[2]")
+    });
+    g.send("o");
+    g.wait_for_screen("the browser on the main screen", |s| {
+        !s.alternate_screen()
+            && s.contents()
+                .contains("VIEWER SHOWS https://wire.example/harbour")
+    });
+    g.send("hello j q\r");
+    g.wait_for_screen("gazette redrawn after the browser", |s| {
+        let text = s.contents();
+        s.alternate_screen()
+            && text.contains("Headlines (1)")
+            && text.contains("Link: https://wire.example/harbour")
+            && !text.contains("VIEWER")
+    });
+    let log = std::fs::read_to_string(g.dir().join("viewer.log")).expect("the browser ran");
+    // Still running (the `q` typed to the browser was not gazette's), and the keys still work.
+    assert!(g.child.try_wait().unwrap().is_none(), "gazette quit");
+    g.send("q");
+    g.assert_exit(0);
+    g.assert_restored();
+    log
+}
+
+fn write_viewer(path: &std::path::Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, VIEWER).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_terminal_browser_gets_the_terminal_and_gazette_redraws_after_it() {
+    // Configured: an argv with the link's place, marked a terminal program.
+    let log = open_in_a_terminal_browser(|dir| {
+        let viewer = dir.join("viewer.sh");
+        write_viewer(&viewer);
+        let config = format!(
+            "[browser]\ncommand = [{:?}, \"--page\", \"{{url}}\"]\nterminal = true\n",
+            viewer.display().to_string()
+        );
+        std::fs::create_dir_all(dir.join("gazette")).unwrap();
+        std::fs::write(dir.join("gazette/config.toml"), config).unwrap();
+        Vec::new()
+    });
+    assert_eq!(
+        log,
+        "stdin: tty\nstdout: tty\nargs: [--page] [https://wire.example/harbour]\ntyped: hello j q\n"
+    );
+    // $BROWSER naming a known terminal browser (here a stand-in called w3m).
+    let log = open_in_a_terminal_browser(|dir| {
+        let viewer = dir.join("bin/w3m");
+        write_viewer(&viewer);
+        vec![("BROWSER".to_string(), OsString::from(viewer))]
+    });
+    assert_eq!(
+        log,
+        "stdin: tty\nstdout: tty\nargs: [https://wire.example/harbour]\ntyped: hello j q\n"
+    );
+}

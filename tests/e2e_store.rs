@@ -346,31 +346,32 @@ fn offline_restart_shows_stored_stories_and_marks() {
     let (unread, read) = ((true, false), (false, false));
 
     let mut g = start(data.path(), &[&url]);
-    // Newest first; the automatic selection of the first story does not read it.
+    // Newest first; the story selected at start is read by the user's first key, not before.
     wait_rows(&g, "the fetched stories", &expected, &[unread; 5]);
     g.wait_for("the summary", |s| {
         s.contains("Refreshed 1 feed: 5 new stories")
     });
-    // Read the 2nd; star the 3rd, and make it unread again (moving onto it read it).
+    // Read the 1st (shown at start) and the 2nd; star the 3rd, and make it unread again (moving
+    // onto it read it).
     g.send("j");
     wait_rows(
         &g,
-        "the 2nd read",
+        "the 1st and 2nd read",
         &expected,
-        &[unread, read, unread, unread, unread],
+        &[read, read, unread, unread, unread],
     );
     g.send("j");
     wait_rows(
         &g,
         "the 3rd read",
         &expected,
-        &[unread, read, read, unread, unread],
+        &[read, read, read, unread, unread],
     );
     g.send("s");
-    let starred = [unread, read, (false, true), unread, unread];
+    let starred = [read, read, (false, true), unread, unread];
     wait_rows(&g, "the 3rd starred", &expected, &starred);
     g.send("m");
-    let marked = [unread, read, (true, true), unread, unread];
+    let marked = [read, read, (true, true), unread, unread];
     wait_rows(&g, "the 3rd unread", &expected, &marked);
     g.send("q");
     g.assert_exit(0);
@@ -405,9 +406,10 @@ fn bundled_edition_marks_survive_a_restart() {
     });
     let first = titles(&g.text());
     let mut marked = unread;
+    marked[0] = (false, false);
     marked[1] = (false, false);
     g.send("j");
-    wait_rows(&g, "the 2nd read", &first, &marked);
+    wait_rows(&g, "the 1st and 2nd read", &first, &marked);
     marked[2] = (false, false);
     g.send("j");
     wait_rows(&g, "the 3rd read", &first, &marked);
@@ -424,7 +426,7 @@ fn bundled_edition_marks_survive_a_restart() {
     let mut g = start(data.path(), &[]);
     wait_rows(&g, "the bundled edition again", &first, &marked);
     g.wait_for("the count of unread", |s| {
-        s.contains("18 stories, 17 unread")
+        s.contains("18 stories, 16 unread")
     });
     g.send("q");
     g.assert_exit(0);
@@ -467,10 +469,10 @@ fn kill_during_a_burst_of_read_marks_leaves_a_consistent_store() {
     assert_eq!(stored.len(), STORIES, "stories lost: {stored:?}");
     let read: Vec<usize> = stored.iter().filter(|m| m.1).map(|m| m.0).collect();
     assert!(stored.iter().all(|m| !m.2), "a story starred: {stored:?}");
-    // The first story was selected, not moved to: reads start at the second, in list order.
-    let expected: Vec<usize> = (1..=read.len()).collect();
+    // The first story was shown at start and read by the first key: reads are in list order.
+    let expected: Vec<usize> = (0..read.len()).collect();
     assert!(
-        read.len() <= KEYS && read == expected,
+        read.len() <= KEYS + 1 && read == expected,
         "the read stories are not a prefix of the list: {read:?}"
     );
     eprintln!("killed with {} of {KEYS} read marks stored", read.len());
@@ -487,9 +489,7 @@ fn kill_during_a_burst_of_read_marks_leaves_a_consistent_store() {
     // The rows on screen: all but the borders and the status bar.
     let page = usize::from(ROWS) - 3;
     let shown: Vec<String> = (0..page).map(title).collect();
-    let marked: Vec<(bool, bool)> = (0..page)
-        .map(|i| (!(1..=read.len()).contains(&i), false))
-        .collect();
+    let marked: Vec<(bool, bool)> = (0..page).map(|i| (i >= read.len(), false)).collect();
     wait_rows(&g, "the stored stories", &shown, &marked);
     assert!(g.text().contains("Headlines (300)"), "{}", g.text());
     g.send("q");
@@ -650,12 +650,13 @@ fn two_processes_share_one_store() {
     // later write.
     let (unread, read) = ((true, false), (false, false));
     let (unread_starred, read_starred) = ((true, true), (false, true));
+    // Each one's first key reads the story it shows at start, story 0.
     a.send("s");
     wait_rows(
         &a,
         "A's star",
         &expected,
-        &[unread_starred, unread, unread, unread, unread],
+        &[read_starred, unread, unread, unread, unread],
     );
     wait_db("A's star stored", data.path(), |c| {
         c.query_row(
@@ -670,10 +671,15 @@ fn two_processes_share_one_store() {
         &b,
         "B's star",
         &expected,
-        &[unread_starred, unread, unread, unread, unread],
+        &[read_starred, unread, unread, unread, unread],
     );
     b.send("s");
-    wait_rows(&b, "B's unstar", &expected, &[unread; 5]);
+    wait_rows(
+        &b,
+        "B's unstar",
+        &expected,
+        &[read, unread, unread, unread, unread],
+    );
 
     // A reads 1 and 2, stars 2 and makes it unread again.
     a.send("j");
@@ -681,20 +687,20 @@ fn two_processes_share_one_store() {
         &a,
         "A: 1 read",
         &expected,
-        &[unread_starred, read, unread, unread, unread],
+        &[read_starred, read, unread, unread, unread],
     );
     a.send("j");
     wait_rows(
         &a,
         "A: 2 read",
         &expected,
-        &[unread_starred, read, read, unread, unread],
+        &[read_starred, read, read, unread, unread],
     );
     a.send("s");
-    let a_marks = [unread_starred, read, read_starred, unread, unread];
+    let a_marks = [read_starred, read, read_starred, unread, unread];
     wait_rows(&a, "A: 2 starred", &expected, &a_marks);
     a.send("m");
-    let a_marks = [unread_starred, read, unread_starred, unread, unread];
+    let a_marks = [read_starred, read, unread_starred, unread, unread];
     wait_rows(&a, "A: 2 unread", &expected, &a_marks);
     // B reads 4 and stars it, then reads 3.
     b.send("G");
@@ -702,13 +708,13 @@ fn two_processes_share_one_store() {
         &b,
         "B: 4 read",
         &expected,
-        &[unread, unread, unread, unread, read],
+        &[read, unread, unread, unread, read],
     );
     b.send("s");
-    let b_marks = [unread, unread, unread, unread, read_starred];
+    let b_marks = [read, unread, unread, unread, read_starred];
     wait_rows(&b, "B: 4 starred", &expected, &b_marks);
     b.send("k");
-    let b_marks = [unread, unread, unread, read, read_starred];
+    let b_marks = [read, unread, unread, read, read_starred];
     wait_rows(&b, "B: 3 read", &expected, &b_marks);
 
     a.send("q");
@@ -717,7 +723,7 @@ fn two_processes_share_one_store() {
     b.assert_exit(0);
 
     // Story 0 as B left it, 1 and 2 as A did, 3 and 4 as B did.
-    let merged = vec![unread, read, unread_starred, read, read_starred];
+    let merged = vec![read, read, unread_starred, read, read_starred];
     let stored: Vec<(bool, bool)> = stored_marks(data.path(), &url)
         .into_iter()
         .map(|(_, read, starred)| (!read, starred))
@@ -758,9 +764,9 @@ fn online_restart_shows_stored_stories_then_fetches() {
     let first = [title(1), title(2), title(3)];
     wait_rows(
         &g,
-        "the 2nd read",
+        "the 1st and 2nd read",
         &first,
-        &[(true, false), (false, false), (true, false)],
+        &[(false, false), (false, false), (true, false)],
     );
     g.send("q");
     g.assert_exit(0);
@@ -769,7 +775,7 @@ fn online_restart_shows_stored_stories_then_fetches() {
     // The server holds its answer: these can only come from the store.
     let (unread, read) = ((true, false), (false, false));
     let stored = [title(1), title(2), title(3)];
-    wait_rows(&g, "the stored stories", &stored, &[unread, read, unread]);
+    wait_rows(&g, "the stored stories", &stored, &[read, read, unread]);
     let asked = Instant::now();
     while server.requests() < 2 {
         assert!(
@@ -781,7 +787,7 @@ fn online_restart_shows_stored_stories_then_fetches() {
     }
     gate.open();
     let all = [title(0), title(1), title(2), title(3)];
-    wait_rows(&g, "the new story", &all, &[unread, unread, read, unread]);
+    wait_rows(&g, "the new story", &all, &[unread, read, read, unread]);
     g.wait_for("the summary", |s| {
         s.contains("Refreshed 1 feed: 1 new story")
     });
@@ -799,8 +805,8 @@ fn quitting_with_a_store_is_prompt() {
         s.contains("Headlines (18)") && rows(s).len() == 18
     });
     g.send("j");
-    g.wait_for("the 2nd story read", |s| {
-        marks(s).get(1) == Some(&(false, false)) && s.contains("18 stories, 17 unread")
+    g.wait_for("the 1st (shown at start) and 2nd stories read", |s| {
+        marks(s).get(1) == Some(&(false, false)) && s.contains("18 stories, 16 unread")
     });
     let quit = Instant::now();
     g.send("q");
@@ -813,7 +819,7 @@ fn quitting_with_a_store_is_prompt() {
     );
     assert_eq!(
         count(data.path(), "SELECT count(*) FROM stories WHERE read"),
-        1
+        2
     );
 }
 

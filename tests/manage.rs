@@ -209,3 +209,40 @@ fn a_page_naming_no_feed_falls_back_to_the_common_paths() {
     assert!(added.status.success(), "{}", err(&added));
     assert_eq!(out(&added), format!("Added {base}/rss.xml (Site News)\n"));
 }
+
+/// A web page's URL given to the reader or to `--list` (not only to `add`) reads the feed the
+/// page names; a page that leads to no feed says so in one line.
+#[test]
+fn a_page_url_on_the_command_line_reads_the_feed_it_names() {
+    let (_server, base) = site();
+    let home = home();
+    let listed = gazette(
+        home.path(),
+        &[
+            "--list",
+            "--format",
+            "tsv",
+            &format!("{base}/blog/post.html"),
+        ],
+    );
+    assert!(listed.status.success(), "{}", err(&listed));
+    // The source goes by the host it was named with; the story is the feed's.
+    let host = base.trim_start_matches("http://");
+    assert_eq!(
+        out(&listed),
+        format!("\t{host}\tFirst\t\n"),
+        "{}",
+        err(&listed)
+    );
+    // Again, from the store: the page's URL stays the source's name there.
+    let again = gazette(home.path(), &["--list", &format!("{base}/blog/post.html")]);
+    assert_eq!(out(&again), "First\n", "{}", err(&again));
+
+    let none = gazette(home.path(), &["--list", &format!("{base}/none.html")]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        err(&none).contains("a web page that names no feed, and none at /feed, /rss.xml"),
+        "{}",
+        err(&none)
+    );
+}

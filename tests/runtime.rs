@@ -153,3 +153,65 @@ fn a_kept_article_comes_with_its_storys_text() {
         other => panic!("expected the kept article, got {other:?}"),
     }
 }
+
+/// The reader's fetch of a web page's URL named on the command line reads the feed the page
+/// names, its links resolved against the feed's URL.
+#[test]
+fn a_page_named_on_the_command_line_leads_the_fetch_to_its_feed() {
+    use gazette::feed::FeedFetched;
+    let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a server"));
+    let base = format!("http://{}", server.server_addr());
+    let s = server.clone();
+    std::thread::spawn(move || {
+        for request in s.incoming_requests() {
+            let body = match request.url() {
+                "/news/" => {
+                    r#"<!doctype html><html><head>
+                    <link rel="alternate" type="application/rss+xml" href="feeds/all.xml">
+                    </head><body>News</body></html>"#
+                }
+                "/news/feeds/all.xml" => {
+                    r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Paged</title>
+                    <item><title>Found it</title><link>story/1</link><guid>1</guid></item>
+                    </channel></rss>"#
+                }
+                _ => "not here",
+            };
+            let _ = request.respond(tiny_http::Response::from_string(body));
+        }
+    });
+    let page = format!("{base}/news/");
+    let library = Library::load(&[std::path::PathBuf::from(&page)]).expect("loads");
+    assert!(library.editions[0].follow_page);
+    let mut app = App::new(library, Config::defaults());
+    let (tx, rx) = mpsc::channel();
+    let mut runtime = Runtime::new(&app, None, tx);
+    app.update(Action::Resize(80, 24));
+    for effect in app.update(Action::Start) {
+        runtime.perform(effect);
+    }
+    runtime.after_frame().expect("services");
+    let update = rx
+        .iter()
+        .find_map(|m| match m {
+            Message::App(Action::FeedUpdated(update)) => Some(update),
+            _ => None,
+        })
+        .expect("an answer");
+    let Ok(FeedFetched::Parsed { feed, etag, .. }) = &update.outcome else {
+        panic!("{:?}", update.outcome);
+    };
+    assert_eq!(feed.title.as_deref(), Some("Paged"));
+    assert_eq!(feed.stories[0].title, "Found it");
+    assert_eq!(
+        feed.stories[0].link.as_deref(),
+        Some(format!("{base}/news/feeds/story/1").as_str())
+    );
+    assert_eq!(
+        *etag, None,
+        "the page is asked for again next time, not the feed"
+    );
+    app.update(Action::FeedUpdated(update));
+    assert_eq!(app.editions[0].error, None);
+    assert_eq!(app.editions[0].url.as_deref(), Some(page.as_str()));
+}

@@ -170,7 +170,7 @@ impl App {
         self.refilter(false);
         if !self.user_moved {
             // Until the user moves, the selection stays on the newest story.
-            self.select(0);
+            self.select_automatically();
         }
     }
 
@@ -312,7 +312,7 @@ impl App {
         self.text_results = None;
         self.refilter(false);
         if !self.user_moved {
-            self.select(0);
+            self.select_automatically();
         }
     }
 

@@ -91,6 +91,7 @@ impl App {
                 words && (!conditions || query.conditions_hold(&self.facts(i)))
             })
             .collect();
+        self.note_listed_sources();
         self.parsed_query = query;
         let index = previous
             .and_then(|p| self.visible.iter().position(|&i| i == p))
@@ -99,6 +100,8 @@ impl App {
         let by_user = std::mem::replace(&mut self.by_user, false);
         self.select_keeping(index, previous);
         self.by_user = by_user;
+        // The open story's matches follow the words (a story just opened found them already).
+        self.find_matches(false);
     }
 
     /// In text mode, which stories' title or text hold every word (from the index, or by scanning

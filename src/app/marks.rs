@@ -85,6 +85,27 @@ impl App {
         }
     }
 
+    /// Selects the first story on the app's own account (not the user's): it is shown but not
+    /// read until the user acts (see [`App::read_the_shown_story`]). News arriving in the
+    /// background can move such a selection before anyone has looked at it.
+    pub(super) fn select_automatically(&mut self) {
+        self.select(0);
+        self.auto_shown = self.selected_story();
+    }
+
+    /// The user acts while the story selected automatically is on screen: it has been read, as
+    /// a story the user selects is. Not for the read toggle, which acts on the mark as shown
+    /// (`m` on the story shown at start marks it read).
+    pub(super) fn read_the_shown_story(&mut self, action: &Action) {
+        let Some(story) = self.auto_shown.take() else {
+            return;
+        };
+        let still_shown = self.selected_story() == Some(story) && !self.show_help;
+        if still_shown && self.config.reading.mark_read_on_open && *action != Action::ToggleRead {
+            self.set_read(story, true);
+        }
+    }
+
     /// `m`: toggles the selected story's read mark.
     fn toggle_read(&mut self) {
         if let Some(i) = self.selected_story() {

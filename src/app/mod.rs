@@ -7,6 +7,7 @@ mod feeds;
 mod filtering;
 mod links;
 mod marks;
+mod matches;
 mod navigation;
 mod pointer;
 mod requests;
@@ -24,6 +25,7 @@ use crate::theme::Theme;
 pub use article::ArticleState;
 pub use enclosures::Download;
 pub use links::LinkPicker;
+pub use matches::StoryMatches;
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +103,9 @@ pub struct App {
     by_user: bool,
     /// True once the user has moved the selection.
     user_moved: bool,
+    /// The story selected automatically (at start, or as news arrives before the user moves),
+    /// shown but not yet read: the user's next action reads it, as if they had selected it.
+    auto_shown: Option<usize>,
     /// True with `--offline`: nothing is fetched.
     pub offline: bool,
     /// True when the filter searches story text, not only headlines.
@@ -131,6 +136,10 @@ pub struct App {
     pub notes: Vec<String>,
     /// Indices into `stories` of the headlines that pass the filter, in order.
     pub visible: Vec<usize>,
+    /// True when every listed headline is from one source (the list needs no source column).
+    one_source: bool,
+    /// The widest listed headline, up to the list's goal (see [`App::listed_title_width`]).
+    title_width: usize,
     /// Index into `visible` of the selected headline.
     pub selected: usize,
     /// First row of `visible` shown in the list.
@@ -161,6 +170,8 @@ pub struct App {
     pub story_lines: Vec<StoryLine>,
     /// First story line shown.
     pub story_scroll: usize,
+    /// The full-text search's matches in the open story.
+    pub matches: StoryMatches,
     /// The terminal size, columns and rows.
     pub size: (u16, u16),
     /// A message for the status bar, cleared by the next key.
@@ -221,6 +232,7 @@ impl App {
             marked: Default::default(),
             by_user: false,
             user_moved: false,
+            auto_shown: None,
             offline: false,
             text_mode: false,
             indexed_search: false,
@@ -237,6 +249,8 @@ impl App {
             editions: library.editions,
             stories: library.stories,
             visible: Vec::new(),
+            one_source: true,
+            title_width: 0,
             selected: 0,
             list_offset: 0,
             focus: Focus::List,
@@ -252,6 +266,7 @@ impl App {
             help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
+            matches: StoryMatches::default(),
             // Nothing is laid out until the event loop says how big the terminal is.
             size: (0, 0),
             message,
@@ -275,7 +290,8 @@ impl App {
             .collect();
         app.rebuild_order();
         app.visible = app.order.clone();
-        app.select(0);
+        app.note_listed_sources();
+        app.select_automatically();
         app
     }
 
@@ -340,6 +356,39 @@ impl App {
         )
     }
 
+    /// True when every listed headline is from one source (the list needs no source column).
+    pub fn one_source_listed(&self) -> bool {
+        self.one_source
+    }
+
+    /// The widest listed headline, in columns, up to [`crate::layout::TITLE_GOAL`]: the list
+    /// keeps its date and source columns while they leave this much room.
+    pub fn listed_title_width(&self) -> usize {
+        self.title_width
+    }
+
+    /// Notes what the list's columns depend on: whether the listed headlines are all from one
+    /// source, and how wide the widest is (up to the goal). Once per change of the list, and
+    /// cheap: a title shorter in bytes than the goal is narrower in columns too, and the scan
+    /// stops at the first wide one.
+    fn note_listed_sources(&mut self) {
+        let mut editions = self.visible.iter().map(|&i| self.stories[i].edition);
+        let first = editions.next();
+        self.one_source = editions.all(|e| Some(e) == first);
+        let goal = usize::from(crate::layout::TITLE_GOAL);
+        let mut widest = 0;
+        for &i in &self.visible {
+            let title = &self.stories[i].title;
+            if title.len() > widest {
+                widest = widest.max(crate::text::width(title)).min(goal);
+                if widest == goal {
+                    break;
+                }
+            }
+        }
+        self.title_width = widest;
+    }
+
     /// The index in `stories` of the selected story, if any headline is listed.
     pub fn selected_story(&self) -> Option<usize> {
         self.visible.get(self.selected).copied()
@@ -402,6 +451,7 @@ impl App {
         let unhandled = self
             .navigate(action)
             .and_then(|a| self.edit_filter(a))
+            .and_then(|a| self.go_to_match(a))
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.article_action(a, &mut effects))
@@ -433,6 +483,9 @@ impl App {
                         | Action::NextUnread
                         | Action::ToggleFullView
                 ));
+        if from_user {
+            self.read_the_shown_story(action);
+        }
         if !from_user || *action == Action::Interrupt {
             return false;
         }

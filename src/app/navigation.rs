@@ -155,12 +155,14 @@ impl App {
                     _ => 0,
                 };
                 self.laid_out_for = Some((story, width));
+                self.find_matches(!same_story);
             }
             Some(_) => {}
             None => {
                 self.story_lines.clear();
                 self.story_scroll = 0;
                 self.laid_out_for = None;
+                self.find_matches(true);
             }
         }
         self.story_scroll = self.story_scroll.min(self.max_story_scroll());

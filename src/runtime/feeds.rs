@@ -2,6 +2,7 @@
 //! their own. Workers never touch the app state: each hands its stories to the store first (so a
 //! mark set on a story always finds it stored), then reports back as a [`Message`].
 
+use std::collections::HashSet;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread;
@@ -34,30 +35,47 @@ struct FileReader {
     delivery: Delivery,
     /// The sources that are feed files named on the command line (read at any size); other
     /// `file:` sources are subscriptions, read within the HTTP limits.
-    named: Arc<std::collections::HashSet<usize>>,
+    named: Arc<HashSet<usize>>,
+}
+
+/// What the workers know of the sources, by index.
+pub struct Sources {
+    /// Their store keys.
+    pub keys: Arc<Vec<String>>,
+    /// The feed files named on the command line (read at any size).
+    pub named_files: Arc<HashSet<usize>>,
+    /// The http(s) URLs named on the command line: a web page there leads to its feed.
+    pub named_pages: Arc<HashSet<usize>>,
 }
 
 impl Workers {
-    /// Starts the fetch pool for the sources `sources` (their store keys, by index, and which
-    /// are feed files named on the command line); results go to `tx`, stories to `store` first.
+    /// Starts the fetch pool for `sources`; results go to `tx`, stories to `store` first.
     pub fn new(
         config: Arc<Config>,
-        sources: (Arc<Vec<String>>, Arc<std::collections::HashSet<usize>>),
+        sources: Sources,
         store: Option<&StoreWriter>,
         tx: Sender<Message>,
     ) -> Workers {
-        let (sources, named) = sources;
         let delivery = Delivery {
             saver: store.and_then(StoreWriter::queue),
             tx,
-            sources,
+            sources: sources.keys,
             config: config.clone(),
         };
         let fetched = delivery.clone();
-        let fetcher = Fetcher::new(config.fetch.options(), move |result| {
+        let options = config.fetch.options();
+        let (agent, pages) = (crate::fetch::agent(&options), sources.named_pages);
+        let page_options = options.clone();
+        let fetcher = Fetcher::new(options, move |result| {
+            let result = if pages.contains(&result.request.source) {
+                crate::discover::follow_page(&agent, &page_options, result)
+            } else {
+                result
+            };
             // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
             fetched.deliver(crate::feed::process(result), false, now());
         });
+        let named = sources.named_files;
         Workers {
             fetcher,
             files: FileReader { delivery, named },

@@ -22,7 +22,7 @@ use crate::html::html_to_text;
 use crate::news::{Paragraph, Pending};
 use crate::store::{Store, StoreEvent, StoreWriter, Write};
 
-pub use feeds::{now, retention, save, Workers};
+pub use feeds::{now, retention, save, Sources, Workers};
 pub use search::{spawn_searcher, SearchRequest};
 
 /// What reaches the event loop: everything arrives as a message on one channel, so the loop can
@@ -61,6 +61,8 @@ pub struct Runtime {
     config: Arc<Config>,
     sources: Arc<Vec<String>>,
     named_files: Arc<std::collections::HashSet<usize>>,
+    /// The http(s) sources named on the command line, whose web page leads to their feed.
+    named_pages: Arc<std::collections::HashSet<usize>>,
     services: Option<Services>,
     /// True once the store may hold an article: only then is one looked for with a story's text.
     articles_stored: bool,
@@ -88,6 +90,11 @@ impl Runtime {
                     .filter(|&i| app.editions[i].named_file)
                     .collect(),
             ),
+            named_pages: Arc::new(
+                (0..app.editions.len())
+                    .filter(|&i| app.editions[i].follow_page)
+                    .collect(),
+            ),
             services: None,
             articles_stored,
             articles: None,
@@ -113,7 +120,7 @@ impl Runtime {
                 articles.fetch(story, url);
             }
             Effect::Open(url) => {
-                if let Err(e) = crate::links::open(&url) {
+                if let Err(e) = crate::links::open(&url, &self.config.browser) {
                     self.notify(format!("Could not open the link: {e}"));
                 }
             }
@@ -132,6 +139,11 @@ impl Runtime {
                 None => self.after_frame.push(other),
             },
         }
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Runs what waited for the frame to be out, starting the services the first time.
@@ -191,7 +203,11 @@ impl Runtime {
         spawn_refresh_timer(self.tx.clone(), self.config.fetch.auto_refresh_minutes);
         let feeds = Workers::new(
             self.config.clone(),
-            (self.sources.clone(), self.named_files.clone()),
+            feeds::Sources {
+                keys: self.sources.clone(),
+                named_files: self.named_files.clone(),
+                named_pages: self.named_pages.clone(),
+            },
             writer.as_ref(),
             self.tx.clone(),
         );

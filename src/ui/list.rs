@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::{App, Focus};
 use crate::dates::{self, SHORT_WIDTH};
-use crate::layout::inner;
+use crate::layout::{inner, TITLE_GOAL};
 use crate::text::{truncate, width, ELLIPSIS};
 
 /// The mark of a story not read yet.
@@ -20,8 +20,6 @@ pub const FULL_TEXT_MARK: &str = "▪ ";
 const NO_TEXT_MARK: &str = "  ";
 /// Edition labels are cut to at most this many columns.
 const MAX_LABEL_WIDTH: usize = 16;
-/// Narrower lists leave out the edition column (the story pane names the edition).
-const MIN_WIDTH_FOR_LABELS: u16 = 30;
 /// Characters kept before a match when the title is shifted to show it.
 const MATCH_CONTEXT: usize = 8;
 
@@ -95,24 +93,37 @@ struct Columns {
 }
 
 impl Columns {
+    /// The columns for these rows. The source column is left out when every listed story has one
+    /// source; then, while a listed headline would get fewer than [`TITLE_GOAL`] columns (or
+    /// fewer than the widest needs), the source column goes, and next the date.
     fn for_rows(app: &App, rows: Rect, shown: &[usize]) -> Columns {
-        // The edition column only when there is more than one edition and room for headlines.
-        let label_width = if app.editions.len() > 1 && rows.width >= MIN_WIDTH_FOR_LABELS {
+        let row_width = usize::from(rows.width);
+        let title_room = row_width.saturating_sub(width(UNREAD_MARK) + width(NO_TEXT_MARK));
+        // No column makes way for headlines that fit beside it.
+        let goal = usize::from(TITLE_GOAL).min(app.listed_title_width());
+        let mut label_width = if app.editions.len() > 1 && !app.one_source_listed() {
             let widest = app
                 .editions
                 .iter()
                 .map(|e| width(&super::safe(&e.name)))
                 .max()
                 .unwrap_or(0);
-            widest.min(MAX_LABEL_WIDTH).min(usize::from(rows.width) / 4)
+            widest.min(MAX_LABEL_WIDTH).min(row_width / 4)
         } else {
             0
         };
-        // A date column when any row on screen has a date, and room for titles beside it.
-        let dated = rows.width >= MIN_WIDTH_FOR_LABELS
-            && shown.iter().any(|&i| app.stories[i].published.is_some());
+        // A date column when any row on screen has a date.
+        let mut dated = shown.iter().any(|&i| app.stories[i].published.is_some());
+        let date_width = |dated: bool| if dated { SHORT_WIDTH + 1 } else { 0 };
+        let label_room = |label: usize| if label > 0 { label + 1 } else { 0 };
+        if title_room.saturating_sub(date_width(dated) + label_room(label_width)) < goal {
+            label_width = 0;
+        }
+        if title_room.saturating_sub(date_width(dated)) < goal {
+            dated = false;
+        }
         Columns {
-            row_width: usize::from(rows.width),
+            row_width,
             label_width,
             dated,
             now: chrono::Local::now(),

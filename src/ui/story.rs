@@ -1,5 +1,7 @@
 //! The story pane: the selected story's pre-wrapped lines, scrolled.
 
+use std::ops::Range;
+
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -40,7 +42,11 @@ pub fn render_story(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let lines: Vec<Line> = app.story_lines[scroll.min(total)..]
         .iter()
         .take(height)
-        .map(|line| story_line(line, &app.theme, usize::from(text.width)))
+        .enumerate()
+        .map(|(i, line)| {
+            let marks = match_marks(app, scroll + i);
+            story_line(line, &app.theme, usize::from(text.width), &marks)
+        })
         .collect();
     // The lines were wrapped for this width in the state: no `Paragraph::wrap` here (ratatui #2679),
     // and no `Paragraph` at all (it would cut them into graphemes again).
@@ -81,8 +87,31 @@ fn story_block(app: &App, area: Rect, scroll: usize, height: usize) -> Block<'st
     }
 }
 
-/// One laid-out line of the story, styled by its kind and its inline styles, within `width`.
-fn story_line<'a>(line: &'a StoryLine, theme: &Theme, width: usize) -> Line<'a> {
+/// The full-text search's matches on story line `line`, each with how it is marked: the current
+/// one (where `n` and `N` went) stands out from the others.
+fn match_marks(app: &App, line: usize) -> Vec<(Range<usize>, Style)> {
+    let (first, found) = app.matches.on_line(line);
+    let theme = &app.theme;
+    (found.iter().enumerate())
+        .map(|(k, (_, range))| {
+            let style = if first + k == app.matches.current {
+                theme.selected.add_modifier(Modifier::BOLD)
+            } else {
+                theme.matched.add_modifier(Modifier::REVERSED)
+            };
+            (range.clone(), style)
+        })
+        .collect()
+}
+
+/// One laid-out line of the story, styled by its kind, its inline styles and the search's
+/// `marks` (byte ranges of its text), within `width`.
+fn story_line<'a>(
+    line: &'a StoryLine,
+    theme: &Theme,
+    width: usize,
+    marks: &[(Range<usize>, Style)],
+) -> Line<'a> {
     let style = match line.kind {
         LineKind::Title => theme.title,
         LineKind::Meta => theme.dim,
@@ -107,20 +136,51 @@ fn story_line<'a>(line: &'a StoryLine, theme: &Theme, width: usize) -> Line<'a> 
     if !line.prefix.is_empty() {
         spans.push(Span::styled(super::safe(&line.prefix), theme.dim));
     }
-    // The text, cut into runs at the inline styles' edges.
+    // The text, cut into runs at the inline styles' edges, then at the marks'.
+    let mut runs = Vec::new();
     let mut at = 0;
     for (range, inline) in &line.spans {
         if range.start > at {
-            spans.push(Span::styled(&line.text[at..range.start], style));
+            runs.push((at..range.start, style));
         }
-        spans.push(Span::styled(
-            &line.text[range.clone()],
-            style.patch(inline_style(*inline, theme)),
-        ));
+        runs.push((range.clone(), style.patch(inline_style(*inline, theme))));
         at = range.end;
     }
     if at < line.text.len() {
-        spans.push(Span::styled(&line.text[at..], style));
+        runs.push((at..line.text.len(), style));
+    }
+    for (range, run_style) in mark(runs, marks) {
+        spans.push(Span::styled(&line.text[range], run_style));
     }
     Line::from(spans)
+}
+
+/// Styled runs (in order, covering a text) with the `marks` laid over them: a run is cut where a
+/// mark begins or ends, and its part under a mark takes the mark's style on top of its own.
+fn mark(
+    runs: Vec<(Range<usize>, Style)>,
+    marks: &[(Range<usize>, Style)],
+) -> Vec<(Range<usize>, Style)> {
+    if marks.is_empty() {
+        return runs;
+    }
+    let mut out = Vec::new();
+    for (range, style) in runs {
+        let mut at = range.start;
+        for (marked, mark_style) in marks {
+            let (start, end) = (marked.start.max(at), marked.end.min(range.end));
+            if start >= end {
+                continue;
+            }
+            if start > at {
+                out.push((at..start, style));
+            }
+            out.push((start..end, style.patch(*mark_style)));
+            at = end;
+        }
+        if at < range.end {
+            out.push((at..range.end, style));
+        }
+    }
+    out
 }

@@ -4,6 +4,8 @@
 // Each test crate uses its own part of this.
 #![allow(dead_code)]
 
+pub mod render;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
