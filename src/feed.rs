@@ -77,20 +77,43 @@ pub fn parse_feed_with(
     url: Option<&str>,
     charset: Option<&str>,
 ) -> Result<ParsedFeed, String> {
-    parse_liberally(bytes, url, charset, true)
+    parse_liberally(bytes, url, charset, Mode::Whole)
+}
+
+/// [`parse_feed_with`] leaving each long HTML body as it is ([`Pending::Html`]), to be converted
+/// when its story is opened: what a refresh does, since converting every body of every feed took
+/// a third of `--list`'s time, for stories most of which are never opened (the store keeps the
+/// HTML as it keeps the text).
+pub fn parse_feed_lazily(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+) -> Result<ParsedFeed, String> {
+    parse_liberally(bytes, url, charset, Mode::Lazy)
+}
+
+/// How much of a feed [`parse_liberally`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every entry, bodies converted; entries before a syntax error salvaged.
+    Whole,
+    /// The same, long HTML bodies left for later.
+    Lazy,
+    /// The header only: no salvage (the stream does that).
+    Header,
 }
 
 /// A feed's header (what comes before its first entry, closed), as the stream reads it: decoded
 /// and rewritten as a whole feed is, but not salvaged entry by entry (that is the stream's job).
 pub(crate) fn parse_header(bytes: &[u8], url: Option<&str>) -> Result<ParsedFeed, String> {
-    parse_liberally(bytes, url, None, false)
+    parse_liberally(bytes, url, None, Mode::Header)
 }
 
 fn parse_liberally(
     bytes: &[u8],
     url: Option<&str>,
     charset: Option<&str>,
-    salvaging: bool,
+    mode: Mode,
 ) -> Result<ParsedFeed, String> {
     if bytes.len() > MAX_FEED_BYTES {
         return Err(format!(
@@ -114,13 +137,13 @@ fn parse_liberally(
     };
     match feed_rs_parse(&document, url) {
         Ok(feed) => {
-            let mut parsed = whole_feed(&feed, url);
+            let mut parsed = whole_feed(&feed, url, mode == Mode::Lazy);
             let durations = crate::enclosure::itunes_durations(&document);
             crate::enclosure::fill_durations(&mut parsed.stories, &durations);
             Ok(parsed)
         }
-        Err(e) if json || !salvaging => Err(e),
-        Err(e) => salvage(&document, url, e),
+        Err(e) if json || mode == Mode::Header => Err(e),
+        Err(e) => salvage(&document, url, e, mode == Mode::Lazy),
     }
 }
 
@@ -131,11 +154,11 @@ fn feed_rs_parse(bytes: &[u8], url: Option<&str>) -> Result<feed_rs::model::Feed
     parsed.map_err(|e| clean_line(&format!("not a feed: {e}")).replace("  ", " "))
 }
 
-fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>) -> ParsedFeed {
+fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>, lazy: bool) -> ParsedFeed {
     let stories = feed
         .entries
         .iter()
-        .map(|entry| entry_story(entry, url, false))
+        .map(|entry| entry_story(entry, url, lazy))
         .collect();
     ParsedFeed {
         title: feed
@@ -151,7 +174,12 @@ fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>) -> ParsedFeed {
 /// A feed feed-rs refused whole, read entry by entry as a feed file is (each entry feed-rs
 /// cannot read repaired or dropped alone): the entries before a syntax error, with the error.
 /// The error alone when no entry could be read.
-fn salvage(document: &[u8], url: Option<&str>, error: String) -> Result<ParsedFeed, String> {
+fn salvage(
+    document: &[u8],
+    url: Option<&str>,
+    error: String,
+    lazy: bool,
+) -> Result<ParsedFeed, String> {
     // Decoded, the document is UTF-8: streamed as it is, never back through `parse_feed`.
     if !document.trim_ascii_start().starts_with(b"<") {
         return Err(error);
@@ -161,6 +189,7 @@ fn salvage(document: &[u8], url: Option<&str>, error: String) -> Result<ParsedFe
     let mut stories = Vec::new();
     let problem = loop {
         match stream.next_batch() {
+            Ok(Some(batch)) if lazy => stories.extend(batch),
             Ok(Some(batch)) => stories.extend(batch.into_iter().map(converted)),
             Ok(None) => break None,
             Err(e) => break Some(e),
@@ -411,7 +440,7 @@ pub fn process(result: FetchResult) -> FeedUpdate {
             etag,
             last_modified,
             charset,
-        } => parse_feed_with(&bytes, Some(&url), charset.as_deref()).map(|feed| {
+        } => parse_feed_lazily(&bytes, Some(&url), charset.as_deref()).map(|feed| {
             FeedFetched::Parsed {
                 feed,
                 etag,

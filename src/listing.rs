@@ -13,7 +13,7 @@ use crate::ingest::FeedStream;
 use crate::load::Marks;
 use crate::news::{Pending, Story};
 use crate::source::Library;
-use crate::store::{story_key, SourceInfo, Store};
+use crate::store::{story_key, SourceInfo, SourceSave, Store};
 
 /// How `--list` prints each story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,6 +115,11 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
     fetcher.fetch_all(requests);
     let mut updates: Vec<FeedUpdate> = rx.iter().take(count).collect();
     updates.sort_by_key(|u| u.source);
+    // Every feed's stories in one transaction; one by one only if that fails (to name the feed).
+    let together = match store.as_deref_mut() {
+        Some(store) => save_together(store, config, library, &updates).is_ok(),
+        None => false,
+    };
     let mut marks = Marks::new();
     for update in updates {
         let source = update.source;
@@ -138,7 +143,11 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
                 };
                 let stories = match store.as_deref_mut() {
                     Some(store) => {
-                        match keep(store, config, library, source, &feed.stories, info) {
+                        let kept = match together {
+                            true => store.load_source(&library.editions[source].source_key()),
+                            false => keep(store, config, library, source, &feed.stories, info),
+                        };
+                        match kept {
                             Ok(stored) => stored_stories(stored, &mut marks),
                             Err(e) => {
                                 library.notes.push(format!("{name}: {e:#}"));
@@ -156,6 +165,45 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
         }
     }
     marks
+}
+
+/// Stores every parsed feed's stories and what its answer said, in one transaction.
+fn save_together(
+    store: &mut Store,
+    config: &Config,
+    library: &Library,
+    updates: &[FeedUpdate],
+) -> anyhow::Result<()> {
+    let mut parts = Vec::new();
+    for update in updates {
+        if let Ok(FeedFetched::Parsed {
+            feed,
+            etag,
+            last_modified,
+        }) = &update.outcome
+        {
+            let info = SourceInfo {
+                title: feed.title.clone(),
+                etag: etag.clone(),
+                last_modified: last_modified.clone(),
+            };
+            parts.push((
+                library.editions[update.source].source_key(),
+                &feed.stories,
+                info,
+            ));
+        }
+    }
+    let saves: Vec<SourceSave<'_>> = parts
+        .iter()
+        .map(|(source, stories, info)| SourceSave {
+            source,
+            stories,
+            info,
+        })
+        .collect();
+    let retention = crate::runtime::retention(config);
+    store.save_sources(&saves, crate::runtime::now(), retention)
 }
 
 /// Stores a feed's fetched stories and what the answer said of it; returns every story the store

@@ -120,6 +120,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::news::{Paragraph, Pending, Story};
 
+pub use save::SourceSave;
 pub use search::{key_hash, Searcher};
 pub use writer::{StoreEvent, StoreWriter, Write};
 
@@ -471,14 +472,7 @@ impl Store {
 
     /// Remembers a source's title and validators (replacing what was known).
     pub fn set_source_info(&mut self, source: &str, info: &SourceInfo) -> anyhow::Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO sources (source, title, etag, last_modified) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (source) DO UPDATE SET title = excluded.title, etag = excluded.etag,
-                 last_modified = excluded.last_modified",
-                params![source, info.title, info.etag, info.last_modified],
-            )
-            .map(drop)
+        write_source_info(&self.conn, source, info)
             .map_err(|e| anyhow!("{}: {e}", self.path.display()))
     }
 
@@ -502,6 +496,17 @@ impl Store {
         };
         search().map_err(|e| self.fail("searching", e))
     }
+}
+
+/// Remembers a source's title and validators (inside whatever transaction `conn` is in).
+fn write_source_info(conn: &Connection, source: &str, info: &SourceInfo) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sources (source, title, etag, last_modified) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (source) DO UPDATE SET title = excluded.title, etag = excluded.etag,
+         last_modified = excluded.last_modified",
+    )?
+    .execute(params![source, info.title, info.etag, info.last_modified])
+    .map(drop)
 }
 
 /// A row of `SELECT source, key, guid, link, title, published, author, has_text, read, starred,

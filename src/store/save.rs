@@ -5,8 +5,46 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
-use super::{body, non_empty, story_key, Retention};
+use super::{body, non_empty, story_key, Retention, SourceInfo, Store};
 use crate::news::{Pending, Story};
+
+/// One source's part of [`Store::save_sources`]: its key, its stories as fetched, and what its
+/// answer said of it.
+pub struct SourceSave<'a> {
+    /// The source (feed URL, or `edition:<name>`).
+    pub source: &'a str,
+    /// Its stories, as fetched.
+    pub stories: &'a [Story],
+    /// Its title and validators.
+    pub info: &'a SourceInfo,
+}
+
+impl Store {
+    /// Saves several sources at once (as [`Store::save_source`] and [`Store::set_source_info`]
+    /// each would), in one transaction: a refresh of a thousand feeds commits (and waits for the
+    /// disk) once rather than twice a feed. All or nothing: on an error, nothing is saved, and
+    /// the caller can save them one by one to find the one that fails.
+    pub fn save_sources(
+        &mut self,
+        saves: &[SourceSave<'_>],
+        now: i64,
+        retention: Retention,
+    ) -> anyhow::Result<()> {
+        let next_id = &mut self.next_id;
+        let mut save = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for part in saves {
+                let (_, kept) = save_stories(&tx, part.source, part.stories, now, next_id)?;
+                apply_retention(&tx, part.source, now, retention, &kept)?;
+                super::write_source_info(&tx, part.source, part.info)?;
+            }
+            tx.commit()
+        };
+        save(&mut self.conn).map_err(|e| {
+            anyhow::anyhow!("{}: saving {} feeds: {e}", self.path.display(), saves.len())
+        })
+    }
+}
 
 /// A stored row, as compared against a story being saved.
 struct Row {
