@@ -76,6 +76,16 @@ pub enum Action {
     FilterToggleText,
     /// Show or hide the list of feed errors.
     FeedErrors,
+    /// Show or hide the feeds pane.
+    ToggleFeeds,
+    /// Make the feeds pane narrower.
+    FeedsNarrower,
+    /// Make the feeds pane wider.
+    FeedsWider,
+    /// Show the stories the `hide` rules hide, or hide them again.
+    ToggleHidden,
+    /// Keep the filter being typed as a saved search (in the config file and the feeds pane).
+    SaveSearch,
     /// A feed fetch finished (parsed off the UI thread).
     FeedUpdated(Box<FeedUpdate>),
     /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
@@ -220,6 +230,15 @@ pub enum Effect {
     Copy(String),
     /// Send this action back after this long (a retry with backoff).
     Later(std::time::Duration, Box<Action>),
+    /// Remember the screen state (the feeds pane) for the next run, in the data directory.
+    SaveUiState(crate::ui_state::UiState),
+    /// Append this saved search to the config file at `path`.
+    SaveSearch {
+        /// The user's config file.
+        path: std::path::PathBuf,
+        /// The search.
+        search: crate::rules::SavedSearch,
+    },
     /// Clear the terminal and draw everything again.
     Redraw,
     /// Give the terminal back, stop until resumed, then take it again.

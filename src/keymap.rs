@@ -21,7 +21,11 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         Action::FocusNext,
         "switch focus: list / story",
     ),
-    ("focus_list", Action::FocusList, "focus the headline list"),
+    (
+        "focus_list",
+        Action::FocusList,
+        "focus the headline list (from it: the feeds pane)",
+    ),
     ("focus_story", Action::FocusStory, "focus the story"),
     (
         "full_view",
@@ -71,6 +75,27 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "newest first / grouped by source",
     ),
     ("feed_errors", Action::FeedErrors, "list feed errors"),
+    (
+        "feeds_pane",
+        Action::ToggleFeeds,
+        "show / hide the feeds pane (Left, Right: between panes)",
+    ),
+    (
+        "feeds_narrower",
+        Action::FeedsNarrower,
+        "narrower feeds pane",
+    ),
+    ("feeds_wider", Action::FeedsWider, "wider feeds pane"),
+    (
+        "show_hidden",
+        Action::ToggleHidden,
+        "show / hide the stories rules hide",
+    ),
+    (
+        "save_search",
+        Action::SaveSearch,
+        "filter: save it as a search in the feeds pane",
+    ),
     ("redraw", Action::Redraw, "redraw the screen"),
     (
         "suspend",
@@ -374,11 +399,10 @@ impl Keymap {
                 (KeyCode::Esc, _) => return Some(Action::Close),
                 _ => {}
             }
-            return self
-                .by_key
-                .get(&key)
-                .cloned()
-                .filter(|a| a.is_navigation() || matches!(a, Action::Redraw | Action::Suspend));
+            return self.by_key.get(&key).cloned().filter(|a| {
+                a.is_navigation()
+                    || matches!(a, Action::Redraw | Action::Suspend | Action::SaveSearch)
+            });
         }
         self.by_key.get(&key).cloned()
     }

@@ -62,7 +62,7 @@ pub fn add(
         url: feed.url.clone(),
         name: request.name.clone(),
         tags: request.tags.clone(),
-        full_text: None,
+        ..Subscription::default()
     }
     .sanitised();
     current.push(subscription);

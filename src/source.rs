@@ -42,6 +42,11 @@ pub struct Edition {
     /// True for a feed file named on the command line (read at any size), false for a `file:`
     /// subscription (read within the HTTP limits) and every other source.
     pub named_file: bool,
+    /// True once the feed was unsubscribed from the reader: its stories leave the list (they
+    /// stay in the store).
+    pub removed: bool,
+    /// The subscription's own settings: User-Agent, retention, refresh period.
+    pub settings: crate::subscriptions::FeedSettings,
 }
 
 impl Edition {

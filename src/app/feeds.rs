@@ -201,6 +201,12 @@ impl App {
                     self.stories.push(story);
                     self.push_read(false);
                     self.starred.push(false);
+                    let i = self.stories.len() - 1;
+                    self.admit(i);
+                    // A `mark_read` rule takes a story as it arrives.
+                    if self.rule_marks_read(i) {
+                        self.set_read(i, true);
+                    }
                     added += 1;
                 }
             }
@@ -254,6 +260,7 @@ impl App {
         self.keys[i] = key;
         known.add(&story, i);
         self.stories[i] = story;
+        self.rematch(i);
         if self.laid_out_for.is_some_and(|(s, _)| s == i) {
             // Re-lay the open story, keeping the reading place as on a resize.
             self.laid_out_for = self.laid_out_for.map(|(s, _)| (s, 0));
@@ -287,7 +294,7 @@ impl App {
                 if let Some(&i) = listed.get(&stored.key) {
                     if !self.marked.contains(&i) {
                         self.set_read_flag(i, stored.read);
-                        self.starred[i] = stored.starred;
+                        self.set_star_flag(i, stored.starred);
                     }
                     continue;
                 }
@@ -306,6 +313,7 @@ impl App {
                     edition: source,
                     ..stored.story
                 });
+                self.admit(self.stories.len() - 1);
             }
         }
         self.rebuild_order();

@@ -88,7 +88,7 @@ impl App {
                     Some(hits) => hits.get(i).copied().unwrap_or(false),
                     None => query.matches_prepared(&self.stories[i].title, &self.search_keys[i]),
                 };
-                words && (!conditions || query.conditions_hold(&self.facts(i)))
+                words && (!conditions || query.conditions_hold(&self.facts(i))) && self.in_scope(i)
             })
             .collect();
         self.parsed_query = query;

@@ -2,11 +2,13 @@
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
 mod article;
+mod counts;
 mod feeds;
 mod filtering;
 mod links;
 mod marks;
 mod navigation;
+mod pane;
 mod pointer;
 mod requests;
 
@@ -21,7 +23,9 @@ use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
 use crate::theme::Theme;
 pub use article::ArticleState;
+pub use counts::Count;
 pub use links::LinkPicker;
+pub use pane::{FeedsPane, PaneRow, Scope, QUIET_DAYS};
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +34,8 @@ pub enum Focus {
     List,
     /// The story text.
     Story,
+    /// The feeds pane.
+    Feeds,
 }
 
 /// Progress of a refresh, for the status bar.
@@ -87,8 +93,23 @@ pub struct App {
     read: Vec<bool>,
     /// How many of `read` are false.
     unread_count: usize,
-    /// Per story: starred or not.
+    /// Per story: starred or not. Changed only through `set_star_flag` (and pushed with a story
+    /// before `admit`), which keeps the pane's counts.
     pub starred: Vec<bool>,
+    /// Per story: hidden by a `hide` rule (decided as it arrives).
+    hidden: Vec<bool>,
+    /// True while the stories the rules hide are listed.
+    pub show_hidden: bool,
+    /// The feeds pane's counts, kept as marks change.
+    tally: counts::Tally,
+    /// The feeds pane.
+    pub pane: FeedsPane,
+    /// True once the user set the pane's width (then remembered).
+    pane_width_set: bool,
+    /// What the pane's selection narrows the list to.
+    pub scope: Scope,
+    /// The user's config file, where a saved search is added (`None`: nowhere to save).
+    pub config_path: Option<std::path::PathBuf>,
     /// Per story: its stable key in the store ([`crate::store::story_key`]).
     pub keys: Vec<String>,
     /// Stories whose marks changed since the last [`Effect::SaveMarks`].
@@ -212,6 +233,16 @@ impl App {
             read: vec![false; count],
             unread_count: count,
             starred: vec![false; count],
+            hidden: Vec::with_capacity(count),
+            show_hidden: false,
+            tally: counts::Tally::new(&config.searches, &crate::rules::Rules::new(&config.rules)),
+            pane: FeedsPane {
+                width: config.layout.feeds_width,
+                ..FeedsPane::default()
+            },
+            pane_width_set: false,
+            scope: Scope::All,
+            config_path: None,
             keys: Vec::new(),
             pending_marks: Vec::new(),
             marked: Default::default(),
@@ -268,8 +299,12 @@ impl App {
             .iter()
             .map(|s| crate::store::story_key(&sources[s.edition], s))
             .collect();
+        for i in 0..count {
+            app.admit(i);
+        }
+        app.build_pane_rows();
         app.rebuild_order();
-        app.visible = app.order.clone();
+        app.refilter(false);
         app.select(0);
         app
     }
@@ -292,12 +327,14 @@ impl App {
     /// Sets story `i`'s read flag, keeping the unread count.
     fn set_read_flag(&mut self, i: usize, read: bool) {
         if self.read[i] != read {
+            self.tally_story(i, false);
             self.read[i] = read;
             if read {
                 self.unread_count -= 1;
             } else {
                 self.unread_count += 1;
             }
+            self.tally_story(i, true);
         }
     }
 
@@ -326,12 +363,23 @@ impl App {
 
     /// The screen geometry for the current size and view, `None` when the terminal is too small.
     pub fn panes(&self) -> Option<Panes> {
+        self.screen().map(|(_, panes)| panes)
+    }
+
+    /// The feeds pane's area (when shown) and the other panes, for the current size and view.
+    pub fn screen(&self) -> Option<(Option<Rect>, Panes)> {
+        self.screen_in(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// The feeds pane's area (when shown) and the other panes, in `area`.
+    pub fn screen_in(&self, area: Rect) -> Option<(Option<Rect>, Panes)> {
         let layout = self.config.layout;
-        Panes::new(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            layout.list_width,
-            layout.reading_width,
+        let feeds = self.feeds_shown().then_some(self.pane.width);
+        crate::layout::with_feeds(
+            area,
+            (layout.list_width, layout.reading_width),
             self.full_view,
+            feeds,
         )
     }
 
@@ -394,7 +442,8 @@ impl App {
             return effects;
         }
         let unhandled = self
-            .navigate(action)
+            .pane_action(action, &mut effects)
+            .and_then(|a| self.navigate(a))
             .and_then(|a| self.edit_filter(a))
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
@@ -403,6 +452,7 @@ impl App {
         if let Some(action) = unhandled {
             self.general(action, &mut effects);
         }
+        self.keep_focus_shown();
         self.ask_for_what_is_needed(&mut effects);
         effects
     }
@@ -459,6 +509,8 @@ impl App {
             Action::Redraw => effects.push(Effect::Redraw),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Help => self.show_help = true,
+            Action::ToggleHidden => self.toggle_hidden(),
+            Action::SaveSearch => self.save_search(effects),
             Action::ShowLinks => self.show_links(),
             Action::Notify(text) => self.message = Some(text),
             Action::OpenLink => {

@@ -116,6 +116,22 @@ impl Runtime {
                     self.notify(format!("Could not open the link: {e}"));
                 }
             }
+            Effect::SaveUiState(state) => {
+                if let Some(dir) = self.data_dir.clone() {
+                    // Nothing to say when it works; a failure costs only the memory of the pane.
+                    in_background(self.tx.clone(), move || {
+                        crate::ui_state::save(&dir, &state)
+                            .err()
+                            .map(|e| format!("Could not keep the pane's state: {e:#}"))
+                    });
+                }
+            }
+            Effect::SaveSearch { path, search } => in_background(self.tx.clone(), move || {
+                Some(match crate::rules::append_search(&path, &search) {
+                    Ok(()) => format!("Saved the search \"{}\" in {}", search.name, path.display()),
+                    Err(e) => format!("Could not save the search: {e:#}"),
+                })
+            }),
             Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
             other => match &self.services {
                 Some(services) => self.perform_background(services, other),
@@ -221,6 +237,8 @@ impl Runtime {
             // Carried out in `perform`, or by the event loop (the terminal's own).
             Effect::LoadText(_)
             | Effect::Later(..)
+            | Effect::SaveUiState(_)
+            | Effect::SaveSearch { .. }
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)
@@ -298,6 +316,17 @@ fn store_reporter(tx: Sender<Message>) -> impl Fn(StoreEvent) + Send + 'static {
             StoreEvent::Indexed => Action::Indexed,
         }));
     }
+}
+
+/// Runs `job` on a thread of its own; what it says (if anything) goes to the status bar.
+fn in_background(tx: Sender<Message>, job: impl FnOnce() -> Option<String> + Send + 'static) {
+    let _ = thread::Builder::new()
+        .name("gazette-write".into())
+        .spawn(move || {
+            if let Some(said) = job() {
+                let _ = tx.send(Message::App(Action::Notify(said)));
+            }
+        });
 }
 
 /// Sends `action` back to the loop after `wait`, from a thread of its own.

@@ -41,7 +41,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
 /// The left side: how many stories (or matches), how many unread, and the filter.
 fn counts_and_filter(app: &App, room: usize) -> String {
     let total = app.stories.len();
-    let counts = if app.parsed_query.is_empty() {
+    let counts = if app.parsed_query.is_empty() && app.visible.len() == total {
         format!(" {total} {}", if total == 1 { "story" } else { "stories" })
     } else {
         format!(" {} of {total} match", app.visible.len())
@@ -50,6 +50,11 @@ fn counts_and_filter(app: &App, room: usize) -> String {
         0 => String::new(),
         n => format!(", {n} unread"),
     };
+    // What the feeds pane narrows the list to, in the filter's words, before the typed filter.
+    let scope = app
+        .scope_label()
+        .map(|label| format!("  in {}", super::safe(&label)))
+        .unwrap_or_default();
     let filter = if app.filtering || !app.query.is_empty() {
         // Text mode searches whole stories: the prompt says so.
         let prompt = if app.text_mode { "text/" } else { "/" };
@@ -59,12 +64,12 @@ fn counts_and_filter(app: &App, room: usize) -> String {
     };
     // The unread count is the first thing to go when the bar is short.
     [
-        format!("{counts}{unread}{filter}"),
-        format!("{counts}{filter}"),
+        format!("{counts}{unread}{scope}{filter}"),
+        format!("{counts}{scope}{filter}"),
     ]
     .into_iter()
     .find(|l| width(l) < room)
-    .unwrap_or_else(|| format!("{counts}{filter}"))
+    .unwrap_or_else(|| format!("{counts}{scope}{filter}"))
 }
 
 /// The right side: the message; else a problem with the store; else the refresh's progress; else
