@@ -47,6 +47,9 @@ pub enum Action {
     Refresh,
     /// Refresh every feed.
     RefreshAll,
+    /// A feed's own refresh period is up (`refresh_minutes`): refresh source `.0` and set the
+    /// timer again.
+    RefreshSource(usize),
     /// Open the selected story's link in the browser.
     OpenLink,
     /// Copy the selected story's link to the clipboard.
@@ -158,6 +161,7 @@ impl Action {
                 | Action::ArticleStored(..)
                 | Action::StoreRecovered
                 | Action::RetryStore
+                | Action::RefreshSource(_)
         )
     }
 

@@ -24,6 +24,7 @@ impl App {
                 effects.extend(self.refresh(source));
             }
             Action::RefreshAll => effects.extend(self.refresh(None)),
+            Action::RefreshSource(source) => self.refresh_on_timer(source, effects),
             Action::FeedUpdated(update) | Action::FeedBatch(update) => {
                 let (before, source) = (self.stories.len(), update.source);
                 self.apply_feed(*update, last);
@@ -59,6 +60,37 @@ impl App {
         if self.editions.iter().any(|e| e.is_feed()) {
             effects.extend(self.refresh(None));
         }
+        // Feeds with a refresh period of their own get a timer each, set again as it goes off.
+        if !self.offline {
+            for source in 0..self.editions.len() {
+                effects.extend(self.refresh_timer(source));
+            }
+        }
+    }
+
+    /// The timer of a feed's own refresh period, if it has one.
+    fn refresh_timer(&self, source: usize) -> Option<Effect> {
+        let edition = &self.editions[source];
+        let minutes = edition
+            .settings
+            .refresh_minutes
+            .filter(|_| !edition.removed)?;
+        let wait = std::time::Duration::from_secs(u64::from(minutes) * 60);
+        Some(Effect::Later(wait, Box::new(Action::RefreshSource(source))))
+    }
+
+    /// A feed's own refresh period is up: it is fetched (unless it is being fetched already),
+    /// quietly, and its timer set again.
+    fn refresh_on_timer(&mut self, source: usize, effects: &mut Effects) {
+        if source >= self.editions.len() {
+            return;
+        }
+        if !self.editions[source].fetching && !self.editions[source].removed {
+            let message = self.message.take();
+            effects.extend(self.refresh(Some(source)));
+            self.message = message;
+        }
+        effects.extend(self.refresh_timer(source));
     }
 
     fn toggle_grouping(&mut self) {
@@ -101,6 +133,8 @@ impl App {
                     url: source.url.clone().unwrap_or_default(),
                     etag: source.etag.clone(),
                     last_modified: source.last_modified.clone(),
+                    user_agent: source.settings.user_agent.clone(),
+                    max_stories: source.settings.max_stories,
                 }
             })
             .collect();

@@ -21,7 +21,7 @@ use crate::html::html_to_text;
 use crate::news::{Paragraph, Pending};
 use crate::store::{Store, StoreEvent, StoreWriter, Write};
 
-pub use feeds::{now, retention, save, Workers};
+pub use feeds::{now, retention, retention_for, save, Workers};
 pub use search::{spawn_searcher, SearchRequest};
 
 /// What reaches the event loop: everything arrives as a message on one channel, so the loop can
@@ -58,7 +58,6 @@ pub struct Runtime {
     texts: Option<Store>,
     data_dir: Option<PathBuf>,
     config: Arc<Config>,
-    sources: Arc<Vec<String>>,
     named_files: Arc<std::collections::HashSet<usize>>,
     services: Option<Services>,
     /// True once the store may hold an article: only then is one looked for with a story's text.
@@ -81,7 +80,6 @@ impl Runtime {
             texts,
             data_dir: data_dir.map(Path::to_path_buf),
             config: Arc::new(app.config.clone()),
-            sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
             named_files: Arc::new(
                 (0..app.editions.len())
                     .filter(|&i| app.editions[i].named_file)
@@ -197,7 +195,7 @@ impl Runtime {
         spawn_refresh_timer(self.tx.clone(), self.config.fetch.auto_refresh_minutes);
         let feeds = Workers::new(
             self.config.clone(),
-            (self.sources.clone(), self.named_files.clone()),
+            self.named_files.clone(),
             writer.as_ref(),
             self.tx.clone(),
         );
