@@ -89,6 +89,20 @@ pub enum Action {
     ToggleHidden,
     /// Keep the filter being typed as a saved search (in the config file and the feeds pane).
     SaveSearch,
+    /// Subscribe to a feed: a prompt for its URL (or a page's that names one).
+    AddFeed,
+    /// Unsubscribe from the selected feed, after a y/n confirmation.
+    RemoveFeed,
+    /// Rename the selected feed: a prompt.
+    RenameFeed,
+    /// Retag the selected feed: a prompt (tags separated by commas).
+    RetagFeed,
+    /// A subscription was added (found and saved), or why not.
+    FeedAdded(Result<Box<crate::subscriptions::Subscription>, String>),
+    /// The subscription with this URL was removed from feeds.toml, or why not.
+    FeedRemoved(Result<String, String>),
+    /// A subscription was renamed or retagged (as now saved), or why not.
+    FeedEdited(Result<Box<crate::subscriptions::Subscription>, String>),
     /// A feed fetch finished (parsed off the UI thread).
     FeedUpdated(Box<FeedUpdate>),
     /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
@@ -162,6 +176,9 @@ impl Action {
                 | Action::StoreRecovered
                 | Action::RetryStore
                 | Action::RefreshSource(_)
+                | Action::FeedAdded(_)
+                | Action::FeedRemoved(_)
+                | Action::FeedEdited(_)
         )
     }
 
@@ -236,6 +253,33 @@ pub enum Effect {
     Later(std::time::Duration, Box<Action>),
     /// Remember the screen state (the feeds pane) for the next run, in the data directory.
     SaveUiState(crate::ui_state::UiState),
+    /// Find the feed `url` leads to and add it to `feeds_file` (as `gazette add --yes` does):
+    /// answered with [`Action::FeedAdded`].
+    AddFeed {
+        /// A feed's URL, or a page's that names one.
+        url: String,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
+    /// Remove the subscription `url` from `feeds_file`: answered with [`Action::FeedRemoved`].
+    RemoveFeed {
+        /// The feed's URL.
+        url: String,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
+    /// Rename (`name`) or retag (`tags`) the subscription `url` in `feeds_file`: answered with
+    /// [`Action::FeedEdited`].
+    EditFeed {
+        /// The feed's URL.
+        url: String,
+        /// Its new name (empty: none), if it changes.
+        name: Option<String>,
+        /// Its new tags, if they change.
+        tags: Option<Vec<String>>,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
     /// Append this saved search to the config file at `path`.
     SaveSearch {
         /// The user's config file.

@@ -92,6 +92,22 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "show / hide the stories rules hide",
     ),
     (
+        "add_feed",
+        Action::AddFeed,
+        "add a feed (its URL, or a page's)",
+    ),
+    (
+        "remove_feed",
+        Action::RemoveFeed,
+        "remove the selected feed (y/n)",
+    ),
+    (
+        "rename_feed",
+        Action::RenameFeed,
+        "rename the selected feed",
+    ),
+    ("retag_feed", Action::RetagFeed, "retag the selected feed"),
+    (
         "save_search",
         Action::SaveSearch,
         "filter: save it as a search in the feeds pane",

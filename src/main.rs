@@ -183,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let subscribed = cli.paths.is_empty() && feeds.iter().any(|f| f.is_enabled());
     let mut app = App::new(library, config);
     app.config_path = cli.config.clone().or_else(user_config_path);
+    app.feeds_file = feeds_file.clone();
     app.pane.auto = subscribed && std::io::stdin().is_terminal();
     if let Some(dir) = data_dir.as_deref() {
         app.restore_ui_state(gazette::ui_state::load(dir));

@@ -328,7 +328,7 @@ pub fn is_http_url(text: &str) -> bool {
 }
 
 /// The host part of a URL, or the URL itself when it has none.
-fn host_of(url: &str) -> &str {
+pub fn host_of(url: &str) -> &str {
     url.split_once("://")
         .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(rest))
         .filter(|host| !host.is_empty())

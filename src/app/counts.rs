@@ -122,6 +122,10 @@ impl App {
         }
         let (read, starred) = (self.read[i], self.starred[i]);
         let source = self.stories[i].edition;
+        if self.editions[source].removed {
+            // Taken out of every count when it was removed.
+            return;
+        }
         if self.tally.sources.len() <= source {
             let len = self.editions.len().max(source + 1);
             self.tally.sources.resize(len, Count::default());

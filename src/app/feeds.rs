@@ -109,7 +109,7 @@ impl App {
 
     /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
     /// the status bar why there is nothing to do.
-    fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
+    pub(super) fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
         if self.offline {
             self.message =
                 Some("Offline (--offline): showing what is stored, fetching nothing.".into());

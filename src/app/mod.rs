@@ -11,6 +11,7 @@ mod navigation;
 mod pane;
 mod pointer;
 mod requests;
+mod subscribe;
 
 use ratatui::layout::Rect;
 
@@ -26,6 +27,7 @@ pub use article::ArticleState;
 pub use counts::Count;
 pub use links::LinkPicker;
 pub use pane::{FeedsPane, PaneRow, Scope, QUIET_DAYS};
+pub use subscribe::{Prompt, PromptKind};
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +112,11 @@ pub struct App {
     pub scope: Scope,
     /// The user's config file, where a saved search is added (`None`: nowhere to save).
     pub config_path: Option<std::path::PathBuf>,
+    /// feeds.toml, where feeds added, removed, renamed or retagged in the reader are saved
+    /// (`None`: the keys say there is nowhere).
+    pub feeds_file: Option<std::path::PathBuf>,
+    /// The prompt open in the status bar (adding, renaming, retagging, removing a feed).
+    pub prompt: Option<Prompt>,
     /// Per story: its stable key in the store ([`crate::store::story_key`]).
     pub keys: Vec<String>,
     /// Stories whose marks changed since the last [`Effect::SaveMarks`].
@@ -243,6 +250,8 @@ impl App {
             pane_width_set: false,
             scope: Scope::All,
             config_path: None,
+            feeds_file: None,
+            prompt: None,
             keys: Vec::new(),
             pending_marks: Vec::new(),
             marked: Default::default(),
@@ -432,7 +441,7 @@ impl App {
     /// writes, text loads and searches it needs, in order (see [`Effect`]).
     pub fn update(&mut self, action: Action) -> Effects {
         let mut effects = Effects::default();
-        if self.intercepted(&action) {
+        if self.intercepted(&action) || self.prompt_takes(&action, &mut effects) {
             return effects;
         }
         if self.links.is_some() && action.is_from_user() && action != Action::Interrupt {
@@ -448,7 +457,8 @@ impl App {
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.article_action(a, &mut effects))
-            .and_then(|a| self.feed_action(a, &mut effects));
+            .and_then(|a| self.feed_action(a, &mut effects))
+            .and_then(|a| self.subscription_action(a, &mut effects));
         if let Some(action) = unhandled {
             self.general(action, &mut effects);
         }

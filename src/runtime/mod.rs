@@ -5,6 +5,7 @@
 mod articles;
 mod feeds;
 mod search;
+mod subscribe;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -124,6 +125,23 @@ impl Runtime {
                     });
                 }
             }
+            Effect::AddFeed { url, feeds_file } => {
+                let change = subscribe::Change::Add(url);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
+            Effect::RemoveFeed { url, feeds_file } => {
+                let change = subscribe::Change::Remove(url);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
+            Effect::EditFeed {
+                url,
+                name,
+                tags,
+                feeds_file,
+            } => {
+                let change = subscribe::Change::Edit(url, name, tags);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
             Effect::SaveSearch { path, search } => in_background(self.tx.clone(), move || {
                 Some(match crate::rules::append_search(&path, &search) {
                     Ok(()) => format!("Saved the search \"{}\" in {}", search.name, path.display()),
@@ -237,6 +255,9 @@ impl Runtime {
             | Effect::Later(..)
             | Effect::SaveUiState(_)
             | Effect::SaveSearch { .. }
+            | Effect::AddFeed { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::EditFeed { .. }
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)

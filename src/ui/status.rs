@@ -11,9 +11,17 @@ use crate::text::{truncate, truncate_start, width};
 /// Draws the status bar; while the filter is typed, puts the cursor after the query.
 pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let room = usize::from(area.width);
-    let left = counts_and_filter(app, room);
+    let typing = app.filtering || app.prompt.is_some();
+    let left = match &app.prompt {
+        Some(prompt) => format!(
+            " {}{}",
+            super::safe(&prompt.label(app)),
+            super::safe(&prompt.text)
+        ),
+        None => counts_and_filter(app, room),
+    };
     // While typing, the end of the query (where the cursor is) stays in view.
-    let left = if app.filtering && width(&left) + 1 > room {
+    let left = if typing && width(&left) + 1 > room {
         truncate_start(&left, room.saturating_sub(1))
     } else {
         truncate(&left, room)
@@ -32,7 +40,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(right, right_style),
     ]);
     super::set_lines(frame, area, &[line]);
-    if app.filtering {
+    if typing {
         let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, area.y));
     }
@@ -76,6 +84,7 @@ fn counts_and_filter(app: &App, room: usize) -> String {
 /// the keys that matter now.
 fn right_side(app: &App) -> String {
     match &app.message {
+        None if app.prompt.is_some() => "Enter ok · Esc cancel ".to_string(),
         Some(message) => super::safe(message).into_owned(),
         // Said until a write succeeds: marks that cannot be saved are never a passing note.
         None if app.store_problem.is_some() => store_problem(app),
