@@ -1,6 +1,6 @@
 //! The feeds pane at scale: 1,000 feeds in 40 tags, `GAZETTE_BENCH_STORIES` (default 100,000)
-//! stories spread over them, two saved searches and a hide rule. Timed: a 200x50 frame with the
-//! pane shown (and the same frame without it, for the pane's own share), a mark with its frame
+//! stories spread over them, two saved searches and a hide rule. Timed: the pane alone, a 200x50
+//! frame with the pane shown (and the same frame without it, for the pane's own share), a mark with its frame
 //! (the counts follow it), and selecting a tag in the pane (the list narrowed) with its frame.
 //!
 //! `cargo bench --bench pane` runs it.
@@ -80,6 +80,22 @@ fn pane_benches(c: &mut Criterion) {
     let mut app = pane_app(n);
     let mut terminal = corpus::terminal();
     assert!(app.feeds_area().is_some(), "the pane is shown");
+
+    // The pane alone, drawn into its own area of the frame: its share of a frame.
+    let area = app.feeds_area().expect("the pane's area");
+    c.bench_function(
+        &format!(
+            "pane: the pane alone ({}x{}), 1000 feeds, {label} stories",
+            area.width, area.height
+        ),
+        |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| gazette::ui::render_feeds(frame, black_box(&app), area))
+                    .expect("drawing into a test backend");
+            })
+        },
+    );
 
     c.bench_function(
         &format!("pane: draw {WIDTH}x{HEIGHT} with the feeds pane, 1000 feeds, {label} stories"),
