@@ -80,6 +80,7 @@ impl App {
             self.order.clone()
         };
         let text_hits = self.text_hits(&query);
+        self.scope_members = self.scope_sources();
         let conditions = query.has_conditions();
         self.visible = candidates
             .into_iter()

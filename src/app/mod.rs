@@ -110,6 +110,9 @@ pub struct App {
     pane_width_set: bool,
     /// What the pane's selection narrows the list to.
     pub scope: Scope,
+    /// Per source: listed under the scope (not removed, and in the tag or the source chosen),
+    /// worked out once per refilter rather than once per story.
+    scope_members: Vec<bool>,
     /// The user's config file, where a saved search is added (`None`: nowhere to save).
     pub config_path: Option<std::path::PathBuf>,
     /// feeds.toml, where feeds added, removed, renamed or retagged in the reader are saved
@@ -249,6 +252,7 @@ impl App {
             },
             pane_width_set: false,
             scope: Scope::All,
+            scope_members: Vec::new(),
             config_path: None,
             feeds_file: None,
             prompt: None,

@@ -244,21 +244,34 @@ impl App {
         }
     }
 
+    /// Per source: whether the scope lists its stories (not removed; in the tag or the source
+    /// chosen).
+    pub(super) fn scope_sources(&self) -> Vec<bool> {
+        (self.editions.iter().enumerate())
+            .map(|(s, source)| {
+                !source.removed
+                    && match &self.scope {
+                        Scope::Tag(tag) => source.tags.contains(tag),
+                        Scope::Untagged => source.tags.is_empty(),
+                        Scope::Source(only) => s == *only,
+                        _ => true,
+                    }
+            })
+            .collect()
+    }
+
     /// True when story `i` is listed under the pane's scope (and not hidden, unless hidden
-    /// stories are shown).
+    /// stories are shown). The sources' part is `scope_members`, worked out by the refilter.
     pub(super) fn in_scope(&self, i: usize) -> bool {
-        let source = &self.editions[self.stories[i].edition];
-        if source.removed || (self.hidden[i] && !self.show_hidden) {
+        let member = self.scope_members.get(self.stories[i].edition);
+        if member != Some(&true) || (self.hidden[i] && !self.show_hidden) {
             return false;
         }
         match &self.scope {
-            Scope::All => true,
             Scope::Unread => !self.read[i],
             Scope::Starred => self.starred[i],
             Scope::Search(k) => self.search_lists(*k, i),
-            Scope::Tag(tag) => source.tags.contains(tag),
-            Scope::Untagged => source.tags.is_empty(),
-            Scope::Source(s) => self.stories[i].edition == *s,
+            _ => true,
         }
     }
 

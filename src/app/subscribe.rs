@@ -113,21 +113,25 @@ impl App {
         if !action.is_from_user() || *action == Action::Interrupt {
             return false;
         }
-        match action {
-            Action::FilterInput(c) if matches!(prompt.kind, PromptKind::Remove(_)) => {
-                let source = match prompt.kind {
-                    PromptKind::Remove(s) => s,
-                    _ => unreachable!("matched above"),
-                };
-                match c {
-                    'y' | 'Y' => self.confirm_remove(source, effects),
-                    _ => self.message = Some("Kept.".into()),
-                }
-                self.prompt = None;
+        if let (Action::FilterInput(c), PromptKind::Remove(source)) = (action, &prompt.kind) {
+            // y removes; any other key keeps the feed.
+            let source = *source;
+            self.prompt = None;
+            if matches!(c, 'y' | 'Y') {
+                self.confirm_remove(source, effects);
+            } else {
+                self.message = Some("Kept.".into());
             }
+            return true;
+        }
+        match action {
             Action::FilterInput(c) if !crate::sanitize::is_removed(*c) => prompt.text.push(*c),
             Action::Paste(text) => prompt.text.push_str(&crate::sanitize::clean_line(text)),
             Action::FilterBackspace => drop(prompt.text.pop()),
+            Action::FilterDeleteWord => {
+                let kept = prompt.text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+                prompt.text.truncate(kept);
+            }
             Action::FilterClear => prompt.text.clear(),
             Action::FilterAccept => {
                 let prompt = self.prompt.take().expect("open");
