@@ -81,8 +81,12 @@ fn pane_benches(c: &mut Criterion) {
     let mut terminal = corpus::terminal();
     assert!(app.feeds_area().is_some(), "the pane is shown");
 
-    // The pane alone, drawn into its own area of the frame: its share of a frame.
+    // The pane alone, drawn into a terminal of its own size (so the buffer's reset and diff are
+    // the pane's, not a whole screen's): its share of a frame.
     let area = app.feeds_area().expect("the pane's area");
+    let mut pane_terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(area.width, area.height))
+            .expect("a test backend");
     c.bench_function(
         &format!(
             "pane: the pane alone ({}x{}), 1000 feeds, {label} stories",
@@ -90,7 +94,7 @@ fn pane_benches(c: &mut Criterion) {
         ),
         |b| {
             b.iter(|| {
-                terminal
+                pane_terminal
                     .draw(|frame| gazette::ui::render_feeds(frame, black_box(&app), area))
                     .expect("drawing into a test backend");
             })
