@@ -192,6 +192,58 @@ fn a_saved_search_counts_and_a_rule_hides_until_shown() {
     g.wait_for("the list narrowed to the search", |s| {
         s.contains("in search:Storms") && s.contains("Storm passes") && !s.contains("Calm day")
     });
+    // Ctrl-S in the filter keeps the typed filter as a saved search, in config.toml too.
+    g.send("/calm");
+    g.send("\x13");
+    g.wait_for("the new search in the pane", |s| {
+        pane_row(s, "/ calm").is_some_and(|row| row.ends_with('1'))
+    });
+    let config = g.dir().join("gazette/config.toml");
+    g.wait_for("the search saved", |_| {
+        std::fs::read_to_string(&config).is_ok_and(|t| t.contains("query = \"calm\""))
+    });
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with("[[searches]]\nname = \"Storms\""),
+        "{text}"
+    );
     g.send(CTRL_C);
     g.assert_exit(130);
+}
+
+#[test]
+fn the_pane_hidden_stays_hidden_at_the_next_start() {
+    let server = Server::start(vec![(
+        "/a.xml",
+        "application/rss+xml",
+        rss("Alpha Wire", &["Alpha first story"]),
+    )]);
+    let a = server.url("/a.xml");
+    let mut g = Gazette::start(COLS, ROWS, &["--data-dir", "data"], |dir| {
+        configure(dir, std::slice::from_ref(&a), "");
+    });
+    g.wait_for("the pane, shown on a wide terminal", |s| {
+        s.contains("┌ Feeds")
+    });
+    g.send("F");
+    g.wait_for("the pane hidden", |s| {
+        s.contains("┌ Headlines") && !s.contains("┌ Feeds")
+    });
+    let state = g.dir().join("data/ui.toml");
+    g.wait_for("the state kept", |_| {
+        std::fs::read_to_string(&state).is_ok_and(|t| t.contains("feeds_visible = false"))
+    });
+    g.send("q");
+    g.assert_exit(0);
+    // Another run with that data directory's state: still hidden.
+    let mut again = Gazette::start(COLS, ROWS, &["--data-dir", "data"], |dir| {
+        configure(dir, std::slice::from_ref(&a), "");
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::copy(&state, dir.join("data/ui.toml")).unwrap();
+    });
+    again.wait_for("the story, the pane still hidden", |s| {
+        s.contains("Alpha first story") && !s.contains("┌ Feeds")
+    });
+    again.send("q");
+    again.assert_exit(0);
 }
