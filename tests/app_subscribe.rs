@@ -99,6 +99,16 @@ fn d_asks_first_then_the_feeds_stories_leave_the_list() {
     app.select_pane(0);
     assert!(!titles(&app).contains(&"Storm hits port".to_string()));
     assert_eq!(app.pane_count(&PaneRow::All), all_before - 1);
+    // Gone from refreshes too.
+    let effects = app.update(Action::RefreshAll);
+    let fetched: Vec<usize> = effects
+        .iter()
+        .flat_map(|e| match e {
+            Effect::Fetch(requests) => requests.iter().map(|r| r.source).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(fetched, [1, 2]);
 }
 
 #[test]

@@ -121,7 +121,10 @@ impl App {
         };
         let wanted: Vec<usize> = wanted
             .into_iter()
-            .filter(|&i| self.editions[i].is_feed() && !self.editions[i].fetching)
+            .filter(|&i| {
+                let source = &self.editions[i];
+                source.is_feed() && !source.fetching && !source.removed
+            })
             .collect();
         let requests: Vec<FetchRequest> = wanted
             .into_iter()
