@@ -93,7 +93,11 @@ fn the_pane_at_100x30_shows_rows_counts_tags_and_marks() {
     // The list starts after the pane; the status bar spans the whole width.
     assert!(lines[0][..].chars().nth(28) == Some('┌'), "{}", lines[0]);
     // The story a rule hides is not listed.
-    assert!(lines[29].starts_with(" 5 of 6 match"), "{}", lines[29]);
+    assert!(
+        lines[29].starts_with(" 5 of 6 match, 4 unread"),
+        "{}",
+        lines[29]
+    );
 }
 
 #[test]

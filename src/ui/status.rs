@@ -54,7 +54,8 @@ fn counts_and_filter(app: &App, room: usize) -> String {
     } else {
         format!(" {} of {total} match", app.visible.len())
     };
-    let unread = match app.unread() {
+    // The pane's count: stories hidden by rules or of a removed feed are not waiting to be read.
+    let unread = match app.all_count().unread {
         0 => String::new(),
         n => format!(", {n} unread"),
     };
