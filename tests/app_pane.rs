@@ -238,3 +238,21 @@ fn ctrl_s_saves_the_typed_filter_as_a_search() {
     assert_eq!(app.pane.rows[5], PaneRow::Search(2));
     assert_eq!(app.pane_count(&PaneRow::Search(2)), 1);
 }
+
+#[test]
+fn a_bad_rule_or_search_is_a_config_error_naming_its_line() {
+    let bad = "[layout]\nlist_width = 40\n\n[[rules]]\nmatch = \"x\"\naction = \"delete\"\n";
+    let error = gazette::config::Config::from_str_with_defaults(Some(("my.toml", bad)))
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("my.toml:"), "{error}");
+    assert!(
+        error.contains("\"delete\" is not \"hide\" or \"mark_read\""),
+        "{error}"
+    );
+    let unknown = "[[searches]]\nname = \"a\"\nquery = \"b\"\ncolour = \"red\"\n";
+    let error = gazette::config::Config::from_str_with_defaults(Some(("my.toml", unknown)))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("colour"), "{error}");
+}
