@@ -16,6 +16,8 @@
 #   --reps N    repetitions of each keystroke series (default 5, --quick 2)
 #   --json FILE also write the figures as JSON
 #   --keep      keep the temporary directory (data dir, config) and print where it is
+#   --article   measure reader mode instead: a page arriving over loopback to its article drawn
+#               (bench/article_latency.py; no FEED needed)
 #
 # Needs bash, python3 (stdlib only) and tmux (installed with apt-get if missing). Everything runs on
 # a private tmux server (tmux -L gazette-bench-PID), killed on exit; the user's tmux sessions,
@@ -28,6 +30,7 @@ quick=0
 newsboat=0
 build=1
 keep=0
+article=0
 reps=""
 json=""
 feed=""
@@ -38,11 +41,12 @@ while [ $# -gt 0 ]; do
         --newsboat-only) newsboat=2 ;;
         --no-build) build=0 ;;
         --keep) keep=1 ;;
+        --article) article=1 ;;
         --reps) reps="$2"; shift ;;
         --reps=*) reps="${1#--reps=}" ;;
         --json) json="$2"; shift ;;
         --json=*) json="${1#--json=}" ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/tui.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) feed="$1" ;;
     esac
@@ -55,6 +59,11 @@ if ! command -v tmux >/dev/null 2>&1; then
         || { echo "bench/tui.sh: tmux is needed and could not be installed" >&2; exit 1; }
 fi
 command -v python3 >/dev/null 2>&1 || { echo "bench/tui.sh: python3 is needed" >&2; exit 1; }
+
+if [ "$article" = 1 ]; then
+    [ "$build" = 1 ] && (cd "$root" && cargo build --release --quiet)
+    exec python3 "$root/bench/article_latency.py" --bin "$root/target/release/gazette" ${reps:+--reps "$reps"}
+fi
 
 if [ -z "$feed" ]; then
     mkdir -p /tmp/gazette-bench

@@ -65,6 +65,26 @@ pub enum Action {
     ArticleStored(usize, Box<crate::article::Article>),
     /// A digit typed in the list of links: picks the link with that number.
     PickLink(u8),
+    /// Play the selected story's enclosure (or the one picked in the list of links).
+    PlayEnclosure,
+    /// Download the selected story's enclosure (or the one picked in the list of links).
+    DownloadEnclosure,
+    /// A download's progress: bytes written so far, and its whole size when known.
+    DownloadProgress {
+        /// The enclosure's URL.
+        url: String,
+        /// Bytes written, resumed ones included.
+        done: u64,
+        /// The whole size, when the server says it.
+        total: Option<u64>,
+    },
+    /// A download ended.
+    DownloadFinished {
+        /// The enclosure's URL.
+        url: String,
+        /// Where it went, or why it failed (one line).
+        result: Result<crate::fetch::Downloaded, String>,
+    },
     /// Switch the list between newest first and grouped by source.
     ToggleGrouping,
     /// Toggle the selected story's read mark.
@@ -173,6 +193,8 @@ impl Action {
                 | Action::StoreFailed(..)
                 | Action::ArticleLoaded(..)
                 | Action::ArticleStored(..)
+                | Action::DownloadProgress { .. }
+                | Action::DownloadFinished { .. }
                 | Action::StoreRecovered
                 | Action::RetryStore
                 | Action::RefreshSource(_)
@@ -247,6 +269,16 @@ pub enum Effect {
     },
     /// Open this http(s) link in the browser.
     Open(String),
+    /// Play this http(s) enclosure with the configured player.
+    Play(String),
+    /// Download this http(s) enclosure into `dir`: answered with [`Action::DownloadProgress`]
+    /// and [`Action::DownloadFinished`].
+    Download {
+        /// The enclosure's URL.
+        url: String,
+        /// The folder it goes to.
+        dir: std::path::PathBuf,
+    },
     /// Copy this text to the clipboard.
     Copy(String),
     /// Send this action back after this long (a retry with backoff).

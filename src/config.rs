@@ -52,6 +52,8 @@ pub struct Colors {
 pub struct FetchSettings {
     /// Feeds fetched at once.
     pub concurrency: u16,
+    /// Of those, at most this many from one host at once.
+    pub per_host: u16,
     /// Seconds to wait for a connection.
     pub connect_timeout: u16,
     /// Seconds to wait for a whole response.
@@ -68,6 +70,7 @@ impl FetchSettings {
         use std::time::Duration;
         crate::fetch::FetchOptions {
             concurrency: usize::from(self.concurrency),
+            per_host: usize::from(self.per_host),
             connect_timeout: Duration::from_secs(u64::from(self.connect_timeout)),
             timeout: Duration::from_secs(u64::from(self.timeout)),
             max_bytes: u64::from(self.max_size_mib) << 20,
@@ -94,6 +97,32 @@ pub struct StoreSettings {
     pub max_age_days: u32,
 }
 
+/// Podcasts: what plays an enclosure and where downloads go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Podcasts {
+    /// The player's argv, `{url}` standing for the enclosure's URL; empty for none.
+    pub player: Vec<String>,
+    /// The folder downloads go to; None for the user's Downloads folder.
+    pub download_dir: Option<PathBuf>,
+}
+
+impl Podcasts {
+    /// Where downloads go: the configured folder, else the user's Downloads folder (XDG), else
+    /// `~/Downloads`.
+    pub fn download_folder(&self) -> Option<PathBuf> {
+        let home = || directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        match &self.download_dir {
+            Some(dir) => match dir.strip_prefix("~") {
+                Ok(rest) => home().map(|h| h.join(rest)),
+                Err(_) => Some(dir.clone()),
+            },
+            None => directories::UserDirs::new()
+                .and_then(|u| u.download_dir().map(Path::to_path_buf))
+                .or_else(|| home().map(|h| h.join("Downloads"))),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -105,6 +134,8 @@ pub struct Config {
     pub reading: Reading,
     /// What the offline store keeps.
     pub store: StoreSettings,
+    /// Playing and downloading enclosures.
+    pub podcasts: Podcasts,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Saved searches (`[[searches]]`), shown in the feeds pane.
@@ -136,11 +167,20 @@ struct RawConfig {
     #[serde(default)]
     store: RawStore,
     #[serde(default)]
+    podcasts: RawPodcasts,
+    #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
     #[serde(default)]
     searches: Vec<Spanned<crate::rules::RawSearch>>,
     #[serde(default)]
     rules: Vec<Spanned<crate::rules::RawRule>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPodcasts {
+    player: Option<Spanned<Vec<String>>>,
+    download_dir: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -161,6 +201,7 @@ struct RawStore {
 #[serde(deny_unknown_fields)]
 struct RawFetch {
     concurrency: Option<Spanned<i64>>,
+    per_host: Option<Spanned<i64>>,
     connect_timeout: Option<Spanned<i64>>,
     timeout: Option<Spanned<i64>>,
     max_size_mib: Option<Spanned<i64>>,
@@ -250,6 +291,7 @@ impl Config {
             },
             fetch: FetchSettings {
                 concurrency: 6,
+                per_host: 4,
                 connect_timeout: 10,
                 timeout: 30,
                 max_size_mib: 10,
@@ -266,6 +308,7 @@ impl Config {
                 max_stories_per_feed: 0,
                 max_age_days: 0,
             },
+            podcasts: Podcasts::default(),
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -362,6 +405,7 @@ impl Config {
         )?;
         let f = &raw.fetch;
         range(&f.concurrency, 1, 64, &mut self.fetch.concurrency)?;
+        range(&f.per_host, 1, 64, &mut self.fetch.per_host)?;
         range(&f.connect_timeout, 1, 600, &mut self.fetch.connect_timeout)?;
         range(&f.timeout, 1, 3600, &mut self.fetch.timeout)?;
         range(&f.max_size_mib, 1, 1024, &mut self.fetch.max_size_mib)?;
@@ -383,6 +427,33 @@ impl Config {
         }
         if let Some(v) = number(source, &store.max_age_days, 0, MAX_AGE_DAYS)? {
             self.store.max_age_days = u32::try_from(v).unwrap_or(u32::MAX);
+        }
+        self.overlay_podcasts(source, &raw.podcasts)
+    }
+
+    /// `[podcasts]`: a player is a program and its arguments, one of them holding `{url}`.
+    fn overlay_podcasts(
+        &mut self,
+        source: &Source<'_>,
+        raw: &RawPodcasts,
+    ) -> Result<(), ConfigError> {
+        if let Some(player) = &raw.player {
+            let argv = player.get_ref();
+            let placeholder = crate::enclosure::URL_PLACEHOLDER;
+            if argv.first().is_some_and(|p| p.trim().is_empty()) {
+                return Err(source.error(player.span(), "the first word must name a program"));
+            }
+            if !argv.is_empty() && !argv.iter().any(|a| a.contains(placeholder)) {
+                return Err(source.error(
+                    player.span(),
+                    &format!("no {placeholder} in the command: where does the URL go?"),
+                ));
+            }
+            self.podcasts.player = argv.clone();
+        }
+        if let Some(dir) = &raw.download_dir {
+            self.podcasts.download_dir =
+                Some(PathBuf::from(dir.trim())).filter(|d| !d.as_os_str().is_empty());
         }
         Ok(())
     }

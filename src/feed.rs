@@ -113,7 +113,12 @@ fn parse_liberally(
         false => decoded,
     };
     match feed_rs_parse(&document, url) {
-        Ok(feed) => Ok(whole_feed(&feed, url)),
+        Ok(feed) => {
+            let mut parsed = whole_feed(&feed, url);
+            let durations = crate::enclosure::itunes_durations(&document);
+            crate::enclosure::fill_durations(&mut parsed.stories, &durations);
+            Ok(parsed)
+        }
         Err(e) if json || !salvaging => Err(e),
         Err(e) => salvage(&document, url, e),
     }
@@ -234,7 +239,10 @@ impl<'a> EntryParts<'a> {
 /// Turns one entry into a story: title, link, date, author, id and text. With `lazy`, an HTML
 /// body is kept as it is ([`Pending::Html`]), to be converted when the story is opened.
 pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> Story {
-    parts_story(EntryParts::of(entry), feed_url, lazy)
+    Story {
+        enclosures: crate::enclosure::of_entry(entry),
+        ..parts_story(EntryParts::of(entry), feed_url, lazy)
+    }
 }
 
 /// Turns an entry's parts into a story (see [`entry_story`]).
@@ -293,6 +301,7 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
         id: Some(clean_line(parts.id)).filter(|id| !id.is_empty()),
         edition: 0,
         pending,
+        enclosures: Vec::new(),
     }
 }
 

@@ -3,8 +3,8 @@
 //! A query is split on whitespace into terms; a story matches when every term does. A word term
 //! must occur in the title. Matching ignores case unless the query holds an upper-case letter
 //! ("smart case", as in fzf and ripgrep). Positions are char indices into the title, for
-//! highlighting. Terms of the form `is:unread`, `is:read`, `is:starred`, `source:NAME` and
-//! `tag:NAME` test a story's state and source instead (NAME: a case-insensitive part of the
+//! highlighting. Terms of the form `is:unread`, `is:read`, `is:starred`, `has:enclosure`,
+//! `source:NAME` and `tag:NAME` test a story's state and source instead (NAME: a case-insensitive part of the
 //! source's name or a tag).
 
 /// What a story is, for the `is:`, `source:` and `tag:` terms.
@@ -18,6 +18,8 @@ pub struct Facts<'a> {
     pub source: &'a str,
     /// Its source's tags.
     pub tags: &'a [String],
+    /// Has it an enclosure (a podcast's episode).
+    pub enclosure: bool,
 }
 
 /// A term about a story's state or source rather than its words.
@@ -26,6 +28,7 @@ enum Condition {
     Unread,
     Read,
     Starred,
+    Enclosure,
     Source(String),
     Tag(String),
 }
@@ -38,6 +41,7 @@ impl Condition {
             ("is", "unread" | "new") => Some(Condition::Unread),
             ("is", "read") => Some(Condition::Read),
             ("is", "starred" | "star") => Some(Condition::Starred),
+            ("has", "enclosure" | "enclosures" | "media") => Some(Condition::Enclosure),
             ("source" | "src", v) if !v.is_empty() => Some(Condition::Source(value)),
             ("tag", v) if !v.is_empty() => Some(Condition::Tag(value)),
             _ => None,
@@ -57,6 +61,7 @@ impl Condition {
             Condition::Unread => !facts.read,
             Condition::Read => facts.read,
             Condition::Starred => facts.starred,
+            Condition::Enclosure => facts.enclosure,
             Condition::Source(name) => facts.source.to_lowercase().contains(name.as_str()),
             Condition::Tag(tag) => facts
                 .tags
@@ -143,6 +148,7 @@ impl Query {
             starred,
             source: "",
             tags: &[],
+            enclosure: false,
         };
         self.conditions
             .iter()
@@ -262,6 +268,7 @@ mod tests {
             starred: true,
             source: "BBC News",
             tags: &tags,
+            enclosure: false,
         };
         let q = Query::new("is:unread source:bbc tag:world nato");
         assert!(q.conditions_hold(&facts));
@@ -270,6 +277,13 @@ mod tests {
         assert!(Query::new("is:starred").conditions_hold(&facts));
         assert!(!Query::new("source:reuters").conditions_hold(&facts));
         assert!(!Query::new("tag:sport").conditions_hold(&facts));
+        assert!(!Query::new("has:enclosure").conditions_hold(&facts));
+        let podcast = Facts {
+            enclosure: true,
+            ..facts
+        };
+        assert!(Query::new("has:enclosure is:unread").conditions_hold(&podcast));
+        assert!(Query::new("has:enclosure").matches("any title"));
         assert!(!Query::new("source:BBC x").is_empty());
         assert!(
             !Query::new("source:BBC").case_sensitive,

@@ -70,6 +70,16 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "list the story's links: a number opens one",
     ),
     (
+        "play",
+        Action::PlayEnclosure,
+        "play the story's enclosure (podcast) with the player",
+    ),
+    (
+        "download",
+        Action::DownloadEnclosure,
+        "download the story's enclosure (resumes, never overwrites)",
+    ),
+    (
         "group_by_source",
         Action::ToggleGrouping,
         "newest first / grouped by source",
@@ -137,7 +147,7 @@ const FIXED_HELP: &[(&str, &str)] = &[
     ("filter: Tab", "search headlines / whole stories"),
     (
         "filter: is:unread",
-        "also is:read, is:starred, source:NAME, tag:NAME",
+        "also is:read, is:starred, has:enclosure, source:NAME, tag:NAME",
     ),
     ("help: ↑↓", "scroll this help"),
     ("mouse", "click selects; wheel scrolls the pane"),

@@ -7,6 +7,7 @@ pub mod config;
 pub mod config_error;
 pub mod dates;
 pub mod discover;
+pub mod enclosure;
 pub mod feed;
 pub mod fetch;
 pub mod filter;

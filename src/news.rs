@@ -135,6 +135,25 @@ pub struct Story {
     /// Text not turned into `paragraphs` yet: bodies are converted when the story is opened, so
     /// a large feed lists its headlines without converting (or holding) every body.
     pub pending: Pending,
+    /// Media attached to the story (a podcast's episode), in feed order.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// A media file attached to a story: an RSS `<enclosure>`, Media RSS content, an Atom
+/// `rel="enclosure"` link or a JSON Feed attachment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Enclosure {
+    /// Where it is (http or https only, cleaned).
+    pub url: String,
+    /// Its media type as the feed says ("audio/mpeg"), cleaned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    /// Its size in bytes as the feed says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Its length in seconds (`itunes:duration`, Media RSS `duration`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u64>,
 }
 
 /// Where a story's text is while it is not in `paragraphs`.

@@ -165,6 +165,14 @@ fn a_podcast_episode_has_its_summary_as_text() {
         "{:?}",
         stories[0].paragraphs
     );
+    let episode = &stories[0].enclosures;
+    assert_eq!(episode.len(), 1, "{episode:?}");
+    assert_eq!(episode[0].url, "https://cast.example.com/12.mp3");
+    assert_eq!(episode[0].mime.as_deref(), Some("audio/mpeg"));
+    assert_eq!(
+        (episode[0].bytes, episode[0].seconds),
+        (Some(123), Some(2520))
+    );
 }
 
 #[test]

@@ -94,6 +94,7 @@ fn check(app: &App) {
                 starred: app.starred[i],
                 source: &source.name,
                 tags: &source.tags,
+                enclosure: !app.stories[i].enclosures.is_empty(),
             };
             query.matches(&app.stories[i].title) && query.conditions_hold(&facts)
         });

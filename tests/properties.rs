@@ -340,7 +340,7 @@ proptest! {
         let parsed = Query::new(&q);
         for h in &headlines {
             let tags = tags_of(h.source);
-            let facts = Facts { read: h.read, starred: h.starred, source: SOURCES[h.source], tags: &tags };
+            let facts = Facts { read: h.read, starred: h.starred, source: SOURCES[h.source], tags: &tags, enclosure: false };
             let got = parsed.matches(&h.title) && parsed.conditions_hold(&facts);
             prop_assert_eq!(got, reference(&q, &h.title, &facts), "{:?} on {:?}", q, h);
             prop_assert_eq!(parsed.matches(&h.title), parsed.positions(&h.title).is_some());
@@ -421,6 +421,7 @@ fn expected(app: &App, headlines: &[Headline], query: &str) -> Vec<usize> {
                 starred: app.starred[i],
                 source: SOURCES[headlines[i].source],
                 tags: &tags,
+                enclosure: false,
             };
             reference(query, &headlines[i].title, &facts)
         })

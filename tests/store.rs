@@ -159,6 +159,20 @@ fn stories_round_trip_with_every_field_newest_first() {
         author: Some("Ann Author".into()),
         references: vec!["https://example.com/ref".into()],
         id: Some("tag:rich".into()),
+        enclosures: vec![
+            gazette::news::Enclosure {
+                url: "https://example.com/ep1.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                bytes: Some(24_300_000),
+                seconds: Some(2530),
+            },
+            gazette::news::Enclosure {
+                url: "https://example.com/ep1.ogg".into(),
+                mime: None,
+                bytes: None,
+                seconds: None,
+            },
+        ],
     };
     let stories = vec![
         story("", "Undated first", None),
@@ -650,7 +664,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -723,7 +737,7 @@ fn a_database_from_a_newer_gazette_is_refused_untouched() {
     drop(conn);
     assert_refused(
         dir.path(),
-        "made by a newer gazette (schema 99; this one reads up to 5)",
+        "made by a newer gazette (schema 99; this one reads up to 6)",
     );
 }
 
@@ -1205,6 +1219,7 @@ fn a_version_1_database_migrates_to_the_current_schema_keeping_its_stories() {
              DROP TABLE articles; DROP TABLE bodies; DROP TABLE sources;
              DROP INDEX stories_unindexed;
              ALTER TABLE stories DROP COLUMN indexed; ALTER TABLE stories DROP COLUMN has_text;
+             ALTER TABLE stories DROP COLUMN enclosures;
              PRAGMA user_version = 1;",
         )
         .unwrap();

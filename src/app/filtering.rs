@@ -186,6 +186,7 @@ impl App {
             starred: self.starred[i],
             source: &source.name,
             tags: &source.tags,
+            enclosure: !self.stories[i].enclosures.is_empty(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The story's links as a numbered list to open or copy one: the main link (0), then the
-//! references as the story text numbers them ([1], [2], ...). Arrows move, Enter opens, the copy
-//! key copies, and typing a number picks that link.
+//! references as the story text numbers them ([1], [2], ...), then its enclosures. Arrows move,
+//! Enter opens, the copy key copies, the play and download keys play or download it, and typing a
+//! number picks that link.
 
 use super::App;
 use crate::action::{Action, Effect, Effects};
@@ -10,7 +11,7 @@ use crate::source::is_http_url;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkPicker {
     /// The links by number: 0 is the story's own link (empty when it has none), then the
-    /// references in the order the text numbers them.
+    /// references in the order the text numbers them, then the enclosures.
     pub links: Vec<String>,
     /// The highlighted row (an index into `links`).
     pub selected: usize,
@@ -38,6 +39,7 @@ impl App {
         };
         let mut links = vec![story.link.clone().unwrap_or_default()];
         links.extend(story.references.iter().cloned());
+        links.extend(story.enclosures.iter().map(|e| e.url.clone()));
         if links.iter().all(String::is_empty) {
             self.message = Some("This story has no links.".into());
             return;
@@ -69,6 +71,16 @@ impl App {
             Action::PickLink(digit) => return self.type_number(digit, effects),
             Action::ToggleFullView | Action::OpenLink => return self.use_link(false, effects),
             Action::CopyLink => return self.use_link(true, effects),
+            // Any link can be played (a player takes video pages too) or downloaded.
+            Action::PlayEnclosure | Action::DownloadEnclosure => {
+                let link = picker.links[picker.selected].clone();
+                self.links = None;
+                match action {
+                    Action::PlayEnclosure => self.play(link, effects),
+                    _ => self.download(link, effects),
+                }
+                return;
+            }
             Action::Close | Action::Quit | Action::ShowLinks => {
                 self.links = None;
                 return;

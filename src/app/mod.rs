@@ -3,6 +3,7 @@
 
 mod article;
 mod counts;
+mod enclosures;
 mod feeds;
 mod filtering;
 mod links;
@@ -25,6 +26,7 @@ use crate::source::{Edition, Library};
 use crate::theme::Theme;
 pub use article::ArticleState;
 pub use counts::Count;
+pub use enclosures::Download;
 pub use links::LinkPicker;
 pub use pane::{FeedsPane, PaneRow, Scope, QUIET_DAYS};
 pub use subscribe::{Prompt, PromptKind};
@@ -182,6 +184,8 @@ pub struct App {
     pub articles: std::collections::HashMap<usize, ArticleState>,
     /// Articles that could not be had (story title, why), the newest last, for the problems list.
     article_problems: Vec<(String, String)>,
+    /// Enclosures being downloaded, oldest first.
+    pub downloads: Vec<Download>,
     /// First help entry shown.
     pub help_scroll: usize,
     /// The selected story laid out at the current text width.
@@ -288,6 +292,7 @@ impl App {
             links: None,
             articles: Default::default(),
             article_problems: Vec::new(),
+            downloads: Vec::new(),
             help_scroll: 0,
             story_lines: Vec::new(),
             story_scroll: 0,
@@ -419,6 +424,7 @@ impl App {
         first.extend(s.published.map(crate::dates::long));
         let mut meta = vec![first.join(" · ")];
         meta.extend(s.link.as_ref().map(|l| format!("Link: {l}")));
+        meta.extend(self.enclosure_lines(story));
         meta.extend(self.article_hint(story));
         meta
     }
@@ -461,6 +467,7 @@ impl App {
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.article_action(a, &mut effects))
+            .and_then(|a| self.enclosure_action(a, &mut effects))
             .and_then(|a| self.feed_action(a, &mut effects))
             .and_then(|a| self.subscription_action(a, &mut effects));
         if let Some(action) = unhandled {

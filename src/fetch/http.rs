@@ -21,6 +21,10 @@ pub fn agent(options: &FetchOptions) -> ureq::Agent {
         // A redirect loop must end as an error, not as the last 3xx response.
         .max_redirects_will_error(true)
         .user_agent(options.user_agent.as_str())
+        // Connections are kept alive for the next feed on the same host: as many idle ones per
+        // host as the pool may use at once there.
+        .max_idle_connections_per_host(options.per_host.max(1))
+        .max_idle_connections(options.concurrency.max(options.per_host).max(10))
         // We want the status line ourselves, to report "HTTP 404 Not Found" rather than ureq's text.
         .http_status_as_error(false)
         .build();
@@ -218,7 +222,7 @@ pub(super) fn describe_status(status: StatusCode) -> String {
 }
 
 /// Turns a ureq error into a sentence for a person, naming the limit that was hit where there is one.
-fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
+pub(super) fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
     let host = || {
         url.parse::<Uri>()
             .ok()

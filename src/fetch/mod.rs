@@ -6,6 +6,7 @@
 //! that slow parses never stall the UI. It owns the request and result types, the dispatch by
 //! scheme and the message helpers; [`http`], [`file`] and [`pool`] do the rest.
 
+mod download;
 mod file;
 mod http;
 mod pool;
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use crate::sanitize::clean_line;
 
+pub use download::{download, download_agent, file_name, paths, Downloaded};
 pub(crate) use file::file_url_path;
 pub use file::{open_feed_file, FileRefusal};
 pub use http::agent;
@@ -74,6 +76,9 @@ pub struct FetchResult {
 pub struct FetchOptions {
     /// Worker threads in a [`Fetcher`], so at most this many requests are in flight (default 6).
     pub concurrency: usize,
+    /// Of those, at most this many to one host at once, while other hosts' requests go ahead
+    /// (default 4).
+    pub per_host: usize,
     /// Time allowed to resolve the host and connect (default 10 s).
     pub connect_timeout: Duration,
     /// Time allowed for the whole fetch, redirects and body included (default 30 s).
@@ -90,6 +95,7 @@ impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             concurrency: 6,
+            per_host: 4,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             max_redirects: 5,

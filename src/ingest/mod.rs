@@ -490,7 +490,14 @@ fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) 
         }
         match parse_entry(&mut parser, url, document) {
             Some(feed) => {
-                stories.extend(feed.entries.iter().map(|e| entry_story(e, url, true)));
+                let mut entries: Vec<Story> = feed
+                    .entries
+                    .iter()
+                    .map(|e| entry_story(e, url, true))
+                    .collect();
+                let durations = crate::enclosure::itunes_durations(document);
+                crate::enclosure::fill_durations(&mut entries, &durations);
+                stories.extend(entries);
             }
             None => counts.skipped += 1,
         }

@@ -216,6 +216,7 @@ fn without_text(story: &Story) -> Story {
             edition: story.edition,
             paragraphs: Vec::new(),
             references: Vec::new(),
+            enclosures: story.enclosures.clone(),
         },
         _ => story.clone(),
     }

@@ -3,6 +3,7 @@
 //! returns, and brings every result back as a [`Message`] on the event loop's one channel.
 
 mod articles;
+mod downloads;
 mod feeds;
 mod search;
 mod subscribe;
@@ -115,6 +116,32 @@ impl Runtime {
                     self.notify(format!("Could not open the link: {e}"));
                 }
             }
+            Effect::Play(url) => {
+                if let Err(e) = crate::enclosure::play(&self.config.podcasts.player, &url) {
+                    self.notify(format!("Could not play it: {e}"));
+                }
+            }
+            Effect::Download { url, dir } => {
+                let (options, tx) = (self.config.fetch.options(), self.tx.clone());
+                downloads::spawn_download(options, url, dir, tx);
+            }
+            effect @ (Effect::SaveUiState(_)
+            | Effect::AddFeed { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::EditFeed { .. }
+            | Effect::SaveSearch { .. }) => self.perform_change(effect),
+            Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
+            other => match &self.services {
+                Some(services) => self.perform_background(services, other),
+                None => self.after_frame.push(other),
+            },
+        }
+    }
+
+    /// Carries out a change to a file the user keeps (the pane's state, feeds.toml, config.toml),
+    /// each on a thread of its own; what it says comes back as an action.
+    fn perform_change(&self, effect: Effect) {
+        match effect {
             Effect::SaveUiState(state) => {
                 if let Some(dir) = self.data_dir.clone() {
                     // Nothing to say when it works; a failure costs only the memory of the pane.
@@ -148,11 +175,7 @@ impl Runtime {
                     Err(e) => format!("Could not save the search: {e:#}"),
                 })
             }),
-            Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
-            other => match &self.services {
-                Some(services) => self.perform_background(services, other),
-                None => self.after_frame.push(other),
-            },
+            _ => {}
         }
     }
 
@@ -261,6 +284,8 @@ impl Runtime {
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)
+            | Effect::Play(_)
+            | Effect::Download { .. }
             | Effect::Quit
             | Effect::Interrupt
             | Effect::Copy(_)

@@ -91,6 +91,15 @@
 //! Reader mode's articles (see `article.rs`): there offline, part of the full-text index, kept
 //! when a refresh brings the story again, dropped with it.
 //!
+//! # Schema 6
+//!
+//! ```sql
+//! ALTER TABLE stories ADD COLUMN enclosures TEXT;  -- JSON array of {url, mime, bytes, seconds}
+//! ```
+//!
+//! A story's enclosures (a podcast's episode, see `news::Enclosure`), NULL for none: read with
+//! the headlines, since the list filters on them (`has:enclosure`) and the keys act on them.
+//!
 //! A new database also gets 16 KiB pages (SQLite's default is 4 KiB, see
 //! `schema::NEW_PAGE_SIZE`); a page size cannot change once a file has tables in WAL mode, so an
 //! older file keeps its own.
@@ -115,7 +124,7 @@ pub use search::{key_hash, Searcher};
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -260,7 +269,7 @@ impl Store {
         let load = || -> rusqlite::Result<Vec<Vec<StoredStory>>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT source, key, guid, link, title, published, author, has_text, read,
-                 starred FROM stories ORDER BY id",
+                 starred, enclosures FROM stories ORDER BY id",
             )?;
             let mut rows = stmt.query([])?;
             let mut lists: Vec<Vec<StoredStory>> = vec![Vec::new(); sources.len()];
@@ -296,7 +305,8 @@ impl Store {
         let load = || -> rusqlite::Result<Vec<Vec<StoredStory>>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT source, key, guid, link, title, published, author, has_text, read,
-                 starred FROM stories WHERE source = ?1 ORDER BY published DESC, id LIMIT ?2",
+                 starred, enclosures FROM stories WHERE source = ?1
+                 ORDER BY published DESC, id LIMIT ?2",
             )?;
             let mut lists = Vec::new();
             for source in sources {
@@ -494,9 +504,11 @@ impl Store {
     }
 }
 
-/// A row of `SELECT source, key, guid, link, title, published, author, has_text, read, starred`.
+/// A row of `SELECT source, key, guid, link, title, published, author, has_text, read, starred,
+/// enclosures`.
 fn stored_story(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredStory> {
     let has_text: bool = r.get(7)?;
+    let enclosures: Option<String> = r.get(10)?;
     Ok(StoredStory {
         story: Story {
             title: r.get(4)?,
@@ -510,6 +522,10 @@ fn stored_story(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredStory> {
             } else {
                 Pending::Nothing
             },
+            // Damaged enclosures are left out rather than failing the whole list.
+            enclosures: enclosures
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
             ..Story::default()
         },
         key: r.get(1)?,

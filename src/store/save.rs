@@ -22,11 +22,13 @@ struct Row {
     read: bool,
     starred: bool,
     fetched_at: i64,
+    /// The enclosures' JSON (None: none).
+    enclosures: Option<String>,
 }
 
 const ROW_COLUMNS: &str =
     "s.id, s.key, s.guid, s.link, s.title, s.published, s.author, b.body, s.read, s.starred, \
-     s.fetched_at";
+     s.fetched_at, s.enclosures";
 const ROWS: &str = "stories s JOIN bodies b ON b.id = s.id";
 
 impl Row {
@@ -43,6 +45,7 @@ impl Row {
             read: r.get(8)?,
             starred: r.get(9)?,
             fetched_at: r.get(10)?,
+            enclosures: r.get(11)?,
         })
     }
 }
@@ -95,12 +98,12 @@ pub(super) fn save_stories(
             "SELECT EXISTS (SELECT 1 FROM stories WHERE source = ?1 AND fetched_at < ?2)",
         )?
         .query_row(params![source, now], |r| r.get(0))?;
-    // Both statements take the story's own fields (`fields` below) as ?1 to ?6.
+    // Both statements take the story's own fields (`fields` below) as ?1 to ?7.
     let mut insert = tx.prepare_cached(
-        "INSERT INTO stories (key, guid, link, title, published, author, has_text, source,
-         fetched_at, read, starred, id, indexed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                 max(?12, (SELECT coalesce(max(id), 0) + 1 FROM stories)), 0)",
+        "INSERT INTO stories (key, guid, link, title, published, author, enclosures, has_text,
+         source, fetched_at, read, starred, id, indexed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 max(?13, (SELECT coalesce(max(id), 0) + 1 FROM stories)), 0)",
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
     // A story stored afresh under a new key keeps its stored body, whatever its form.
@@ -112,7 +115,7 @@ pub(super) fn save_stories(
     // New text leaves the index until the indexer (run when the writer is idle) gets to it.
     let mut update = tx.prepare_cached(
         "UPDATE stories SET key = ?1, guid = ?2, link = ?3, title = ?4, published = ?5,
-         author = ?6, has_text = ?7, indexed = indexed AND ?8 WHERE id = ?9",
+         author = ?6, enclosures = ?7, has_text = ?8, indexed = indexed AND ?9 WHERE id = ?10",
     )?;
     let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
 
@@ -159,14 +162,16 @@ pub(super) fn save_stories(
             (Some(b), _) | (None, Some(b)) => has_text(b),
             (None, None) => true,
         };
-        // The story's own fields: ?1 to ?6 of both the insert and the update.
+        let enclosures = enclosures_json(story);
+        // The story's own fields: ?1 to ?7 of both the insert and the update.
         let fields = params![
             key,
             story.id,
             story.link,
             story.title,
             story.published,
-            story.author
+            story.author,
+            enclosures
         ];
         // Inserts the story as a new row, with its text flag, first fetch time and marks.
         let mut insert_row =
@@ -204,7 +209,8 @@ pub(super) fn save_stories(
                     && row.guid == story.id
                     && row.link == story.link
                     && row.published == story.published
-                    && row.author == story.author;
+                    && row.author == story.author
+                    && row.enclosures == enclosures;
                 if unchanged {
                     continue;
                 }
@@ -228,6 +234,13 @@ pub(super) fn save_stories(
         }
     }
     Ok((inserted, claimed))
+}
+
+/// A story's enclosures as stored: a JSON array, None for none.
+fn enclosures_json(story: &Story) -> Option<String> {
+    (!story.enclosures.is_empty())
+        .then(|| serde_json::to_string(&story.enclosures).ok())
+        .flatten()
 }
 
 /// Adds up to `limit` stories saved since the last call to the full-text index, oldest first;

@@ -86,6 +86,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
          page_bytes INTEGER NOT NULL,
          body       BLOB NOT NULL
      );",
+    // 5 → 6: a story's enclosures (a podcast's episode), as a JSON array; NULL for none, as most
+    // stories have. Listing reads them with the headlines, for `has:enclosure` and the keys.
+    "ALTER TABLE stories ADD COLUMN enclosures TEXT;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

@@ -1,0 +1,130 @@
+//! The fetch pool's limit per host: with many feeds on one host, at most `per_host` of its
+//! requests are in flight at once, and another host's feeds go ahead meanwhile instead of
+//! waiting behind them. Two loopback servers, on 127.0.0.1 and 127.0.0.2 (two hosts).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use gazette::fetch::{FetchOptions, FetchRequest, Fetcher};
+
+/// Requests in flight now, and the most at once.
+#[derive(Default)]
+struct Load {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+/// A server on `ip` answering every request after `delay`, counting requests in flight.
+fn slow_server(ip: &str, delay: Duration) -> (String, Arc<Load>) {
+    let listener = TcpListener::bind((ip, 0)).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let load = Arc::new(Load::default());
+    let l = load.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let l = l.clone();
+            thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                // Keep-alive: several requests may come on one connection.
+                loop {
+                    // The request's head, to its blank line; the end of the connection ends it.
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let now = l.now.fetch_add(1, Ordering::SeqCst) + 1;
+                    l.most.fetch_max(now, Ordering::SeqCst);
+                    thread::sleep(delay);
+                    l.now.fetch_sub(1, Ordering::SeqCst);
+                    let body = "<rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if (&stream).write_all(answer.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, load)
+}
+
+fn request(source: usize, url: String) -> FetchRequest {
+    FetchRequest {
+        source,
+        url,
+        etag: None,
+        last_modified: None,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn one_busy_host_gets_at_most_per_host_and_others_go_ahead() {
+    let (busy, busy_load) = slow_server("127.0.0.1", Duration::from_millis(150));
+    let (other, other_load) = slow_server("127.0.0.2", Duration::from_millis(150));
+    let (tx, results) = mpsc::channel();
+    let fetcher = Fetcher::new(
+        FetchOptions {
+            concurrency: 6,
+            per_host: 2,
+            ..FetchOptions::default()
+        },
+        move |result| {
+            let _ = tx.send((
+                result.request.source,
+                Instant::now(),
+                result.outcome.is_ok(),
+            ));
+        },
+    );
+    let started = Instant::now();
+    // Ten feeds of the busy host queued first, then two of another.
+    let mut requests: Vec<FetchRequest> = (0..10)
+        .map(|i| request(i, format!("{busy}/feed/{i}")))
+        .collect();
+    requests.extend((10..12).map(|i| request(i, format!("{other}/feed/{i}"))));
+    fetcher.fetch_all(requests);
+    let mut done = Vec::new();
+    for _ in 0..12 {
+        let (source, at, ok) = results.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(ok, "feed {source} failed");
+        done.push((source, at - started));
+    }
+    assert_eq!(
+        busy_load.most.load(Ordering::SeqCst),
+        2,
+        "the busy host's limit"
+    );
+    assert_eq!(other_load.most.load(Ordering::SeqCst), 2);
+    // The other host's two feeds are answered in the first round, not after the busy host's ten
+    // (five rounds of 150 ms at two at a time).
+    let other_done = done
+        .iter()
+        .filter(|(s, _)| *s >= 10)
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap();
+    let busy_done = done
+        .iter()
+        .filter(|(s, _)| *s < 10)
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap();
+    assert!(
+        other_done * 2 < busy_done,
+        "the other host waited: {other_done:?} against {busy_done:?}"
+    );
+}
