@@ -47,6 +47,9 @@ pub enum Action {
     Refresh,
     /// Refresh every feed.
     RefreshAll,
+    /// A feed's own refresh period is up (`refresh_minutes`): refresh source `.0` and set the
+    /// timer again.
+    RefreshSource(usize),
     /// Open the selected story's link in the browser.
     OpenLink,
     /// Copy the selected story's link to the clipboard.
@@ -99,6 +102,30 @@ pub enum Action {
     FilterToggleText,
     /// Show or hide the list of feed errors.
     FeedErrors,
+    /// Show or hide the feeds pane.
+    ToggleFeeds,
+    /// Make the feeds pane narrower.
+    FeedsNarrower,
+    /// Make the feeds pane wider.
+    FeedsWider,
+    /// Show the stories the `hide` rules hide, or hide them again.
+    ToggleHidden,
+    /// Keep the filter being typed as a saved search (in the config file and the feeds pane).
+    SaveSearch,
+    /// Subscribe to a feed: a prompt for its URL (or a page's that names one).
+    AddFeed,
+    /// Unsubscribe from the selected feed, after a y/n confirmation.
+    RemoveFeed,
+    /// Rename the selected feed: a prompt.
+    RenameFeed,
+    /// Retag the selected feed: a prompt (tags separated by commas).
+    RetagFeed,
+    /// A subscription was added (found and saved), or why not.
+    FeedAdded(Result<Box<crate::subscriptions::Subscription>, String>),
+    /// The subscription with this URL was removed from feeds.toml, or why not.
+    FeedRemoved(Result<String, String>),
+    /// A subscription was renamed or retagged (as now saved), or why not.
+    FeedEdited(Result<Box<crate::subscriptions::Subscription>, String>),
     /// A feed fetch finished (parsed off the UI thread).
     FeedUpdated(Box<FeedUpdate>),
     /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
@@ -173,6 +200,10 @@ impl Action {
                 | Action::DownloadFinished { .. }
                 | Action::StoreRecovered
                 | Action::RetryStore
+                | Action::RefreshSource(_)
+                | Action::FeedAdded(_)
+                | Action::FeedRemoved(_)
+                | Action::FeedEdited(_)
         )
     }
 
@@ -255,6 +286,42 @@ pub enum Effect {
     Copy(String),
     /// Send this action back after this long (a retry with backoff).
     Later(std::time::Duration, Box<Action>),
+    /// Remember the screen state (the feeds pane) for the next run, in the data directory.
+    SaveUiState(crate::ui_state::UiState),
+    /// Find the feed `url` leads to and add it to `feeds_file` (as `gazette add --yes` does):
+    /// answered with [`Action::FeedAdded`].
+    AddFeed {
+        /// A feed's URL, or a page's that names one.
+        url: String,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
+    /// Remove the subscription `url` from `feeds_file`: answered with [`Action::FeedRemoved`].
+    RemoveFeed {
+        /// The feed's URL.
+        url: String,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
+    /// Rename (`name`) or retag (`tags`) the subscription `url` in `feeds_file`: answered with
+    /// [`Action::FeedEdited`].
+    EditFeed {
+        /// The feed's URL.
+        url: String,
+        /// Its new name (empty: none), if it changes.
+        name: Option<String>,
+        /// Its new tags, if they change.
+        tags: Option<Vec<String>>,
+        /// feeds.toml.
+        feeds_file: std::path::PathBuf,
+    },
+    /// Append this saved search to the config file at `path`.
+    SaveSearch {
+        /// The user's config file.
+        path: std::path::PathBuf,
+        /// The search.
+        search: crate::rules::SavedSearch,
+    },
     /// Clear the terminal and draw everything again.
     Redraw,
     /// Give the terminal back, stop until resumed, then take it again.

@@ -26,6 +26,10 @@ pub struct Layout {
     pub list_width: u16,
     /// Widest line of story text, in columns.
     pub reading_width: u16,
+    /// The feeds pane's width, in columns (until resized with its keys, which is remembered).
+    pub feeds_width: u16,
+    /// The feeds pane starts shown on a terminal at least this wide (0: only when toggled on).
+    pub feeds_min_width: u16,
 }
 
 /// Colours, as configured (before `NO_COLOR` is applied).
@@ -112,6 +116,10 @@ pub struct Config {
     pub browser: Browser,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
+    /// Saved searches (`[[searches]]`), shown in the feeds pane.
+    pub searches: Vec<crate::rules::SavedSearch>,
+    /// Rules (`[[rules]]`): hide or mark read the stories a query matches.
+    pub rules: Vec<crate::rules::Rule>,
     /// Colours.
     pub colors: Colors,
     /// Key bindings.
@@ -142,6 +150,10 @@ struct RawConfig {
     browser: RawBrowser,
     #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
+    #[serde(default)]
+    searches: Vec<Spanned<crate::rules::RawSearch>>,
+    #[serde(default)]
+    rules: Vec<Spanned<crate::rules::RawRule>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -174,6 +186,8 @@ struct RawFetch {
 struct RawLayout {
     list_width: Option<Spanned<i64>>,
     reading_width: Option<Spanned<i64>>,
+    feeds_width: Option<Spanned<i64>>,
+    feeds_min_width: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -245,6 +259,8 @@ impl Config {
             layout: Layout {
                 list_width: 40,
                 reading_width: 80,
+                feeds_width: 28,
+                feeds_min_width: 120,
             },
             fetch: FetchSettings {
                 concurrency: 6,
@@ -255,6 +271,8 @@ impl Config {
                 auto_refresh_minutes: 0,
             },
             feeds: Vec::new(),
+            searches: Vec::new(),
+            rules: Vec::new(),
             reading: Reading {
                 mark_read_on_open: true,
                 full_text: false,
@@ -315,6 +333,16 @@ impl Config {
             }
             self.feeds.push(feed.get_ref().sanitised());
         }
+        for search in &raw.searches {
+            let checked = search.get_ref().checked();
+            self.searches
+                .push(checked.map_err(|e| source.error(search.span(), &e))?);
+        }
+        for rule in &raw.rules {
+            let checked = rule.get_ref().checked();
+            self.rules
+                .push(checked.map_err(|e| source.error(rule.span(), &e))?);
+        }
         self.overlay_colors(source, &raw.colors)?;
         overlay_keys(source, &raw.keys, bindings)
     }
@@ -337,6 +365,18 @@ impl Config {
             20,
             400,
             &mut self.layout.reading_width,
+        )?;
+        range(
+            &raw.layout.feeds_width,
+            12,
+            80,
+            &mut self.layout.feeds_width,
+        )?;
+        range(
+            &raw.layout.feeds_min_width,
+            0,
+            1000,
+            &mut self.layout.feeds_min_width,
         )?;
         let f = &raw.fetch;
         range(&f.concurrency, 1, 64, &mut self.fetch.concurrency)?;

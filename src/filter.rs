@@ -48,6 +48,14 @@ impl Condition {
         }
     }
 
+    /// True for the terms about marks (`is:`), which change while the story does not.
+    fn is_mark(&self) -> bool {
+        matches!(
+            self,
+            Condition::Unread | Condition::Read | Condition::Starred
+        )
+    }
+
     fn holds(&self, facts: &Facts<'_>) -> bool {
         match self {
             Condition::Unread => !facts.read,
@@ -120,6 +128,31 @@ impl Query {
     /// True when every `is:`, `source:` and `tag:` term holds for a story.
     pub fn conditions_hold(&self, facts: &Facts<'_>) -> bool {
         self.conditions.iter().all(|c| c.holds(facts))
+    }
+
+    /// True when the query's words match a title (whose [`search_key`] is `key`) and its
+    /// `source:` and `tag:` terms hold: everything but the marks (`is:` terms), which change
+    /// while a story's title and source do not.
+    pub fn holds_except_marks(&self, title: &str, key: &str, facts: &Facts<'_>) -> bool {
+        self.matches_prepared(title, key)
+            && self
+                .conditions
+                .iter()
+                .all(|c| c.is_mark() || c.holds(facts))
+    }
+
+    /// True when the query's `is:` terms hold for these marks.
+    pub fn marks_hold(&self, read: bool, starred: bool) -> bool {
+        let facts = Facts {
+            read,
+            starred,
+            source: "",
+            tags: &[],
+            enclosure: false,
+        };
+        self.conditions
+            .iter()
+            .all(|c| !c.is_mark() || c.holds(&facts))
     }
 
     /// True when every term occurs in `title`.

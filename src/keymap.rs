@@ -21,7 +21,11 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         Action::FocusNext,
         "switch focus: list / story",
     ),
-    ("focus_list", Action::FocusList, "focus the headline list"),
+    (
+        "focus_list",
+        Action::FocusList,
+        "focus the headline list (from it: the feeds pane)",
+    ),
     ("focus_story", Action::FocusStory, "focus the story"),
     (
         "full_view",
@@ -90,6 +94,43 @@ pub const BINDABLE: &[(&str, Action, &str)] = &[
         "newest first / grouped by source",
     ),
     ("feed_errors", Action::FeedErrors, "list feed errors"),
+    (
+        "feeds_pane",
+        Action::ToggleFeeds,
+        "show / hide the feeds pane (Left, Right: between panes)",
+    ),
+    (
+        "feeds_narrower",
+        Action::FeedsNarrower,
+        "narrower feeds pane",
+    ),
+    ("feeds_wider", Action::FeedsWider, "wider feeds pane"),
+    (
+        "show_hidden",
+        Action::ToggleHidden,
+        "show / hide the stories rules hide",
+    ),
+    (
+        "add_feed",
+        Action::AddFeed,
+        "add a feed (its URL, or a page's)",
+    ),
+    (
+        "remove_feed",
+        Action::RemoveFeed,
+        "remove the selected feed (y/n)",
+    ),
+    (
+        "rename_feed",
+        Action::RenameFeed,
+        "rename the selected feed",
+    ),
+    ("retag_feed", Action::RetagFeed, "retag the selected feed"),
+    (
+        "save_search",
+        Action::SaveSearch,
+        "filter: save it as a search in the feeds pane",
+    ),
     ("redraw", Action::Redraw, "redraw the screen"),
     (
         "suspend",
@@ -393,11 +434,10 @@ impl Keymap {
                 (KeyCode::Esc, _) => return Some(Action::Close),
                 _ => {}
             }
-            return self
-                .by_key
-                .get(&key)
-                .cloned()
-                .filter(|a| a.is_navigation() || matches!(a, Action::Redraw | Action::Suspend));
+            return self.by_key.get(&key).cloned().filter(|a| {
+                a.is_navigation()
+                    || matches!(a, Action::Redraw | Action::Suspend | Action::SaveSearch)
+            });
         }
         self.by_key.get(&key).cloned()
     }

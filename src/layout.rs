@@ -114,6 +114,43 @@ impl Panes {
     }
 }
 
+/// The screen with the feeds pane `feeds` columns wide on the left of the other panes (at most a
+/// third of the width; none in the full view or with too little room), the status bar across the
+/// whole width: the pane's area, if any, and the other panes. `(list_percent, reading_width)` as
+/// for [`Panes::new`].
+pub fn with_feeds(
+    area: Rect,
+    (list_percent, reading_width): (u16, u16),
+    full_view: bool,
+    feeds: Option<u16>,
+) -> Option<(Option<Rect>, Panes)> {
+    let width = feeds
+        .filter(|_| !full_view)
+        .map(|w| w.min(area.width / 3))
+        .filter(|&w| w >= 8 && area.width - w >= MIN_WIDTH);
+    let Some(width) = width else {
+        let panes = Panes::new(area, list_percent, reading_width, full_view)?;
+        return Some((None, panes));
+    };
+    let rest = Rect {
+        x: area.x + width,
+        width: area.width - width,
+        ..area
+    };
+    let mut panes = Panes::new(rest, list_percent, reading_width, full_view)?;
+    panes.status = Rect {
+        x: area.x,
+        width: area.width,
+        ..panes.status
+    };
+    let feeds = Rect {
+        width,
+        height: area.height - 1,
+        ..area
+    };
+    Some((Some(feeds), panes))
+}
+
 /// The area inside a one-cell border.
 pub fn inner(area: Rect) -> Rect {
     Rect {

@@ -93,6 +93,8 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
             url: library.editions[i].url.clone().unwrap_or_default(),
             etag: library.editions[i].etag.clone(),
             last_modified: library.editions[i].last_modified.clone(),
+            user_agent: library.editions[i].settings.user_agent.clone(),
+            max_stories: library.editions[i].settings.max_stories,
         })
         .collect();
     let count = requests.len();
@@ -217,7 +219,8 @@ fn keep(
     info: SourceInfo,
 ) -> anyhow::Result<Vec<crate::store::StoredStory>> {
     let key = library.editions[source].source_key();
-    let retention = crate::runtime::retention(config);
+    let max_stories = library.editions[source].settings.max_stories;
+    let retention = crate::runtime::retention_for(config, max_stories);
     store.save_source(&key, stories, crate::runtime::now(), retention)?;
     store.set_source_info(&key, &info)?;
     store.load_source(&key)

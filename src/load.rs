@@ -27,14 +27,17 @@ pub fn open_library(
             return Ok(library);
         }
     }
-    if feeds.is_empty() {
+    if feeds.iter().all(|f| !f.is_enabled()) {
         return Ok(Library::bundled());
     }
     let mut library = Library::default();
-    for feed in feeds {
+    // A subscription with `enabled = false` is neither listed nor fetched.
+    for feed in feeds.iter().filter(|f| f.is_enabled()) {
         let index = library.add_subscription(&feed.url, feed.name.as_deref());
-        library.editions[index].tags = feed.tags.clone();
-        library.editions[index].full_text = feed.full_text.unwrap_or(full_text);
+        let edition = &mut library.editions[index];
+        edition.tags = feed.tags.clone();
+        edition.full_text = feed.full_text.unwrap_or(full_text);
+        edition.settings = feed.settings();
     }
     Ok(library)
 }

@@ -179,7 +179,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         return list(library, &config, &cli, store, marks);
     }
+    // The feeds pane shows by itself (on a wide terminal) for the user's subscriptions only.
+    let subscribed = cli.paths.is_empty() && feeds.iter().any(|f| f.is_enabled());
     let mut app = App::new(library, config);
+    app.config_path = cli.config.clone().or_else(user_config_path);
+    app.feeds_file = feeds_file.clone();
+    app.pane.auto = subscribed && std::io::stdin().is_terminal();
+    if let Some(dir) = data_dir.as_deref() {
+        app.restore_ui_state(gazette::ui_state::load(dir));
+    }
     app.theme = Theme::from_env(&app.config.colors);
     app.offline = cli.offline;
     app.restore_marks(&marks);

@@ -62,7 +62,7 @@ pub fn add(
         url: feed.url.clone(),
         name: request.name.clone(),
         tags: request.tags.clone(),
-        full_text: None,
+        ..Subscription::default()
     }
     .sanitised();
     current.push(subscription);
@@ -97,6 +97,37 @@ pub fn remove(
     let removed = current.remove(at);
     write_feeds_file(feeds_file, &current)?;
     Ok(removed)
+}
+
+/// Renames or retags the subscription with URL `url` in feeds.toml (`None` leaves that part as
+/// it is; an empty name drops the name) and returns it as now saved. One in config.toml is not
+/// touched: the error says to change it there.
+pub fn edit(
+    url: &str,
+    change: (Option<String>, Option<Vec<String>>),
+    feeds_file: &Path,
+    config_feeds: &[Subscription],
+) -> anyhow::Result<Subscription> {
+    let (name, tags) = change;
+    let key = url_key(url);
+    let mut current = load_feeds_file(feeds_file)?;
+    let Some(at) = current.iter().position(|s| url_key(&s.url) == key) else {
+        if config_feeds.iter().any(|s| url_key(&s.url) == key) {
+            bail!("{url}: listed in config.toml, which gazette never rewrites: change it there")
+        }
+        bail!("{url}: no such subscription in feeds.toml")
+    };
+    let feed = &mut current[at];
+    if let Some(name) = name {
+        feed.name = Some(name);
+    }
+    if let Some(tags) = tags {
+        feed.tags = tags;
+    }
+    *feed = feed.sanitised();
+    let saved = feed.clone();
+    write_feeds_file(feeds_file, &current)?;
+    Ok(saved)
 }
 
 /// `gazette feeds`: one line per subscription, tab-separated: name (or `-`), URL, tags (comma

@@ -45,6 +45,11 @@ pub struct Edition {
     /// True for an http(s) URL named on the command line: when it answers with a web page, the
     /// feed the page leads to is read in its place (see [`crate::discover::follow_page`]).
     pub follow_page: bool,
+    /// True once the feed was unsubscribed from the reader: its stories leave the list (they
+    /// stay in the store).
+    pub removed: bool,
+    /// The subscription's own settings: User-Agent, retention, refresh period.
+    pub settings: crate::subscriptions::FeedSettings,
 }
 
 impl Edition {
@@ -327,7 +332,7 @@ pub fn is_http_url(text: &str) -> bool {
 }
 
 /// The host part of a URL, or the URL itself when it has none.
-fn host_of(url: &str) -> &str {
+pub fn host_of(url: &str) -> &str {
     url.split_once("://")
         .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(rest))
         .filter(|host| !host.is_empty())

@@ -89,9 +89,48 @@ pub struct Subscription {
     /// `[reading] full_text` decides. Not carried by OPML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_text: Option<bool>,
+    /// Refresh this feed every this many minutes while gazette runs (besides `r`, `R` and
+    /// `[fetch] auto_refresh_minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_minutes: Option<u32>,
+    /// Keep at most this many of its stories in the store (starred ones always kept); unset,
+    /// `[store] max_stories_per_feed` decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_stories: Option<u32>,
+    /// The User-Agent sent on this feed's requests, in place of gazette's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// `false`: the subscription is kept but neither fetched nor listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// A subscription's own settings, as its source carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedSettings {
+    /// Minutes between this feed's own refreshes; `None` for none.
+    pub refresh_minutes: Option<u32>,
+    /// Stories of it the store keeps; `None`: the `[store]` setting.
+    pub max_stories: Option<u32>,
+    /// The User-Agent for its requests; `None`: gazette's.
+    pub user_agent: Option<String>,
 }
 
 impl Subscription {
+    /// The settings its source carries.
+    pub fn settings(&self) -> FeedSettings {
+        FeedSettings {
+            refresh_minutes: self.refresh_minutes.filter(|&m| m > 0),
+            max_stories: self.max_stories.filter(|&m| m > 0),
+            user_agent: self.user_agent.clone().filter(|a| !a.is_empty()),
+        }
+    }
+
+    /// False for a subscription with `enabled = false`.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled != Some(false)
+    }
+
     /// The subscription as gazette keeps it, and as an OPML export then import gives it back: URL,
     /// name and tags cleaned with [`clean_field`] (no controls, escape sequences, runs of white
     /// space or characters XML forbids), an empty name or one that is just the URL dropped, empty
@@ -104,7 +143,10 @@ impl Subscription {
             url,
             name,
             tags,
-            full_text: self.full_text,
+            // A header value holds no controls (clean_field) and no non-ASCII (ureq refuses it).
+            user_agent: (self.user_agent.as_deref().map(clean_field))
+                .filter(|a| a.is_ascii() && !a.is_empty()),
+            ..self.clone()
         }
     }
 }
@@ -146,6 +188,14 @@ struct RawFeed {
     tags: Vec<String>,
     #[serde(default)]
     full_text: Option<bool>,
+    #[serde(default)]
+    refresh_minutes: Option<u32>,
+    #[serde(default)]
+    max_stories: Option<u32>,
+    #[serde(default)]
+    user_agent: Option<String>,
+    #[serde(default)]
+    enabled: Option<bool>,
 }
 
 /// `feeds.toml` beside the user's config file (`$XDG_CONFIG_HOME/gazette/feeds.toml`).
@@ -177,6 +227,10 @@ pub fn load_feeds_file(path: &Path) -> Result<Vec<Subscription>, ConfigError> {
                 name: feed.name,
                 tags: feed.tags,
                 full_text: feed.full_text,
+                refresh_minutes: feed.refresh_minutes,
+                max_stories: feed.max_stories,
+                user_agent: feed.user_agent,
+                enabled: feed.enabled,
             }
             .sanitised();
             check_url(&feed.url, true)
@@ -190,6 +244,19 @@ pub fn load_feeds_file(path: &Path) -> Result<Vec<Subscription>, ConfigError> {
 /// interrupted write never leaves a half-written file), with a header comment saying gazette writes
 /// it and how to edit it. Creates the directory if needed.
 pub fn write_feeds_file(path: &Path, feeds: &[Subscription]) -> anyhow::Result<()> {
+    let mut text = HEADER.to_string();
+    if !feeds.is_empty() {
+        text.push('\n');
+        text.push_str(&toml::to_string(&FeedsFile {
+            feeds: feeds.to_vec(),
+        })?);
+    }
+    write_atomically(path, &text)
+}
+
+/// Replaces the file at `path` with `text` atomically (see [`write_feeds_file`]): through a
+/// symlink, keeping the file's permissions, creating its directory if needed.
+pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     // Write through a symlink (dotfiles kept elsewhere) rather than replacing the link.
     let target = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)
@@ -201,14 +268,6 @@ pub fn write_feeds_file(path: &Path, feeds: &[Subscription]) -> anyhow::Result<(
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-
-    let mut text = HEADER.to_string();
-    if !feeds.is_empty() {
-        text.push('\n');
-        text.push_str(&toml::to_string(&FeedsFile {
-            feeds: feeds.to_vec(),
-        })?);
-    }
     let file_name = target
         .file_name()
         .map_or_else(|| "feeds.toml".into(), |n| n.to_string_lossy().into_owned());

@@ -367,7 +367,7 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
         Event::Key(key) => {
             let mode = if app.links.is_some() {
                 InputMode::Pick
-            } else if app.filtering {
+            } else if app.filtering || app.prompt.is_some() {
                 InputMode::Filter
             } else {
                 InputMode::Browse

@@ -93,7 +93,8 @@ fn a_refresh_is_an_effect_and_its_result_fills_the_list_newest_first() {
             source: 0,
             url: "https://example.com/feed.xml".into(),
             etag: None,
-            last_modified: None
+            last_modified: None,
+            ..Default::default()
         }]
     );
     assert!(app.refresh.is_some(), "progress shows while fetching");

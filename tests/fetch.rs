@@ -238,6 +238,7 @@ fn request(url: &str) -> FetchRequest {
         url: url.to_owned(),
         etag: None,
         last_modified: None,
+        ..Default::default()
     }
 }
 

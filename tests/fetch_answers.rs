@@ -32,6 +32,7 @@ fn get(url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Fet
         url: url.to_owned(),
         etag: etag.map(str::to_owned),
         last_modified: last_modified.map(str::to_owned),
+        ..Default::default()
     };
     fetch(&agent(&options), &options, request).outcome
 }

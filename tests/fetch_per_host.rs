@@ -67,6 +67,7 @@ fn request(source: usize, url: String) -> FetchRequest {
         url,
         etag: None,
         last_modified: None,
+        ..Default::default()
     }
 }
 

@@ -29,6 +29,7 @@ fn request(url: &str) -> FetchRequest {
         url: url.to_owned(),
         etag: None,
         last_modified: None,
+        ..Default::default()
     }
 }
 

@@ -208,6 +208,7 @@ fn a_file_cut_inside_an_entry_gives_what_came_before_then_an_error() {
         url,
         etag: None,
         last_modified: None,
+        ..Default::default()
     };
     let mut updates: Vec<(FeedUpdate, bool)> = Vec::new();
     read_file(&request, |u, more| updates.push((u, more)));
@@ -476,6 +477,7 @@ fn read_file_skips_an_unchanged_file_and_delivers_a_changed_one_in_parts() {
         url: url.clone(),
         etag,
         last_modified: None,
+        ..Default::default()
     };
 
     let mut updates: Vec<(FeedUpdate, bool)> = Vec::new();

@@ -172,9 +172,10 @@ fn help_overlay_lists_the_active_keymap() {
         Config::from_str_with_defaults(Some(("test.toml", "[keys]\nquit = [\"x\", \"ctrl-q\"]\n")))
             .unwrap();
     let mut app = App::new(Library::bundled(), config);
-    app.update(Action::Resize(100, 50));
+    // Tall enough for every binding at once.
+    app.update(Action::Resize(100, 80));
     app.update(Action::Help);
-    let lines = screen(&draw(&app, 100, 50));
+    let lines = screen(&draw(&app, 100, 80));
     let text = lines.join("\n");
     assert!(text.contains("Keys (Esc closes)"), "{text}");
     assert!(text.contains("Up, k") && text.contains("previous headline"));

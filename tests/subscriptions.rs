@@ -36,7 +36,7 @@ fn sub(url: &str, name: Option<&str>, tags: &[&str]) -> Subscription {
         url: url.to_string(),
         name: name.map(str::to_string),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        full_text: None,
+        ..Subscription::default()
     }
 }
 
@@ -759,7 +759,7 @@ mod round_trip {
                         url,
                         name,
                         tags,
-                        full_text: None,
+                        ..Subscription::default()
                     }
                 })
                 .collect()

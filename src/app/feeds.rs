@@ -24,6 +24,7 @@ impl App {
                 effects.extend(self.refresh(source));
             }
             Action::RefreshAll => effects.extend(self.refresh(None)),
+            Action::RefreshSource(source) => self.refresh_on_timer(source, effects),
             Action::FeedUpdated(update) | Action::FeedBatch(update) => {
                 let (before, source) = (self.stories.len(), update.source);
                 self.apply_feed(*update, last);
@@ -59,6 +60,37 @@ impl App {
         if self.editions.iter().any(|e| e.is_feed()) {
             effects.extend(self.refresh(None));
         }
+        // Feeds with a refresh period of their own get a timer each, set again as it goes off.
+        if !self.offline {
+            for source in 0..self.editions.len() {
+                effects.extend(self.refresh_timer(source));
+            }
+        }
+    }
+
+    /// The timer of a feed's own refresh period, if it has one.
+    fn refresh_timer(&self, source: usize) -> Option<Effect> {
+        let edition = &self.editions[source];
+        let minutes = edition
+            .settings
+            .refresh_minutes
+            .filter(|_| !edition.removed)?;
+        let wait = std::time::Duration::from_secs(u64::from(minutes) * 60);
+        Some(Effect::Later(wait, Box::new(Action::RefreshSource(source))))
+    }
+
+    /// A feed's own refresh period is up: it is fetched (unless it is being fetched already),
+    /// quietly, and its timer set again.
+    fn refresh_on_timer(&mut self, source: usize, effects: &mut Effects) {
+        if source >= self.editions.len() {
+            return;
+        }
+        if !self.editions[source].fetching && !self.editions[source].removed {
+            let message = self.message.take();
+            effects.extend(self.refresh(Some(source)));
+            self.message = message;
+        }
+        effects.extend(self.refresh_timer(source));
     }
 
     fn toggle_grouping(&mut self) {
@@ -77,7 +109,7 @@ impl App {
 
     /// Asks for a refresh of one source, or of every feed: returns the fetches to run, or says in
     /// the status bar why there is nothing to do.
-    fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
+    pub(super) fn refresh(&mut self, only: Option<usize>) -> Option<Effect> {
         if self.offline {
             self.message =
                 Some("Offline (--offline): showing what is stored, fetching nothing.".into());
@@ -89,7 +121,10 @@ impl App {
         };
         let wanted: Vec<usize> = wanted
             .into_iter()
-            .filter(|&i| self.editions[i].is_feed() && !self.editions[i].fetching)
+            .filter(|&i| {
+                let source = &self.editions[i];
+                source.is_feed() && !source.fetching && !source.removed
+            })
             .collect();
         let requests: Vec<FetchRequest> = wanted
             .into_iter()
@@ -101,6 +136,8 @@ impl App {
                     url: source.url.clone().unwrap_or_default(),
                     etag: source.etag.clone(),
                     last_modified: source.last_modified.clone(),
+                    user_agent: source.settings.user_agent.clone(),
+                    max_stories: source.settings.max_stories,
                 }
             })
             .collect();
@@ -201,6 +238,12 @@ impl App {
                     self.stories.push(story);
                     self.push_read(false);
                     self.starred.push(false);
+                    let i = self.stories.len() - 1;
+                    self.admit(i);
+                    // A `mark_read` rule takes a story as it arrives.
+                    if self.rule_marks_read(i) {
+                        self.set_read(i, true);
+                    }
                     added += 1;
                 }
             }
@@ -254,6 +297,7 @@ impl App {
         self.keys[i] = key;
         known.add(&story, i);
         self.stories[i] = story;
+        self.rematch(i);
         if self.laid_out_for.is_some_and(|(s, _)| s == i) {
             // Re-lay the open story, keeping the reading place as on a resize.
             self.laid_out_for = self.laid_out_for.map(|(s, _)| (s, 0));
@@ -287,7 +331,7 @@ impl App {
                 if let Some(&i) = listed.get(&stored.key) {
                     if !self.marked.contains(&i) {
                         self.set_read_flag(i, stored.read);
-                        self.starred[i] = stored.starred;
+                        self.set_star_flag(i, stored.starred);
                     }
                     continue;
                 }
@@ -306,6 +350,7 @@ impl App {
                     edition: source,
                     ..stored.story
                 });
+                self.admit(self.stories.len() - 1);
             }
         }
         self.rebuild_order();

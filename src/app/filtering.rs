@@ -80,6 +80,7 @@ impl App {
             self.order.clone()
         };
         let text_hits = self.text_hits(&query);
+        self.scope_members = self.scope_sources();
         let conditions = query.has_conditions();
         self.visible = candidates
             .into_iter()
@@ -88,7 +89,7 @@ impl App {
                     Some(hits) => hits.get(i).copied().unwrap_or(false),
                     None => query.matches_prepared(&self.stories[i].title, &self.search_keys[i]),
                 };
-                words && (!conditions || query.conditions_hold(&self.facts(i)))
+                words && (!conditions || query.conditions_hold(&self.facts(i))) && self.in_scope(i)
             })
             .collect();
         self.note_listed_sources();
@@ -196,5 +197,40 @@ impl App {
     fn toggle_text_mode(&mut self) {
         self.text_mode = !self.text_mode;
         self.refilter(false);
+    }
+}
+
+impl App {
+    /// True when every listed headline is from one source (the list needs no source column).
+    pub fn one_source_listed(&self) -> bool {
+        self.one_source
+    }
+
+    /// The widest listed headline, in columns, up to [`crate::layout::TITLE_GOAL`]: the list
+    /// keeps its date and source columns while they leave this much room.
+    pub fn listed_title_width(&self) -> usize {
+        self.title_width
+    }
+
+    /// Notes what the list's columns depend on: whether the listed headlines are all from one
+    /// source, and how wide the widest is (up to the goal). Once per change of the list, and
+    /// cheap: a title shorter in bytes than the goal is narrower in columns too, and the scan
+    /// stops at the first wide one.
+    pub(super) fn note_listed_sources(&mut self) {
+        let mut editions = self.visible.iter().map(|&i| self.stories[i].edition);
+        let first = editions.next();
+        self.one_source = editions.all(|e| Some(e) == first);
+        let goal = usize::from(crate::layout::TITLE_GOAL);
+        let mut widest = 0;
+        for &i in &self.visible {
+            let title = &self.stories[i].title;
+            if title.len() > widest {
+                widest = widest.max(crate::text::width(title)).min(goal);
+                if widest == goal {
+                    break;
+                }
+            }
+        }
+        self.title_width = widest;
     }
 }

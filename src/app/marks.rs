@@ -116,7 +116,7 @@ impl App {
     /// `s`: toggles the selected story's star.
     fn toggle_star(&mut self) {
         if let Some(i) = self.selected_story() {
-            self.starred[i] = !self.starred[i];
+            self.set_star_flag(i, !self.starred[i]);
             self.pending_marks.push(i);
             self.marked.insert(i);
             self.message = Some(
@@ -161,7 +161,7 @@ impl App {
         for i in 0..self.stories.len() {
             if let Some(&(read, starred)) = marks.get(&self.keys[i]) {
                 self.set_read_flag(i, read);
-                self.starred[i] = starred;
+                self.set_star_flag(i, starred);
             }
         }
         self.refilter(false);

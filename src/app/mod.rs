@@ -2,6 +2,7 @@
 //! through [`App::update`]. No terminal here: every test can drive it with plain [`Action`]s.
 
 mod article;
+mod counts;
 mod enclosures;
 mod feeds;
 mod filtering;
@@ -9,8 +10,10 @@ mod links;
 mod marks;
 mod matches;
 mod navigation;
+mod pane;
 mod pointer;
 mod requests;
+mod subscribe;
 
 use ratatui::layout::Rect;
 
@@ -23,9 +26,12 @@ use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
 use crate::theme::Theme;
 pub use article::ArticleState;
+pub use counts::Count;
 pub use enclosures::Download;
 pub use links::LinkPicker;
 pub use matches::StoryMatches;
+pub use pane::{FeedsPane, PaneRow, Scope, QUIET_DAYS};
+pub use subscribe::{Prompt, PromptKind};
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +40,8 @@ pub enum Focus {
     List,
     /// The story text.
     Story,
+    /// The feeds pane.
+    Feeds,
 }
 
 /// Progress of a refresh, for the status bar.
@@ -91,8 +99,31 @@ pub struct App {
     read: Vec<bool>,
     /// How many of `read` are false.
     unread_count: usize,
-    /// Per story: starred or not.
+    /// Per story: starred or not. Changed only through `set_star_flag` (and pushed with a story
+    /// before `admit`), which keeps the pane's counts.
     pub starred: Vec<bool>,
+    /// Per story: hidden by a `hide` rule (decided as it arrives).
+    hidden: Vec<bool>,
+    /// True while the stories the rules hide are listed.
+    pub show_hidden: bool,
+    /// The feeds pane's counts, kept as marks change.
+    tally: counts::Tally,
+    /// The feeds pane.
+    pub pane: FeedsPane,
+    /// True once the user set the pane's width (then remembered).
+    pane_width_set: bool,
+    /// What the pane's selection narrows the list to.
+    pub scope: Scope,
+    /// Per source: listed under the scope (not removed, and in the tag or the source chosen),
+    /// worked out once per refilter rather than once per story.
+    scope_members: Vec<bool>,
+    /// The user's config file, where a saved search is added (`None`: nowhere to save).
+    pub config_path: Option<std::path::PathBuf>,
+    /// feeds.toml, where feeds added, removed, renamed or retagged in the reader are saved
+    /// (`None`: the keys say there is nowhere).
+    pub feeds_file: Option<std::path::PathBuf>,
+    /// The prompt open in the status bar (adding, renaming, retagging, removing a feed).
+    pub prompt: Option<Prompt>,
     /// Per story: its stable key in the store ([`crate::store::story_key`]).
     pub keys: Vec<String>,
     /// Stories whose marks changed since the last [`Effect::SaveMarks`].
@@ -227,6 +258,19 @@ impl App {
             read: vec![false; count],
             unread_count: count,
             starred: vec![false; count],
+            hidden: Vec::with_capacity(count),
+            show_hidden: false,
+            tally: counts::Tally::new(&config.searches, &crate::rules::Rules::new(&config.rules)),
+            pane: FeedsPane {
+                width: config.layout.feeds_width,
+                ..FeedsPane::default()
+            },
+            pane_width_set: false,
+            scope: Scope::All,
+            scope_members: Vec::new(),
+            config_path: None,
+            feeds_file: None,
+            prompt: None,
             keys: Vec::new(),
             pending_marks: Vec::new(),
             marked: Default::default(),
@@ -288,9 +332,12 @@ impl App {
             .iter()
             .map(|s| crate::store::story_key(&sources[s.edition], s))
             .collect();
+        for i in 0..count {
+            app.admit(i);
+        }
+        app.build_pane_rows();
         app.rebuild_order();
-        app.visible = app.order.clone();
-        app.note_listed_sources();
+        app.refilter(false);
         app.select_automatically();
         app
     }
@@ -313,12 +360,14 @@ impl App {
     /// Sets story `i`'s read flag, keeping the unread count.
     fn set_read_flag(&mut self, i: usize, read: bool) {
         if self.read[i] != read {
+            self.tally_story(i, false);
             self.read[i] = read;
             if read {
                 self.unread_count -= 1;
             } else {
                 self.unread_count += 1;
             }
+            self.tally_story(i, true);
         }
     }
 
@@ -347,46 +396,24 @@ impl App {
 
     /// The screen geometry for the current size and view, `None` when the terminal is too small.
     pub fn panes(&self) -> Option<Panes> {
+        self.screen().map(|(_, panes)| panes)
+    }
+
+    /// The feeds pane's area (when shown) and the other panes, for the current size and view.
+    pub fn screen(&self) -> Option<(Option<Rect>, Panes)> {
+        self.screen_in(Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// The feeds pane's area (when shown) and the other panes, in `area`.
+    pub fn screen_in(&self, area: Rect) -> Option<(Option<Rect>, Panes)> {
         let layout = self.config.layout;
-        Panes::new(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            layout.list_width,
-            layout.reading_width,
+        let feeds = self.feeds_shown().then_some(self.pane.width);
+        crate::layout::with_feeds(
+            area,
+            (layout.list_width, layout.reading_width),
             self.full_view,
+            feeds,
         )
-    }
-
-    /// True when every listed headline is from one source (the list needs no source column).
-    pub fn one_source_listed(&self) -> bool {
-        self.one_source
-    }
-
-    /// The widest listed headline, in columns, up to [`crate::layout::TITLE_GOAL`]: the list
-    /// keeps its date and source columns while they leave this much room.
-    pub fn listed_title_width(&self) -> usize {
-        self.title_width
-    }
-
-    /// Notes what the list's columns depend on: whether the listed headlines are all from one
-    /// source, and how wide the widest is (up to the goal). Once per change of the list, and
-    /// cheap: a title shorter in bytes than the goal is narrower in columns too, and the scan
-    /// stops at the first wide one.
-    fn note_listed_sources(&mut self) {
-        let mut editions = self.visible.iter().map(|&i| self.stories[i].edition);
-        let first = editions.next();
-        self.one_source = editions.all(|e| Some(e) == first);
-        let goal = usize::from(crate::layout::TITLE_GOAL);
-        let mut widest = 0;
-        for &i in &self.visible {
-            let title = &self.stories[i].title;
-            if title.len() > widest {
-                widest = widest.max(crate::text::width(title)).min(goal);
-                if widest == goal {
-                    break;
-                }
-            }
-        }
-        self.title_width = widest;
     }
 
     /// The index in `stories` of the selected story, if any headline is listed.
@@ -439,7 +466,7 @@ impl App {
     /// writes, text loads and searches it needs, in order (see [`Effect`]).
     pub fn update(&mut self, action: Action) -> Effects {
         let mut effects = Effects::default();
-        if self.intercepted(&action) {
+        if self.intercepted(&action) || self.prompt_takes(&action, &mut effects) {
             return effects;
         }
         if self.links.is_some() && action.is_from_user() && action != Action::Interrupt {
@@ -449,17 +476,20 @@ impl App {
             return effects;
         }
         let unhandled = self
-            .navigate(action)
+            .pane_action(action, &mut effects)
+            .and_then(|a| self.navigate(a))
             .and_then(|a| self.edit_filter(a))
             .and_then(|a| self.go_to_match(a))
             .and_then(|a| self.change_marks(a))
             .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.article_action(a, &mut effects))
             .and_then(|a| self.enclosure_action(a, &mut effects))
-            .and_then(|a| self.feed_action(a, &mut effects));
+            .and_then(|a| self.feed_action(a, &mut effects))
+            .and_then(|a| self.subscription_action(a, &mut effects));
         if let Some(action) = unhandled {
             self.general(action, &mut effects);
         }
+        self.keep_focus_shown();
         self.ask_for_what_is_needed(&mut effects);
         effects
     }
@@ -519,6 +549,8 @@ impl App {
             Action::Redraw => effects.push(Effect::Redraw),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Help => self.show_help = true,
+            Action::ToggleHidden => self.toggle_hidden(),
+            Action::SaveSearch => self.save_search(effects),
             Action::ShowLinks => self.show_links(),
             Action::Notify(text) => self.message = Some(text),
             Action::OpenLink => {

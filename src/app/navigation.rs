@@ -35,7 +35,7 @@ impl App {
             Action::FocusNext if !self.full_view => {
                 self.focus = match self.focus {
                     Focus::List => Focus::Story,
-                    Focus::Story => Focus::List,
+                    Focus::Story | Focus::Feeds => Focus::List,
                 };
             }
             Action::FocusList if !self.full_view => self.focus = Focus::List,

@@ -190,6 +190,10 @@ fn conditional_get(
     request: &FetchRequest,
 ) -> (ureq::RequestBuilder<ureq::typestate::WithoutBody>, bool) {
     let mut call = agent.get(request.url.as_str());
+    // A subscription's own User-Agent (a header the agent's default yields to), when it is one.
+    if let Some(agent) = request.user_agent.as_deref().filter(|v| is_header_value(v)) {
+        call = call.header("User-Agent", agent);
+    }
     // A validator that is not a legal header value (it came from somewhere odd) would make the whole
     // request fail; fetching unconditionally is the better fallback.
     let etag = request.etag.as_deref().filter(|v| is_header_value(v));

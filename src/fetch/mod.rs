@@ -24,7 +24,7 @@ pub use http::agent;
 pub use pool::Fetcher;
 
 /// What to fetch. `source` is an opaque index the caller uses to route the result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchRequest {
     /// The caller's index for this source; handed back untouched in the result.
     pub source: usize,
@@ -34,6 +34,11 @@ pub struct FetchRequest {
     pub etag: Option<String>,
     /// The `Last-Modified` from the last successful fetch, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
+    /// The User-Agent for this request, in place of the options' (a subscription's own).
+    pub user_agent: Option<String>,
+    /// Carried back with the result, for the store: keep at most this many of the feed's
+    /// stories (a subscription's own `max_stories`).
+    pub max_stories: Option<u32>,
 }
 
 /// A successful fetch.

@@ -21,14 +21,29 @@ pub struct Workers {
     files: FileReader,
 }
 
-/// What a worker needs to pass a feed on: the store's queue, the loop's channel, the sources'
-/// store names and the settings.
+/// What a worker needs to pass a feed on: the store's queue, the loop's channel and the settings.
+/// (A feed's store name is its URL, so a feed subscribed to while running is stored as any.)
 #[derive(Clone)]
 struct Delivery {
     saver: Option<Sender<Write>>,
     tx: Sender<Message>,
-    sources: Arc<Vec<String>>,
     config: Arc<Config>,
+}
+
+/// Where a feed's stories go in the store: its store name (the request's URL) and how many of
+/// them to keep (the subscription's own `max_stories`).
+struct Route {
+    source: String,
+    max_stories: Option<u32>,
+}
+
+impl Route {
+    fn of(request: &FetchRequest) -> Route {
+        Route {
+            source: request.url.clone(),
+            max_stories: request.max_stories,
+        }
+    }
 }
 
 struct FileReader {
@@ -40,8 +55,6 @@ struct FileReader {
 
 /// What the workers know of the sources, by index.
 pub struct Sources {
-    /// Their store keys.
-    pub keys: Arc<Vec<String>>,
     /// The feed files named on the command line (read at any size).
     pub named_files: Arc<HashSet<usize>>,
     /// The http(s) URLs named on the command line: a web page there leads to its feed.
@@ -59,7 +72,6 @@ impl Workers {
         let delivery = Delivery {
             saver: store.and_then(StoreWriter::queue),
             tx,
-            sources: sources.keys,
             config: config.clone(),
         };
         let fetched = delivery.clone();
@@ -67,13 +79,15 @@ impl Workers {
         let (agent, pages) = (crate::fetch::agent(&options), sources.named_pages);
         let page_options = options.clone();
         let fetcher = Fetcher::new(options, move |result| {
+            // Stored under the URL asked for, also when its page led to a feed elsewhere.
+            let route = Route::of(&result.request);
             let result = if pages.contains(&result.request.source) {
                 crate::discover::follow_page(&agent, &page_options, result)
             } else {
                 result
             };
             // Parsing and HTML conversion happen here, on the worker thread, never on the UI's.
-            fetched.deliver(crate::feed::process(result), false, now());
+            fetched.deliver(&route, crate::feed::process(result), false, now());
         });
         let named = sources.named_files;
         Workers {
@@ -113,8 +127,9 @@ impl FileReader {
                 // Batches handed to the store and not yet written. Reading stays at most two
                 // batches ahead of the store: what waits in its queue is held in memory.
                 let mut unstored = std::collections::VecDeque::new();
+                let route = Route::of(&request);
                 crate::ingest::read_file_with(&request, limits, |update, more| {
-                    unstored.extend(delivery.deliver(update, more, started));
+                    unstored.extend(delivery.deliver(&route, update, more, started));
                     while unstored.len() > 2 {
                         // An error means the writer is gone: nothing to wait for.
                         let _ = unstored
@@ -141,10 +156,16 @@ impl Delivery {
     /// reader gets the stories without their text, which it loads from the store when a story is
     /// opened: a 100,000-story feed file is not held in memory twice. Returns what says when the
     /// stories are written, when they go to the store.
-    fn deliver(&self, mut update: FeedUpdate, more: bool, now: i64) -> Option<Receiver<()>> {
+    fn deliver(
+        &self,
+        route: &Route,
+        mut update: FeedUpdate,
+        more: bool,
+        now: i64,
+    ) -> Option<Receiver<()>> {
         let mut stored = None;
         if let Some(saver) = &self.saver {
-            let source = self.sources.get(update.source).cloned().unwrap_or_default();
+            let source = route.source.clone();
             let _ = saver.send(Write::Reading { source, more });
         }
         if let (
@@ -156,12 +177,12 @@ impl Delivery {
             }),
         ) = (&self.saver, &mut update.outcome)
         {
-            let source = self.sources.get(update.source).cloned().unwrap_or_default();
+            let source = route.source.clone();
             // Parts of a file are only added to; what to keep is decided once it is all read.
             let retention = if more {
                 Retention::default()
             } else {
-                retention(&self.config)
+                retention_for(&self.config, route.max_stories)
             };
             let stories = if feed
                 .stories
@@ -221,10 +242,15 @@ fn without_text(story: &Story) -> Story {
 
 /// The configured retention.
 pub fn retention(config: &Config) -> Retention {
+    retention_for(config, None)
+}
+
+/// The retention of a feed whose subscription keeps `max_stories` (over the `[store]` setting).
+pub fn retention_for(config: &Config, max_stories: Option<u32>) -> Retention {
     let keep = config.store;
+    let max = max_stories.unwrap_or(keep.max_stories_per_feed);
     Retention {
-        max_per_source: (keep.max_stories_per_feed > 0)
-            .then_some(keep.max_stories_per_feed as usize),
+        max_per_source: (max > 0).then_some(max as usize),
         max_age_days: (keep.max_age_days > 0).then_some(keep.max_age_days),
     }
 }

@@ -6,6 +6,7 @@ mod articles;
 mod downloads;
 mod feeds;
 mod search;
+mod subscribe;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -22,7 +23,7 @@ use crate::html::html_to_text;
 use crate::news::{Paragraph, Pending};
 use crate::store::{Store, StoreEvent, StoreWriter, Write};
 
-pub use feeds::{now, retention, save, Sources, Workers};
+pub use feeds::{now, retention, retention_for, save, Sources, Workers};
 pub use search::{spawn_searcher, SearchRequest};
 
 /// What reaches the event loop: everything arrives as a message on one channel, so the loop can
@@ -59,7 +60,6 @@ pub struct Runtime {
     texts: Option<Store>,
     data_dir: Option<PathBuf>,
     config: Arc<Config>,
-    sources: Arc<Vec<String>>,
     named_files: Arc<std::collections::HashSet<usize>>,
     /// The http(s) sources named on the command line, whose web page leads to their feed.
     named_pages: Arc<std::collections::HashSet<usize>>,
@@ -84,7 +84,6 @@ impl Runtime {
             texts,
             data_dir: data_dir.map(Path::to_path_buf),
             config: Arc::new(app.config.clone()),
-            sources: Arc::new(app.editions.iter().map(|e| e.source_key()).collect()),
             named_files: Arc::new(
                 (0..app.editions.len())
                     .filter(|&i| app.editions[i].named_file)
@@ -133,6 +132,11 @@ impl Runtime {
                 let (options, tx) = (self.config.fetch.options(), self.tx.clone());
                 downloads::spawn_download(options, url, dir, tx);
             }
+            effect @ (Effect::SaveUiState(_)
+            | Effect::AddFeed { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::EditFeed { .. }
+            | Effect::SaveSearch { .. }) => self.perform_change(effect),
             Effect::SaveMarks(_) | Effect::PrefetchText(_) => self.after_frame.push(effect),
             other => match &self.services {
                 Some(services) => self.perform_background(services, other),
@@ -144,6 +148,47 @@ impl Runtime {
     /// The settings it runs with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Carries out a change to a file the user keeps (the pane's state, feeds.toml, config.toml),
+    /// each on a thread of its own; what it says comes back as an action.
+    fn perform_change(&self, effect: Effect) {
+        match effect {
+            Effect::SaveUiState(state) => {
+                if let Some(dir) = self.data_dir.clone() {
+                    // Nothing to say when it works; a failure costs only the memory of the pane.
+                    in_background(self.tx.clone(), move || {
+                        crate::ui_state::save(&dir, &state)
+                            .err()
+                            .map(|e| format!("Could not keep the pane's state: {e:#}"))
+                    });
+                }
+            }
+            Effect::AddFeed { url, feeds_file } => {
+                let change = subscribe::Change::Add(url);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
+            Effect::RemoveFeed { url, feeds_file } => {
+                let change = subscribe::Change::Remove(url);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
+            Effect::EditFeed {
+                url,
+                name,
+                tags,
+                feeds_file,
+            } => {
+                let change = subscribe::Change::Edit(url, name, tags);
+                subscribe::spawn(change, feeds_file, &self.config, self.tx.clone());
+            }
+            Effect::SaveSearch { path, search } => in_background(self.tx.clone(), move || {
+                Some(match crate::rules::append_search(&path, &search) {
+                    Ok(()) => format!("Saved the search \"{}\" in {}", search.name, path.display()),
+                    Err(e) => format!("Could not save the search: {e:#}"),
+                })
+            }),
+            _ => {}
+        }
     }
 
     /// Runs what waited for the frame to be out, starting the services the first time.
@@ -204,7 +249,6 @@ impl Runtime {
         let feeds = Workers::new(
             self.config.clone(),
             feeds::Sources {
-                keys: self.sources.clone(),
                 named_files: self.named_files.clone(),
                 named_pages: self.named_pages.clone(),
             },
@@ -247,6 +291,11 @@ impl Runtime {
             // Carried out in `perform`, or by the event loop (the terminal's own).
             Effect::LoadText(_)
             | Effect::Later(..)
+            | Effect::SaveUiState(_)
+            | Effect::SaveSearch { .. }
+            | Effect::AddFeed { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::EditFeed { .. }
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)
@@ -326,6 +375,17 @@ fn store_reporter(tx: Sender<Message>) -> impl Fn(StoreEvent) + Send + 'static {
             StoreEvent::Indexed => Action::Indexed,
         }));
     }
+}
+
+/// Runs `job` on a thread of its own; what it says (if anything) goes to the status bar.
+fn in_background(tx: Sender<Message>, job: impl FnOnce() -> Option<String> + Send + 'static) {
+    let _ = thread::Builder::new()
+        .name("gazette-write".into())
+        .spawn(move || {
+            if let Some(said) = job() {
+                let _ = tx.send(Message::App(Action::Notify(said)));
+            }
+        });
 }
 
 /// Sends `action` back to the loop after `wait`, from a thread of its own.

@@ -1,5 +1,6 @@
 //! The view: draws an [`App`] into a frame. Reads state, never changes it; one `render_*` per pane.
 
+mod feeds;
 mod help;
 mod links;
 mod list;
@@ -22,6 +23,7 @@ use crate::app::App;
 use crate::sanitize::{clean_line, is_removed};
 use crate::text::truncate;
 
+pub use feeds::render_feeds;
 pub use help::render_help;
 pub use list::render_list;
 pub use problems::render_feed_errors;
@@ -35,13 +37,13 @@ pub const TOO_SMALL: &str = "Terminal too small";
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     // The app lays out for its own idea of the size; the frame is the truth when they differ.
-    let layout = app.config.layout;
-    let Some(panes) =
-        crate::layout::Panes::new(area, layout.list_width, layout.reading_width, app.full_view)
-    else {
+    let Some((feeds, panes)) = app.screen_in(area) else {
         render_too_small(frame, area);
         return;
     };
+    if let Some(feeds) = feeds {
+        render_feeds(frame, app, feeds);
+    }
     if let Some(list) = panes.list {
         render_list(frame, app, list);
     }

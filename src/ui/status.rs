@@ -11,9 +11,17 @@ use crate::text::{truncate, truncate_start, width};
 /// Draws the status bar; while the filter is typed, puts the cursor after the query.
 pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
     let room = usize::from(area.width);
-    let left = counts_and_filter(app, room);
+    let typing = app.filtering || app.prompt.is_some();
+    let left = match &app.prompt {
+        Some(prompt) => format!(
+            " {}{}",
+            super::safe(&prompt.label(app)),
+            super::safe(&prompt.text)
+        ),
+        None => counts_and_filter(app, room),
+    };
     // While typing, the end of the query (where the cursor is) stays in view.
-    let left = if app.filtering && width(&left) + 1 > room {
+    let left = if typing && width(&left) + 1 > room {
         truncate_start(&left, room.saturating_sub(1))
     } else {
         truncate(&left, room)
@@ -32,7 +40,7 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(right, right_style),
     ]);
     super::set_lines(frame, area, &[line]);
-    if app.filtering {
+    if typing {
         let x = area.x + (width(&left) as u16).min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, area.y));
     }
@@ -41,15 +49,21 @@ pub fn render_status(frame: &mut Frame, app: &App, area: Rect) {
 /// The left side: how many stories (or matches), how many unread, and the filter.
 fn counts_and_filter(app: &App, room: usize) -> String {
     let total = app.stories.len();
-    let counts = if app.parsed_query.is_empty() {
+    let counts = if app.parsed_query.is_empty() && app.visible.len() == total {
         format!(" {total} {}", if total == 1 { "story" } else { "stories" })
     } else {
         format!(" {} of {total} match", app.visible.len())
     };
-    let unread = match app.unread() {
+    // The pane's count: stories hidden by rules or of a removed feed are not waiting to be read.
+    let unread = match app.all_count().unread {
         0 => String::new(),
         n => format!(", {n} unread"),
     };
+    // What the feeds pane narrows the list to, in the filter's words, before the typed filter.
+    let scope = app
+        .scope_label()
+        .map(|label| format!("  in {}", super::safe(&label)))
+        .unwrap_or_default();
     let filter = if app.filtering || !app.query.is_empty() {
         // Text mode searches whole stories: the prompt says so.
         let prompt = if app.text_mode { "text/" } else { "/" };
@@ -59,18 +73,19 @@ fn counts_and_filter(app: &App, room: usize) -> String {
     };
     // The unread count is the first thing to go when the bar is short.
     [
-        format!("{counts}{unread}{filter}"),
-        format!("{counts}{filter}"),
+        format!("{counts}{unread}{scope}{filter}"),
+        format!("{counts}{scope}{filter}"),
     ]
     .into_iter()
     .find(|l| width(l) < room)
-    .unwrap_or_else(|| format!("{counts}{filter}"))
+    .unwrap_or_else(|| format!("{counts}{scope}{filter}"))
 }
 
 /// The right side: the message; else a problem with the store; else the refresh's progress; else
 /// the keys that matter now.
 fn right_side(app: &App) -> String {
     match &app.message {
+        None if app.prompt.is_some() => "Enter ok · Esc cancel ".to_string(),
         Some(message) => super::safe(message).into_owned(),
         // Said until a write succeeds: marks that cannot be saved are never a passing note.
         None if app.store_problem.is_some() => store_problem(app),

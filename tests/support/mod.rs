@@ -62,3 +62,59 @@ pub fn gazette(args: &[&str], home: &Path) -> Output {
         .output()
         .unwrap()
 }
+
+/// The saved searches and rules of [`three_feeds_app`].
+pub const PANE_CONFIG: &str = r#"
+[[searches]]
+name = "Storms"
+query = "storm"
+
+[[searches]]
+name = "Unread storms"
+query = "is:unread storm"
+
+[[rules]]
+match = "sponsored"
+action = "hide"
+
+[[rules]]
+match = "digest"
+action = "mark_read"
+"#;
+
+pub fn story(title: &str, day: i64) -> Story {
+    Story {
+        title: title.to_string(),
+        id: Some(title.to_string()),
+        published: Some(1_700_000_000 + day * 86_400),
+        ..Story::default()
+    }
+}
+
+/// Three feeds: "Wire" (tag news), "Coast" (tags news, weather), "Blog" (no tag), with a
+/// refresh under way, answered: 5 stories, one hidden by a rule, one marked read by one.
+pub fn three_feeds_app(width: u16, height: u16) -> App {
+    let mut library = Library::default();
+    for (url, name, tags) in [
+        ("https://wire.example/f", "Wire", vec!["news"]),
+        ("https://coast.example/f", "Coast", vec!["news", "weather"]),
+        ("https://blog.example/f", "Blog", vec![]),
+    ] {
+        let i = library.add_subscription(url, Some(name));
+        library.editions[i].tags = tags.into_iter().map(String::from).collect();
+    }
+    let config = Config::from_str_with_defaults(Some(("test.toml", PANE_CONFIG))).unwrap();
+    let mut app = App::new(library, config);
+    app.update(Action::Resize(width, height));
+    app.update(Action::RefreshAll);
+    app.update(answer(
+        0,
+        vec![story("Storm hits port", 3), story("Sponsored: buy", 2)],
+    ));
+    app.update(answer(
+        1,
+        vec![story("Storm warning", 4), story("Weekly digest", 1)],
+    ));
+    app.update(answer(2, vec![story("Notes on Rust", 5)]));
+    app
+}
