@@ -122,6 +122,20 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
         Some(store) => save_together(store, config, library, &updates).is_ok(),
         None => false,
     };
+    if let Some(store) = store.as_deref_mut() {
+        let fetches: Vec<(String, Option<String>)> = updates
+            .iter()
+            .map(|u| {
+                (
+                    library.editions[u.source].source_key(),
+                    u.outcome.as_ref().err().cloned(),
+                )
+            })
+            .collect();
+        if let Err(e) = store.note_fetches(&fetches, crate::runtime::now()) {
+            library.notes.push(format!("{e:#}"));
+        }
+    }
     let mut marks = Marks::new();
     for update in updates {
         let source = update.source;

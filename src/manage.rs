@@ -131,7 +131,8 @@ pub fn edit(
 }
 
 /// `gazette feeds`: one line per subscription, tab-separated: name (or `-`), URL, tags (comma
-/// separated, or `-`), stories stored and how many are unread (when there is a store). Each
+/// separated, or `-`), stories stored and how many are unread, when it was last fetched well
+/// (`never`), and its last fetch's error (`-` for none); the last three `-` without a store. Each
 /// line is clean: fit for a terminal.
 pub fn feed_lines(feeds: &[Subscription], store: Option<&Store>) -> Vec<String> {
     feeds
@@ -150,8 +151,15 @@ pub fn feed_lines(feeds: &[Subscription], store: Option<&Store>) -> Vec<String> 
                     format!("{} stories, {unread} unread", stories.len())
                 })
                 .unwrap_or_else(|| "-".into());
+            let (fetched, error) = match store.map(|s| s.fetch_state(&feed.url)) {
+                Some(Ok((at, error))) => (
+                    at.map_or_else(|| "never".to_string(), crate::dates::long),
+                    error.unwrap_or_else(|| "-".into()),
+                ),
+                _ => ("-".to_string(), "-".to_string()),
+            };
             // Each field cleaned (tabs become spaces), so the tabs between them are the only ones.
-            [name, &feed.url, &tags, &counts]
+            [name, &feed.url, &tags, &counts, &fetched, &error]
                 .map(crate::sanitize::clean_line)
                 .join("\t")
         })

@@ -130,8 +130,29 @@ fn add_finds_the_feed_a_page_names_and_remove_takes_it_away() {
     assert!(listed.status.success(), "{}", err(&listed));
     assert_eq!(
         out(&listed),
-        format!("-\t{feed_url}\tlocal\t0 stories, 0 unread\n")
+        format!("-\t{feed_url}\tlocal\t0 stories, 0 unread\tnever\t-\n")
     );
+    // After a refresh: when each was last fetched well, and the last error of one that failed.
+    let feeds_file = h.join("feeds.toml");
+    let mut with_gone = std::fs::read_to_string(&feeds_file).unwrap();
+    with_gone += &format!("\n[[feeds]]\nurl = \"{base}/gone.xml\"\n");
+    std::fs::write(&feeds_file, with_gone).unwrap();
+    let refreshed = gazette(h, &["--list"]);
+    assert!(refreshed.status.success(), "{}", err(&refreshed));
+    let lines: Vec<String> = out(&gazette(h, &["feeds"]))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let good: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(good[..3], ["-", feed_url.as_str(), "local"], "{lines:?}");
+    assert!(
+        good[4] != "never" && good[4].contains(':'),
+        "a date: {lines:?}"
+    );
+    assert_eq!(good[5], "-");
+    let gone: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(gone[4], "never", "{lines:?}");
+    assert_eq!(gone[5], "HTTP 404 Not Found", "{lines:?}");
     let removed = gazette(h, &["remove", &feed_url]);
     assert!(removed.status.success(), "{}", err(&removed));
     assert!(!feeds_toml(h).contains(&feed_url));

@@ -664,7 +664,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -737,7 +737,7 @@ fn a_database_from_a_newer_gazette_is_refused_untouched() {
     drop(conn);
     assert_refused(
         dir.path(),
-        "made by a newer gazette (schema 99; this one reads up to 6)",
+        "made by a newer gazette (schema 99; this one reads up to 7)",
     );
 }
 

@@ -118,3 +118,25 @@ fn a_batch_that_fails_saves_nothing() {
         .unwrap();
     assert_eq!(store.load_source("alpha").unwrap().len(), 2);
 }
+
+#[test]
+fn a_failed_fetch_keeps_the_last_good_one_and_a_good_one_clears_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.fetch_state("alpha").unwrap(), (None, None));
+    store.note_fetches(&[("alpha".into(), None)], NOW).unwrap();
+    assert_eq!(store.fetch_state("alpha").unwrap(), (Some(NOW), None));
+    let failed = (
+        "alpha".to_string(),
+        Some("HTTP 503 Service Unavailable".to_string()),
+    );
+    store.note_fetches(&[failed], NOW + 60).unwrap();
+    assert_eq!(
+        store.fetch_state("alpha").unwrap(),
+        (Some(NOW), Some("HTTP 503 Service Unavailable".into()))
+    );
+    store
+        .note_fetches(&[("alpha".into(), None)], NOW + 120)
+        .unwrap();
+    assert_eq!(store.fetch_state("alpha").unwrap(), (Some(NOW + 120), None));
+}

@@ -167,6 +167,16 @@ impl Delivery {
         if let Some(saver) = &self.saver {
             let source = route.source.clone();
             let _ = saver.send(Write::Reading { source, more });
+            if !more {
+                // For `gazette feeds`: when it was last fetched, and its last error.
+                let error = update.outcome.as_ref().err().cloned();
+                let source = route.source.clone();
+                let _ = saver.send(Write::Fetched {
+                    source,
+                    error,
+                    at: now,
+                });
+            }
         }
         if let (
             Some(saver),

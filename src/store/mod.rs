@@ -100,6 +100,15 @@
 //! A story's enclosures (a podcast's episode, see `news::Enclosure`), NULL for none: read with
 //! the headlines, since the list filters on them (`has:enclosure`) and the keys act on them.
 //!
+//! # Schema 7
+//!
+//! ```sql
+//! ALTER TABLE sources ADD COLUMN fetched_at INTEGER;  -- the last good fetch (an answer or a 304)
+//! ALTER TABLE sources ADD COLUMN error TEXT;          -- the last attempt's error, NULL if none
+//! ```
+//!
+//! What `gazette feeds` says of each subscription ([`Store::note_fetches`], [`Store::fetch_state`]).
+//!
 //! A new database also gets 16 KiB pages (SQLite's default is 4 KiB, see
 //! `schema::NEW_PAGE_SIZE`); a page size cannot change once a file has tables in WAL mode, so an
 //! older file keeps its own.
@@ -125,7 +134,7 @@ pub use search::{key_hash, Searcher};
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -495,6 +504,49 @@ impl Store {
             keys.collect()
         };
         search().map_err(|e| self.fail("searching", e))
+    }
+}
+
+/// A source's last good fetch (seconds since the epoch) and its last attempt's error.
+pub type FetchState = (Option<i64>, Option<String>);
+
+impl Store {
+    /// Notes how each source's fetch went at `now`, in one transaction: a success (None) sets
+    /// its last good fetch and clears its error; a failure keeps the last good fetch and sets
+    /// the error.
+    pub fn note_fetches(
+        &mut self,
+        fetches: &[(String, Option<String>)],
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let note = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO sources (source, fetched_at, error) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (source) DO UPDATE SET
+                     fetched_at = coalesce(excluded.fetched_at, fetched_at), error = excluded.error",
+                )?;
+                for (source, error) in fetches {
+                    let at = error.is_none().then_some(now);
+                    stmt.execute(params![source, at, error])?;
+                }
+            }
+            tx.commit()
+        };
+        note(&mut self.conn).map_err(|e| anyhow!("{}: {e}", self.path.display()))
+    }
+
+    /// What [`Store::note_fetches`] last noted of `source`.
+    pub fn fetch_state(&self, source: &str) -> anyhow::Result<FetchState> {
+        self.conn
+            .prepare_cached("SELECT fetched_at, error FROM sources WHERE source = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([source], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map(Option::unwrap_or_default)
+            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
     }
 }
 

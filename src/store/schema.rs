@@ -89,6 +89,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 5 → 6: a story's enclosures (a podcast's episode), as a JSON array; NULL for none, as most
     // stories have. Listing reads them with the headlines, for `has:enclosure` and the keys.
     "ALTER TABLE stories ADD COLUMN enclosures TEXT;",
+    // 6 → 7: each source's last good fetch (an answer or a 304, seconds since the epoch) and the
+    // last attempt's error (NULL when it went well), for `gazette feeds`.
+    "ALTER TABLE sources ADD COLUMN fetched_at INTEGER;
+     ALTER TABLE sources ADD COLUMN error TEXT;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

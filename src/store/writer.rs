@@ -55,6 +55,15 @@ pub enum Write {
         /// The article.
         article: Box<crate::article::Article>,
     },
+    /// [`Store::note_fetches`]: how a source's fetch went (None: well) at `at`.
+    Fetched {
+        /// The source.
+        source: String,
+        /// The error, if it failed.
+        error: Option<String>,
+        /// When, seconds since the Unix epoch.
+        at: i64,
+    },
     /// Replies when everything before it is done (for tests and for quitting).
     Flush(Sender<()>),
     /// Runs when everything before it is done (tells the reader a batch of stories is stored).
@@ -71,6 +80,7 @@ impl std::fmt::Debug for Write {
             Write::Marks(marks) => write!(f, "Marks({marks:?})"),
             Write::Article { key, .. } => write!(f, "Article({key})"),
             Write::SourceInfo { source, info } => write!(f, "SourceInfo({source}, {info:?})"),
+            Write::Fetched { source, error, .. } => write!(f, "Fetched({source}, {error:?})"),
             Write::Flush(_) => f.write_str("Flush"),
             Write::Then(_) => f.write_str("Then"),
         }
@@ -185,6 +195,7 @@ impl Writing {
             }
             Write::SourceInfo { source, .. } if self.unsaved.contains(&source) => return None,
             Write::SourceInfo { source, info } => self.store.set_source_info(&source, &info),
+            Write::Fetched { source, error, at } => self.store.note_fetches(&[(source, error)], at),
             Write::Flush(reply) => {
                 let _ = reply.send(());
                 return None;
