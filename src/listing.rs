@@ -278,6 +278,33 @@ pub fn newest_first(library: &mut Library) {
     });
 }
 
+/// Leaves out the stories a `hide` rule matches (the killfile), as the reader does, judged with
+/// the marks the store keeps.
+pub fn drop_hidden(library: &mut Library, config: &Config, marks: &Marks) {
+    if config.rules.is_empty() {
+        return;
+    }
+    let rules = crate::rules::Rules::new(&config.rules);
+    let editions = &library.editions;
+    library.stories.retain(|story| {
+        let edition = &editions[story.edition];
+        let key = story_key(&edition.source_key(), story);
+        let (read, starred) = marks.get(&key).copied().unwrap_or_default();
+        let facts = crate::filter::Facts {
+            read,
+            starred,
+            source: &edition.name,
+            tags: &edition.tags,
+            enclosure: !story.enclosures.is_empty(),
+        };
+        !rules.hides(
+            &story.title,
+            &crate::filter::search_key(&story.title),
+            &facts,
+        )
+    });
+}
+
 /// Prints the stories in `format`. A closed pipe (`gazette --list | head`) is the reader's
 /// choice, not an error; any other failure to write is returned.
 pub fn print_list(library: &Library, format: ListFormat, marks: &Marks) -> std::io::Result<()> {

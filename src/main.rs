@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use gazette::app::App;
 use gazette::config::{user_config_path, Config};
 use gazette::listing::{
-    fetch_now, newest_first, note_empty_feeds, print_list, read_feed_files, ListFormat,
+    drop_hidden, fetch_now, newest_first, note_empty_feeds, print_list, read_feed_files, ListFormat,
 };
 use gazette::load::{load_stored, open_library, Marks, FIRST_SCREEN_STORIES};
 use gazette::manage::{self, AddRequest, Added};
@@ -312,6 +312,7 @@ fn list(
         marks.extend(fetch_now(&mut library, config, store.as_mut()));
     }
     note_empty_feeds(&mut library);
+    drop_hidden(&mut library, config, &marks);
     for note in &library.notes {
         eprintln!("gazette: {}", clean_line(note));
     }

@@ -184,3 +184,19 @@ fn a_feed_with_no_stories_says_so_and_list_exits_1() {
     assert!(stderr.contains("no entries in this feed"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_hide_rule_leaves_its_stories_out_of_the_list_too() {
+    let home = tempfile::tempdir().unwrap();
+    let feed = Feed::serve(WIRE);
+    std::fs::create_dir_all(home.path().join("config/gazette")).unwrap();
+    std::fs::write(
+        home.path().join("config/gazette/config.toml"),
+        "[[rules]]\nmatch = \"middle\"\naction = \"hide\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&gazette(home.path(), &["--list", &feed.url])),
+        ["Newest", "Oldest", "Undated"]
+    );
+}
