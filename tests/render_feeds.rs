@@ -6,36 +6,10 @@ mod support;
 use gazette::action::Action;
 use gazette::app::App;
 use gazette::feed::FeedUpdate;
-use gazette::ui;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::Terminal;
 use support::{answer, story, three_feeds_app};
-use unicode_width::UnicodeWidthStr;
 
 fn draw(app: &App, width: u16, height: u16) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| ui::render(frame, app)).unwrap();
-    screen(terminal.backend().buffer())
-}
-
-fn screen(buffer: &Buffer) -> Vec<String> {
-    (0..buffer.area.height)
-        .map(|y| {
-            let mut text = String::new();
-            let mut skip = 0;
-            for x in 0..buffer.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = symbol.width().saturating_sub(1);
-                text.push_str(symbol);
-            }
-            text
-        })
-        .collect()
+    support::render::screen(&support::render::draw(app, width, height))
 }
 
 /// The text inside the pane's borders on each row (the pane `width` columns wide).

@@ -118,6 +118,7 @@ mod body;
 mod save;
 mod schema;
 mod search;
+mod sources;
 mod writer;
 
 use std::collections::HashMap;
@@ -131,6 +132,7 @@ use crate::news::{Paragraph, Pending, Story};
 
 pub use save::SourceSave;
 pub use search::{key_hash, Searcher};
+pub use sources::FetchState;
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
@@ -461,30 +463,6 @@ impl Store {
         set(&mut self.conn).map_err(|e| anyhow!("{}: saving marks: {e}", self.path.display()))
     }
 
-    /// What is known of a source between runs: its title and its last answer's validators.
-    pub fn source_info(&self, source: &str) -> anyhow::Result<Option<SourceInfo>> {
-        self.conn
-            .query_row(
-                "SELECT title, etag, last_modified FROM sources WHERE source = ?1",
-                params![source],
-                |r| {
-                    Ok(SourceInfo {
-                        title: r.get(0)?,
-                        etag: r.get(1)?,
-                        last_modified: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
-    }
-
-    /// Remembers a source's title and validators (replacing what was known).
-    pub fn set_source_info(&mut self, source: &str, info: &SourceInfo) -> anyhow::Result<()> {
-        write_source_info(&self.conn, source, info)
-            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
-    }
-
     /// Full-text search over title and body of every stored story: each whitespace-separated word
     /// of `query` is a prefix term, all must match (FTS5, case- and diacritic-insensitive). User
     /// text is always quoted, so it is never FTS syntax; words without a letter or digit are
@@ -505,60 +483,6 @@ impl Store {
         };
         search().map_err(|e| self.fail("searching", e))
     }
-}
-
-/// A source's last good fetch (seconds since the epoch) and its last attempt's error.
-pub type FetchState = (Option<i64>, Option<String>);
-
-impl Store {
-    /// Notes how each source's fetch went at `now`, in one transaction: a success (None) sets
-    /// its last good fetch and clears its error; a failure keeps the last good fetch and sets
-    /// the error.
-    pub fn note_fetches(
-        &mut self,
-        fetches: &[(String, Option<String>)],
-        now: i64,
-    ) -> anyhow::Result<()> {
-        let note = |conn: &mut Connection| -> rusqlite::Result<()> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            {
-                let mut stmt = tx.prepare_cached(
-                    "INSERT INTO sources (source, fetched_at, error) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (source) DO UPDATE SET
-                     fetched_at = coalesce(excluded.fetched_at, fetched_at), error = excluded.error",
-                )?;
-                for (source, error) in fetches {
-                    let at = error.is_none().then_some(now);
-                    stmt.execute(params![source, at, error])?;
-                }
-            }
-            tx.commit()
-        };
-        note(&mut self.conn).map_err(|e| anyhow!("{}: {e}", self.path.display()))
-    }
-
-    /// What [`Store::note_fetches`] last noted of `source`.
-    pub fn fetch_state(&self, source: &str) -> anyhow::Result<FetchState> {
-        self.conn
-            .prepare_cached("SELECT fetched_at, error FROM sources WHERE source = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([source], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .map(Option::unwrap_or_default)
-            .map_err(|e| anyhow!("{}: {e}", self.path.display()))
-    }
-}
-
-/// Remembers a source's title and validators (inside whatever transaction `conn` is in).
-fn write_source_info(conn: &Connection, source: &str, info: &SourceInfo) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO sources (source, title, etag, last_modified) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (source) DO UPDATE SET title = excluded.title, etag = excluded.etag,
-         last_modified = excluded.last_modified",
-    )?
-    .execute(params![source, info.title, info.etag, info.last_modified])
-    .map(drop)
 }
 
 /// A row of `SELECT source, key, guid, link, title, published, author, has_text, read, starred,

@@ -36,7 +36,7 @@ impl Store {
             for part in saves {
                 let (_, kept) = save_stories(&tx, part.source, part.stories, now, next_id)?;
                 apply_retention(&tx, part.source, now, retention, &kept)?;
-                super::write_source_info(&tx, part.source, part.info)?;
+                super::sources::write_source_info(&tx, part.source, part.info)?;
             }
             tx.commit()
         };
