@@ -10,7 +10,7 @@ The bare client is Python's http.client on 6 threads with keep-alive, reading ev
 floor: no parsing, no storing). gazette runs with a private --config (the feeds as [[feeds]]) and
 --data-dir; newsboat with a private urls file, cache and config (reload-threads 6). Reports
 wall-clock seconds, the stories stored (gazette's store, newsboat's cache) and their size.
-bench/tui.sh --scale runs it. Stdlib only (newsboat from Debian when asked for).
+Stdlib only (newsboat from Debian when asked for).
 """
 
 import argparse
