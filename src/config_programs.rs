@@ -77,18 +77,15 @@ impl Config {
         raw: &RawPodcasts,
     ) -> Result<(), ConfigError> {
         if let Some(player) = &raw.player {
-            let argv = player.get_ref();
+            let argv = checked_command(source, player)?;
             let placeholder = crate::enclosure::URL_PLACEHOLDER;
-            if argv.first().is_some_and(|p| p.trim().is_empty()) {
-                return Err(source.error(player.span(), "the first word must name a program"));
-            }
             if !argv.is_empty() && !argv.iter().any(|a| a.contains(placeholder)) {
                 return Err(source.error(
                     player.span(),
                     &format!("no {placeholder} in the command: where does the URL go?"),
                 ));
             }
-            self.podcasts.player = argv.clone();
+            self.podcasts.player = argv;
         }
         if let Some(dir) = &raw.download_dir {
             self.podcasts.download_dir =
@@ -105,16 +102,7 @@ impl Config {
         raw: &RawBrowser,
     ) -> Result<(), ConfigError> {
         if let Some(command) = &raw.command {
-            let words = command.get_ref();
-            if words.first().is_some_and(|w| w.trim().is_empty())
-                || words.iter().any(|w| w.chars().any(char::is_control))
-            {
-                return Err(source.error(
-                    command.span(),
-                    "a program name first (not empty), and no control characters",
-                ));
-            }
-            self.browser.command = words.clone();
+            self.browser.command = checked_command(source, command)?;
         }
         if let Some(terminal) = &raw.terminal {
             self.browser.terminal = match terminal.get_ref() {
@@ -130,4 +118,22 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A command as the config gives it (a program, then its arguments; run directly, never through a
+/// shell): empty, or a program name first, and no control characters anywhere.
+fn checked_command(
+    source: &Source<'_>,
+    command: &Spanned<Vec<String>>,
+) -> Result<Vec<String>, ConfigError> {
+    let words = command.get_ref();
+    if words.first().is_some_and(|w| w.trim().is_empty())
+        || words.iter().any(|w| w.chars().any(char::is_control))
+    {
+        return Err(source.error(
+            command.span(),
+            "a program name first (not empty), and no control characters",
+        ));
+    }
+    Ok(words.clone())
 }

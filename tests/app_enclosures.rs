@@ -213,3 +213,15 @@ fn a_player_without_a_url_placeholder_is_refused_naming_the_setting() {
         "{error}"
     );
 }
+
+#[test]
+fn a_player_must_name_a_program_and_hold_no_control_characters() {
+    for player in [r#"["", "{url}"]"#, r#"["mpv\u001b[2J", "{url}"]"#] {
+        let text = format!("[podcasts]\nplayer = {player}\n");
+        let error = Config::from_str_with_defaults(Some(("c.toml", &text)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("c.toml:2:"), "{error}");
+        assert!(error.contains("a program name first"), "{error}");
+    }
+}

@@ -6,49 +6,35 @@
 mod common;
 
 use std::sync::Arc;
-use std::thread;
 
 use common::Gazette;
 use tiny_http::{Header, Response, Server};
 
 fn serve() -> (Arc<Server>, String) {
-    let server = Arc::new(Server::http("127.0.0.1:0").expect("a server"));
-    let base = format!(
-        "http://127.0.0.1:{}",
-        server.server_addr().to_ip().unwrap().port()
-    );
-    let (s, b) = (server.clone(), base.clone());
-    thread::spawn(move || {
-        for request in s.incoming_requests() {
-            let response = match request.url() {
-                "/feed.xml" => Response::from_data(
-                    format!(
-                        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Fables</title>
+    common::serve(|path, b| match path {
+        "/feed.xml" => Response::from_data(
+            format!(
+                r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Fables</title>
 <item><title>Six fables</title><link>{b}/fables.html</link><guid>1</guid>
 <pubDate>Mon, 02 Jun 2025 10:00:00 GMT</pubDate><description>Aesop, briefly.</description></item>
 <item><title>Gone missing</title><link>{b}/missing.html</link><guid>2</guid>
 <pubDate>Sun, 01 Jun 2025 10:00:00 GMT</pubDate><description>Not there.</description></item>
 </channel></rss>"#
-                    )
-                    .into_bytes(),
-                ),
-                "/fables.html" => Response::from_data(
-                    std::fs::read(concat!(
-                        env!("CARGO_MANIFEST_DIR"),
-                        "/tests/fixtures/articles/aesop-newsroom.html"
-                    ))
-                    .unwrap(),
-                )
-                .with_header(
-                    Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
-                        .unwrap(),
-                ),
-                _ => Response::from_data(b"no".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    (server, base)
+            )
+            .into_bytes(),
+        ),
+        "/fables.html" => Response::from_data(
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/articles/aesop-newsroom.html"
+            ))
+            .unwrap(),
+        )
+        .with_header(
+            Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..]).unwrap(),
+        ),
+        _ => Response::from_data(b"no".to_vec()).with_status_code(404),
+    })
 }
 
 #[test]

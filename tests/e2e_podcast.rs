@@ -19,18 +19,10 @@ fn episode() -> Vec<u8> {
 }
 
 fn serve() -> (Arc<Server>, String) {
-    let server = Arc::new(Server::http("127.0.0.1:0").expect("a server"));
-    let base = format!(
-        "http://127.0.0.1:{}",
-        server.server_addr().to_ip().unwrap().port()
-    );
-    let (s, b) = (server.clone(), base.clone());
-    thread::spawn(move || {
-        for request in s.incoming_requests() {
-            let response = match request.url() {
-                "/podcast.xml" => Response::from_data(
-                    format!(
-                        r#"<?xml version="1.0"?>
+    common::serve(|path, b| match path {
+        "/podcast.xml" => Response::from_data(
+            format!(
+                r#"<?xml version="1.0"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
 <channel><title>Harbour Radio</title>
 <item><title>Episode 1: Tides</title><guid>ep1</guid>
@@ -38,16 +30,12 @@ fn serve() -> (Arc<Server>, String) {
 <enclosure url="{b}/media/ep1.mp3" length="200000" type="audio/mpeg"/>
 <itunes:duration>42:10</itunes:duration></item>
 </channel></rss>"#
-                    )
-                    .into_bytes(),
-                ),
-                "/media/ep1.mp3" => Response::from_data(episode()),
-                _ => Response::from_data(b"no".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    (server, base)
+            )
+            .into_bytes(),
+        ),
+        "/media/ep1.mp3" => Response::from_data(episode()),
+        _ => Response::from_data(b"no".to_vec()).with_status_code(404),
+    })
 }
 
 /// Waits until `path` exists and is not empty.

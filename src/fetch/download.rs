@@ -6,7 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::http::{describe_error, describe_status};
+use super::http::{describe_error, describe_status, header_text};
 use super::{one_line, shorten, Bytes, FetchOptions};
 use crate::sanitize::clean_line;
 use crate::source::is_http_url;
@@ -166,15 +166,9 @@ fn fetch_into(
         .call()
         .map_err(|e| one_line(&describe_error(e, url, options)))?;
     let status = response.status().as_u16();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let length: Option<u64> = header("content-length").and_then(|v| v.trim().parse().ok());
-    let range = header("content-range");
+    let length: Option<u64> =
+        header_text(&response, "content-length").and_then(|v| v.trim().parse().ok());
+    let range = header_text(&response, "content-range");
     let (start, total) = match status {
         206 => match range.as_deref().and_then(content_range) {
             Some((start, Some(total))) if start == have => (have, Some(total)),

@@ -107,15 +107,7 @@ pub(super) fn fetch_http(
     if !status.is_success() {
         return Err(describe_status(status));
     }
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            // `to_str` accepts only visible ASCII, so what we store can be sent back verbatim.
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .filter(|v| !v.is_empty())
-    };
+    let header = |name: &str| header_text(&response, name);
     let etag = header("etag");
     let last_modified = header("last-modified");
     let charset = header("content-type").and_then(|t| charset_of(&t));
@@ -159,11 +151,7 @@ pub(super) fn fetch_page_http(
     if !response.status().is_success() {
         return Err(describe_status(response.status()));
     }
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let content_type = header_text(&response, "content-type");
     // Relative links resolve against where the page is, after redirects.
     let final_url = response.get_uri().to_string();
     let bytes = response
@@ -177,6 +165,20 @@ pub(super) fn fetch_page_http(
         content_type,
         bytes,
     })
+}
+
+/// A response header's value, when it is there, not empty, and visible ASCII (`to_str` takes
+/// nothing else, so a validator kept can be sent back verbatim).
+pub(super) fn header_text(
+    response: &ureq::http::Response<ureq::Body>,
+    name: &str,
+) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .filter(|v| !v.is_empty())
 }
 
 /// What a 304 to a request without validators is.

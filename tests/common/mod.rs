@@ -615,3 +615,25 @@ impl Gazette {
         }
     }
 }
+
+/// A loopback server's answer.
+pub type Answer = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+/// An HTTP server on 127.0.0.1 (a port of its own) answering each request on a thread of its own
+/// with `answer(path, base)`, where `base` is its `http://127.0.0.1:PORT` (for links to itself).
+/// Keep the server returned: its thread ends when the test does.
+pub fn serve(
+    answer: impl Fn(&str, &str) -> Answer + Send + 'static,
+) -> (Arc<tiny_http::Server>, String) {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a server"));
+    let port = server.server_addr().to_ip().expect("an IP").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let (s, b) = (server.clone(), base.clone());
+    thread::spawn(move || {
+        for request in s.incoming_requests() {
+            let response = answer(request.url(), &b);
+            let _ = request.respond(response);
+        }
+    });
+    (server, base)
+}
