@@ -113,6 +113,10 @@ pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<End
     let terminal = enter()?;
     let (tx, rx) = mpsc::channel();
     let input = Arc::new(InputPause::default());
+    // The first poll sets up crossterm's event source, and with it the SIGWINCH handler. Done
+    // here, before the size is read for the first frame, a resize is either in that size or an
+    // event; from the input thread's first poll, a resize in between was lost (a pty test saw it).
+    event::poll(std::time::Duration::ZERO).context("cannot read the terminal's events")?;
     spawn_input_reader(tx.clone(), input.clone());
     spawn_signal_listener(tx.clone(), input.clone())?;
     let mut runtime = Runtime::new(&app, store, tx.clone());

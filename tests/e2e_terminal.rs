@@ -398,6 +398,23 @@ fn starts_at_one_by_one_and_at_500_by_200() {
     g.assert_restored();
 }
 
+/// A resize at any moment of start-up is honoured: before the first frame it is in the size the
+/// frame is laid out for, after it an event. Once, a resize just after the first frame was lost.
+#[test]
+fn a_resize_during_start_up_is_never_lost() {
+    for delay_ms in [0, 2, 5, 10, 20, 40] {
+        let mut g = Gazette::start(1, 1, &[], |_| {});
+        thread::sleep(Duration::from_millis(delay_ms));
+        g.resize(80, 24);
+        g.wait_for(
+            &format!("the reader at 80x24, resized after {delay_ms} ms"),
+            |s| s.contains("Headlines (18)") && s.contains(" 18 stories"),
+        );
+        g.send("q");
+        g.assert_exit(0);
+    }
+}
+
 /// TERM=linux and xterm-256color both get the reader; TERM=dumb gets the list with no escape
 /// sequence; NO_COLOR=1 draws without a single colour (checked on the raw bytes), and the colours
 /// are there without it, so the check is not vacuous.
