@@ -31,6 +31,7 @@ pub mod sanitize;
 pub mod source;
 pub mod store;
 pub mod subscriptions;
+pub mod sync;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -169,7 +169,7 @@ pub(super) fn fetch_page_http(
 
 /// A response header's value, when it is there, not empty, and visible ASCII (`to_str` takes
 /// nothing else, so a validator kept can be sent back verbatim).
-pub(super) fn header_text(
+pub(crate) fn header_text(
     response: &ureq::http::Response<ureq::Body>,
     name: &str,
 ) -> Option<String> {
@@ -216,7 +216,7 @@ fn is_header_value(value: &str) -> bool {
 
 /// "HTTP 404 Not Found". The canonical phrase is used, never the server's: it is untrusted and often
 /// empty.
-pub(super) fn describe_status(status: StatusCode) -> String {
+pub(crate) fn describe_status(status: StatusCode) -> String {
     match status.canonical_reason() {
         Some(reason) => format!("HTTP {} {}", status.as_u16(), reason),
         None => format!("HTTP {}", status.as_u16()),
@@ -224,7 +224,7 @@ pub(super) fn describe_status(status: StatusCode) -> String {
 }
 
 /// Turns a ureq error into a sentence for a person, naming the limit that was hit where there is one.
-pub(super) fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
+pub(crate) fn describe_error(error: ureq::Error, url: &str, options: &FetchOptions) -> String {
     let host = || {
         url.parse::<Uri>()
             .ok()

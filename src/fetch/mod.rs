@@ -8,7 +8,7 @@
 
 mod download;
 mod file;
-mod http;
+pub(crate) mod http;
 mod pool;
 
 use std::fmt;
