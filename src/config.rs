@@ -114,6 +114,8 @@ pub struct Config {
     pub podcasts: Podcasts,
     /// How links are opened.
     pub browser: Browser,
+    /// Sync with a feed server (`[sync]`), if set.
+    pub sync: Option<crate::sync::settings::SyncSettings>,
     /// Subscriptions listed in the config file itself (`[[feeds]]`).
     pub feeds: Vec<Subscription>,
     /// Saved searches (`[[searches]]`), shown in the feeds pane.
@@ -148,6 +150,8 @@ struct RawConfig {
     podcasts: RawPodcasts,
     #[serde(default)]
     browser: RawBrowser,
+    #[serde(default)]
+    sync: Option<Spanned<crate::sync::settings::RawSync>>,
     #[serde(default)]
     feeds: Vec<Spanned<Subscription>>,
     #[serde(default)]
@@ -283,6 +287,7 @@ impl Config {
             },
             podcasts: Podcasts::default(),
             browser: Browser::default(),
+            sync: None,
             colors: Colors {
                 accent: Color::Reset,
                 selected_fg: Color::Reset,
@@ -320,6 +325,7 @@ impl Config {
             toml::from_str(source.text).map_err(|e| from_toml(&source.name, source.text, &e))?;
         self.overlay_settings(source, &raw)?;
         self.overlay_browser(source, &raw.browser)?;
+        self.overlay_sync(source, &raw.sync)?;
         for feed in &raw.feeds {
             let url = feed.get_ref().url.trim();
             if !(url.starts_with("http://")

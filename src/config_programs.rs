@@ -122,7 +122,7 @@ impl Config {
 
 /// A command as the config gives it (a program, then its arguments; run directly, never through a
 /// shell): empty, or a program name first, and no control characters anywhere.
-fn checked_command(
+pub(crate) fn checked_command(
     source: &Source<'_>,
     command: &Spanned<Vec<String>>,
 ) -> Result<Vec<String>, ConfigError> {

@@ -119,7 +119,10 @@ mod save;
 mod schema;
 mod search;
 mod sources;
+mod sync;
 mod writer;
+
+pub use sync::{entry_of_key, QueuedMark, SyncAnswer, SYNC_GUID_PREFIX};
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -136,7 +139,7 @@ pub use sources::FetchState;
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -447,7 +450,8 @@ impl Store {
         save(&mut self.conn).map_err(|e| anyhow!("{}: saving {source}: {e}", self.path.display()))
     }
 
-    /// Sets read/starred on stories by key, in one transaction (unknown keys ignored).
+    /// Sets read/starred on stories by key, in one transaction (unknown keys ignored). A synced
+    /// story's changed fields join the sync queue in the same transaction.
     pub fn set_marks(&mut self, marks: &[(String, bool, bool)]) -> anyhow::Result<()> {
         let set = |conn: &mut Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -455,6 +459,7 @@ impl Store {
                 let mut stmt =
                     tx.prepare_cached("UPDATE stories SET read = ?2, starred = ?3 WHERE key = ?1")?;
                 for (key, read, starred) in marks {
+                    sync::queue_changed_marks(&tx, key, *read, *starred)?;
                     stmt.execute(params![key, read, starred])?;
                 }
             }

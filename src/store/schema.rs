@@ -93,6 +93,30 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // last attempt's error (NULL when it went well), for `gazette feeds`.
     "ALTER TABLE sources ADD COLUMN fetched_at INTEGER;
      ALTER TABLE sources ADD COLUMN error TEXT;",
+    // 7 → 8: sync with a feed server. The marks made in gazette wait in `sync_queue` (written in
+    // the transaction of the mark itself) until the server has them; `sync_entries` maps the
+    // server's entry ids to stories; `sync_feeds` is the server's list of subscriptions, for
+    // starting offline; `sync_state` holds the account and the cursor of the last sync.
+    "CREATE TABLE sync_queue (
+         seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+         key   TEXT NOT NULL,
+         field TEXT NOT NULL,
+         value INTEGER NOT NULL
+     );
+     CREATE TABLE sync_entries (
+         id  TEXT PRIMARY KEY,
+         key TEXT NOT NULL
+     );
+     CREATE TABLE sync_feeds (
+         url   TEXT PRIMARY KEY,
+         id    TEXT NOT NULL,
+         title TEXT NOT NULL,
+         tags  TEXT NOT NULL
+     );
+     CREATE TABLE sync_state (
+         name  TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+     );",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

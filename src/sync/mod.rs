@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
+pub mod engine;
 pub mod http;
+pub mod settings;
 
 /// Which API the server speaks (`[sync] service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +146,8 @@ pub enum SyncError {
     Malformed(String),
     /// The service's API cannot do this (tt-rss cannot move a feed to another category).
     Unsupported(String),
+    /// gazette's own store could not be read or written (a sync is not lost: it is asked again).
+    Store(String),
 }
 
 impl SyncError {
@@ -155,7 +159,8 @@ impl SyncError {
             | SyncError::Network(m)
             | SyncError::Server(m)
             | SyncError::Malformed(m)
-            | SyncError::Unsupported(m) => m,
+            | SyncError::Unsupported(m)
+            | SyncError::Store(m) => m,
         }
     }
 }
