@@ -664,7 +664,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();

@@ -122,7 +122,7 @@ mod sources;
 mod sync;
 mod writer;
 
-pub use sync::{entry_of_key, QueuedMark, SyncAnswer, SYNC_GUID_PREFIX};
+pub use sync::{entry_of_key, QueuedMark, SyncAnswer, SyncedEntry, SYNC_GUID_PREFIX};
 
 use std::collections::HashMap;
 use std::fmt::Display;

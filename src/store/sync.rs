@@ -27,13 +27,16 @@ pub struct QueuedMark {
     pub mark: Mark,
 }
 
+/// A new entry to keep: its story, the server's id, read, starred.
+pub type SyncedEntry = (Story, String, bool, bool);
+
 /// A sync's answer, as the store keeps it.
 #[derive(Debug, Clone)]
 pub struct SyncAnswer<'a> {
     /// The server's subscriptions (replacing those kept).
     pub feeds: &'a [RemoteFeed],
     /// New entries by source (feed URL): the stories, each with its entry id, read and starred.
-    pub stories: &'a [(String, Vec<(Story, String, bool, bool)>)],
+    pub stories: &'a [(String, Vec<SyncedEntry>)],
     /// Read and starred states.
     pub states: &'a States,
     /// The cursor for the next sync.

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::{Mark, RemoteEntry, RemoteFeed, Service, SyncError, SyncResult};
 use crate::feed::{parts_story, EntryParts};
 use crate::news::Story;
-use crate::store::{Retention, Store, SyncAnswer, SYNC_GUID_PREFIX};
+use crate::store::{Retention, Store, SyncAnswer, SyncedEntry, SYNC_GUID_PREFIX};
 
 /// The first sync asks for at most this many entries (the newest), whatever the account holds.
 pub const FIRST_SYNC_LIMIT: usize = 2000;
@@ -112,17 +112,17 @@ fn send_queued_marks(service: &mut dyn Service, store: &mut Store) -> SyncResult
     Ok(sent)
 }
 
-/// A new entry, ready to store: its story, its id, read, starred.
-type NewEntry = (Story, String, bool, bool);
-
 /// The new entries as stories, by their feed's URL (an entry of a feed the list does not have,
 /// added on the server in between, goes under `sync-feed:<id>` rather than be lost).
-fn stories_by_feed(feeds: &[RemoteFeed], entries: &[RemoteEntry]) -> Vec<(String, Vec<NewEntry>)> {
+fn stories_by_feed(
+    feeds: &[RemoteFeed],
+    entries: &[RemoteEntry],
+) -> Vec<(String, Vec<SyncedEntry>)> {
     let urls: HashMap<&str, &str> = feeds
         .iter()
         .map(|f| (f.id.as_str(), f.url.as_str()))
         .collect();
-    let mut by_feed: Vec<(String, Vec<NewEntry>)> = Vec::new();
+    let mut by_feed: Vec<(String, Vec<SyncedEntry>)> = Vec::new();
     let mut places: HashMap<String, usize> = HashMap::new();
     for entry in entries {
         let source = match urls.get(entry.feed_id.as_str()) {
