@@ -126,6 +126,10 @@ pub enum Action {
     FeedRemoved(Result<String, String>),
     /// A subscription was renamed or retagged (as now saved), or why not.
     FeedEdited(Result<Box<crate::subscriptions::Subscription>, String>),
+    /// A sync with the feed server finished: its subscriptions, new stories and changed marks.
+    Synced(Box<crate::sync::engine::Synced>),
+    /// A sync with the feed server failed: one line why (the reader goes on from the store).
+    SyncFailed(String),
     /// A feed fetch finished (parsed off the UI thread).
     FeedUpdated(Box<FeedUpdate>),
     /// Part of a feed file being read: more stories follow, then a `FeedUpdated` ends it.
@@ -204,6 +208,8 @@ impl Action {
                 | Action::FeedAdded(_)
                 | Action::FeedRemoved(_)
                 | Action::FeedEdited(_)
+                | Action::Synced(_)
+                | Action::SyncFailed(_)
         )
     }
 
@@ -284,6 +290,9 @@ pub enum Effect {
     },
     /// Copy this text to the clipboard.
     Copy(String),
+    /// Sync with the feed server (`[sync]`): answered with [`Action::Synced`] or
+    /// [`Action::SyncFailed`].
+    Sync,
     /// Send this action back after this long (a retry with backoff).
     Later(std::time::Duration, Box<Action>),
     /// Remember the screen state (the feeds pane) for the next run, in the data directory.

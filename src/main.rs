@@ -16,6 +16,7 @@ use gazette::sanitize::clean_line;
 use gazette::source::Library;
 use gazette::store::{self, Store};
 use gazette::subscriptions::{self, Subscription};
+use gazette::sync::account as sync;
 use gazette::terminal::{self, Exit};
 use gazette::theme::Theme;
 
@@ -152,18 +153,29 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(command) = &cli.command {
         return subcommand(command, &cli, &config, feeds_file.as_deref(), &feeds);
     }
-    let mut library =
-        open_library(&cli.paths, &feeds, config.reading.full_text).map_err(bad_input)?;
     // The store: what was fetched before, and the marks. A store that cannot be used as it is
     // (newer, damaged) is an error; no place for one (no home directory) means running without.
     let data_dir = store::data_dir(cli.data_dir.as_deref());
-    let store = data_dir
+    let mut store = data_dir
         .as_deref()
         .map(Store::open)
         .transpose()
         .map_err(bad_input)?;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let listing = cli.list || !std::io::stdout().is_terminal() || dumb;
+    // With [sync] on, the server's subscriptions are the reader's (as the last sync left them).
+    let sync = config.sync.clone().filter(|_| cli.paths.is_empty());
+    if let Some(settings) = &sync {
+        let store = store
+            .as_mut()
+            .ok_or_else(|| bad_input("[sync] needs a data directory (--data-dir DIR)"))?;
+        if listing && !cli.offline {
+            sync::sync_now(settings, &config, store).map_err(|e| Failure(e, 1))?;
+        }
+        feeds = sync::stored_subscriptions(store, settings).map_err(bad_input)?;
+    }
+    let mut library =
+        open_library(&cli.paths, &feeds, config.reading.full_text).map_err(bad_input)?;
     // The reader starts with the newest stories of each source, enough for its first screen; the
     // rest follows from the store a moment later (`Action::Start`).
     let first_screen = (!listing).then_some(FIRST_SCREEN_STORIES);
@@ -194,9 +206,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     // The store's full-text index answers text searches (on its own thread, see `runtime`).
     app.indexed_search = store.is_some();
     app.more_stored = partial;
+    let sync = match (sync, data_dir.as_deref()) {
+        (Some(settings), Some(dir)) if !cli.offline => {
+            app.enable_sync(settings.server());
+            Some(sync::setup(&settings, &app.config, dir).map_err(bad_input)?)
+        }
+        _ => None,
+    };
     // The reader keeps this connection: closing it (the last one) would checkpoint the WAL, and
     // opening another cost as much again, both before the first screen.
-    let ending = terminal::run(app, store.zip(data_dir.as_deref()))
+    let ending = terminal::run(app, store.zip(data_dir.as_deref()), sync)
         .map_err(|e| Failure(format!("{e:#}"), 1))?;
     if ending.lost_marks > 0 {
         // Said once the terminal is back, where it stays readable.
@@ -307,7 +326,9 @@ fn list(
 ) -> Result<ExitCode, Failure> {
     // Feed files were read only as far as their first entries: read them whole.
     read_feed_files(&mut library).map_err(bad_input)?;
-    if !options.offline {
+    // With [sync] on, the stories came from the server (synced above), not from each feed.
+    let synced = config.sync.is_some() && options.paths.is_empty();
+    if !options.offline && !synced {
         let mut store = store;
         marks.extend(fetch_now(&mut library, config, store.as_mut()));
     }

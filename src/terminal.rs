@@ -97,7 +97,11 @@ fn enter() -> Result<Screen> {
 ///
 /// `store` is the store opened in `data_dir` (if any), kept for reading story texts. The app's
 /// `more_stored` says it holds only the newest stored stories of each source: the rest follows.
-pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<Ending> {
+pub fn run(
+    mut app: App,
+    store: Option<(Store, &std::path::Path)>,
+    sync: Option<crate::runtime::sync::SyncSetup>,
+) -> Result<Ending> {
     let previous_hook = std::panic::take_hook();
     let ui_thread = thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
@@ -119,7 +123,7 @@ pub fn run(mut app: App, store: Option<(Store, &std::path::Path)>) -> Result<End
     event::poll(std::time::Duration::ZERO).context("cannot read the terminal's events")?;
     spawn_input_reader(tx.clone(), input.clone());
     spawn_signal_listener(tx.clone(), input.clone())?;
-    let mut runtime = Runtime::new(&app, store, tx.clone());
+    let mut runtime = Runtime::new(&app, store, tx.clone()).with_sync(sync);
     let mut tty = Tty {
         screen: terminal,
         input,

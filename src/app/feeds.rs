@@ -57,7 +57,7 @@ impl App {
             let sources = self.editions.iter().map(|e| e.source_key()).collect();
             effects.push(Effect::RestoreStored(sources));
         }
-        if self.editions.iter().any(|e| e.is_feed()) {
+        if self.sync.is_some() || self.editions.iter().any(|e| e.is_feed()) {
             effects.extend(self.refresh(None));
         }
         // Feeds with a refresh period of their own get a timer each, set again as it goes off.
@@ -114,6 +114,9 @@ impl App {
             self.message =
                 Some("Offline (--offline): showing what is stored, fetching nothing.".into());
             return None;
+        }
+        if self.sync.is_some() {
+            return self.ask_sync();
         }
         let wanted: Vec<usize> = match only {
             Some(source) => vec![source],
@@ -216,7 +219,12 @@ impl App {
     /// are appended, unread. Returns how many were new. The lookup of the source's stories is kept
     /// while a feed file comes in parts (`last` false), so each part costs its own size, not the
     /// size of everything read so far.
-    fn merge_stories(&mut self, source: usize, stories: Vec<Story>, last: bool) -> usize {
+    pub(super) fn merge_stories(
+        &mut self,
+        source: usize,
+        stories: Vec<Story>,
+        last: bool,
+    ) -> usize {
         let mut known = match self.merging.remove(&source) {
             Some(known) => known,
             None => Known::of(&self.stories, source),

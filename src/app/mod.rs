@@ -14,6 +14,7 @@ mod pane;
 mod pointer;
 mod requests;
 mod subscribe;
+mod sync;
 
 use ratatui::layout::Rect;
 
@@ -32,6 +33,7 @@ pub use links::LinkPicker;
 pub use matches::StoryMatches;
 pub use pane::{FeedsPane, PaneRow, Scope, QUIET_DAYS};
 pub use subscribe::{Prompt, PromptKind};
+pub use sync::SyncState;
 
 /// Which pane receives navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +222,8 @@ pub struct App {
     pub more_stored: bool,
     /// Why the store cannot be written, from the last failure until a write succeeds.
     pub store_problem: Option<String>,
+    /// Sync with a feed server, when `[sync]` is on.
+    pub sync: Option<SyncState>,
     /// Keys of the stories whose marks could not be saved, to send again.
     unsaved_marks: std::collections::HashSet<String>,
     /// True while a retry of the unsaved marks is waiting for its time; how long the next waits.
@@ -320,6 +324,7 @@ impl App {
             merging: Default::default(),
             more_stored: false,
             store_problem: None,
+            sync: None,
             unsaved_marks: Default::default(),
             retry_pending: false,
             retry_wait: marks::FIRST_RETRY_WAIT,
@@ -358,7 +363,7 @@ impl App {
     }
 
     /// Sets story `i`'s read flag, keeping the unread count.
-    fn set_read_flag(&mut self, i: usize, read: bool) {
+    pub(super) fn set_read_flag(&mut self, i: usize, read: bool) {
         if self.read[i] != read {
             self.tally_story(i, false);
             self.read[i] = read;
@@ -385,9 +390,11 @@ impl App {
             .iter()
             .filter_map(|e| e.error.as_deref().map(|r| (e.full_name(), r)));
         let store = self.store_problem.as_deref().map(|p| ("store", p));
+        let sync = (self.sync.as_ref()).and_then(|s| s.problem.as_deref().map(|p| ("sync", p)));
         let articles = (self.article_problems.iter()).map(|(t, r)| (t.as_str(), r.as_str()));
         store
             .into_iter()
+            .chain(sync)
             .chain(feeds)
             .chain(articles)
             .chain(self.notes.iter().map(|n| ("file", n.as_str())))
@@ -484,6 +491,7 @@ impl App {
             .and_then(|a| self.store_news(a, &mut effects))
             .and_then(|a| self.article_action(a, &mut effects))
             .and_then(|a| self.enclosure_action(a, &mut effects))
+            .and_then(|a| self.sync_action(a, &mut effects))
             .and_then(|a| self.feed_action(a, &mut effects))
             .and_then(|a| self.subscription_action(a, &mut effects));
         if let Some(action) = unhandled {

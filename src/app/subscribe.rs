@@ -219,7 +219,7 @@ impl App {
 
     /// A subscription was removed from feeds.toml: its stories leave the list (the store keeps
     /// them, starred ones with them, until retention drops them).
-    fn feed_removed(&mut self, result: Result<String, String>) {
+    pub(super) fn feed_removed(&mut self, result: Result<String, String>) {
         let url = match result {
             Ok(url) => url,
             Err(reason) => {

@@ -7,6 +7,7 @@ mod downloads;
 mod feeds;
 mod search;
 mod subscribe;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -47,6 +48,8 @@ struct Services {
     // Dropped in this order: the workers' queue handles go before the writer, whose drop waits
     // for its thread, which ends once every handle is gone.
     feeds: Workers,
+    /// The sync thread, with `[sync]` set.
+    sync: Option<sync::SyncThread>,
     searcher: Option<Sender<SearchRequest>>,
     writer: Option<StoreWriter>,
 }
@@ -71,6 +74,8 @@ pub struct Runtime {
     /// Effects kept for after the frame: those for services not started yet, and the marks and
     /// the text loaded ahead, which would take a core from the frame.
     after_frame: Vec<Effect>,
+    /// What the sync thread needs, kept until the services start.
+    sync_setup: Option<sync::SyncSetup>,
 }
 
 impl Runtime {
@@ -98,7 +103,15 @@ impl Runtime {
             articles_stored,
             articles: None,
             after_frame: Vec::new(),
+            sync_setup: None,
         }
+    }
+
+    /// Syncs with a feed server: subscription changes go to it rather than feeds.toml, and
+    /// [`Effect::Sync`] asks it for what changed.
+    pub fn with_sync(mut self, setup: Option<sync::SyncSetup>) -> Runtime {
+        self.sync_setup = setup;
+        self
     }
 
     /// Carries out one effect, now or once the frame is out. The terminal's own effects (quit,
@@ -132,6 +145,13 @@ impl Runtime {
                 let (options, tx) = (self.config.fetch.options(), self.tx.clone());
                 downloads::spawn_download(options, url, dir, tx);
             }
+            effect @ (Effect::AddFeed { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::EditFeed { .. })
+                if self.syncs() =>
+            {
+                self.after_frame.push(effect);
+            }
             effect @ (Effect::SaveUiState(_)
             | Effect::AddFeed { .. }
             | Effect::RemoveFeed { .. }
@@ -143,6 +163,11 @@ impl Runtime {
                 None => self.after_frame.push(other),
             },
         }
+    }
+
+    /// True when the reader syncs with a feed server.
+    fn syncs(&self) -> bool {
+        self.sync_setup.is_some() || self.services.as_ref().is_some_and(|s| s.sync.is_some())
     }
 
     /// The settings it runs with.
@@ -236,7 +261,7 @@ impl Runtime {
         }
     }
 
-    fn start_services(&self) -> Result<Services> {
+    fn start_services(&mut self) -> Result<Services> {
         let writer = match &self.data_dir {
             Some(dir) => Some(StoreWriter::spawn(dir, store_reporter(self.tx.clone()))?),
             None => None,
@@ -255,8 +280,11 @@ impl Runtime {
             writer.as_ref(),
             self.tx.clone(),
         );
+        let sync =
+            (self.sync_setup.take()).map(|setup| sync::SyncThread::spawn(setup, self.tx.clone()));
         Ok(Services {
             feeds,
+            sync,
             searcher,
             writer,
         })
@@ -273,8 +301,25 @@ impl Runtime {
                 writer.send(write);
             }
         };
+        let sync = |request| {
+            if let Some(thread) = &services.sync {
+                thread.send(request);
+            }
+        };
         match effect {
             Effect::Fetch(requests) => services.feeds.fetch(requests),
+            Effect::Sync => sync(sync::SyncRequest::Sync),
+            Effect::AddFeed { url, .. } => {
+                sync(sync::SyncRequest::Change(sync::FeedChange::Add(url)))
+            }
+            Effect::RemoveFeed { url, .. } => {
+                sync(sync::SyncRequest::Change(sync::FeedChange::Remove(url)))
+            }
+            Effect::EditFeed {
+                url, name, tags, ..
+            } => sync(sync::SyncRequest::Change(sync::FeedChange::Edit(
+                url, name, tags,
+            ))),
             Effect::SaveMarks(marks) => store(Write::Marks(marks)),
             Effect::SaveArticle { key, article } => store(Write::Article { key, article }),
             Effect::SaveStories { source, stories } => {
@@ -293,9 +338,6 @@ impl Runtime {
             | Effect::Later(..)
             | Effect::SaveUiState(_)
             | Effect::SaveSearch { .. }
-            | Effect::AddFeed { .. }
-            | Effect::RemoveFeed { .. }
-            | Effect::EditFeed { .. }
             | Effect::FetchArticle { .. }
             | Effect::PrefetchText(_)
             | Effect::Open(_)

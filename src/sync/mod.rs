@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
+pub mod account;
 pub mod engine;
 pub mod http;
 pub mod settings;
@@ -55,6 +56,18 @@ pub struct RemoteFeed {
     /// Its categories, folders or labels (tags in gazette); empty for none. tt-rss and Miniflux
     /// give one category ("Uncategorized"/"All" count as none).
     pub tags: Vec<String>,
+}
+
+impl RemoteFeed {
+    /// The feed as the reader's subscriptions list it.
+    pub fn subscription(&self) -> crate::subscriptions::Subscription {
+        crate::subscriptions::Subscription {
+            url: self.url.clone(),
+            name: Some(self.title.clone()).filter(|t| !t.trim().is_empty()),
+            tags: self.tags.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 /// An entry (story) as the server has it. Text is untrusted: the engine cleans it.

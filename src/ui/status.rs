@@ -90,6 +90,7 @@ fn right_side(app: &App) -> String {
         // Said until a write succeeds: marks that cannot be saved are never a passing note.
         None if app.store_problem.is_some() => store_problem(app),
         None if !app.downloads.is_empty() => app.download_status().unwrap_or_default(),
+        None if app.sync.as_ref().is_some_and(|s| s.running) => "Syncing… ".to_string(),
         None if app.articles_fetching() > 0 => match app.articles_fetching() {
             1 => "Fetching the article… ".to_string(),
             n => format!("Fetching {n} articles… "),
