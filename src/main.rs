@@ -242,6 +242,11 @@ fn subcommand(
     feeds_file: Option<&Path>,
     feeds: &[Subscription],
 ) -> Result<ExitCode, Failure> {
+    if let Some(settings) = &config.sync {
+        if let Some(done) = sync_subcommand(command, cli, config, settings) {
+            return done;
+        }
+    }
     match command {
         Command::Import { file, allow_files } => {
             let options = subscriptions::ImportOptions {
@@ -292,6 +297,58 @@ fn subcommand(
         // Answered before the subscriptions were read.
         Command::Completions { .. } | Command::Man | Command::Read { .. } => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The subcommands about subscriptions with [sync] on, where they are the server's: `feeds` and
+/// `export` show them as the last sync left them; the others ask the server. None for the rest.
+fn sync_subcommand(
+    command: &Command,
+    cli: &Cli,
+    config: &Config,
+    settings: &gazette::sync::settings::SyncSettings,
+) -> Option<Result<ExitCode, Failure>> {
+    let asked = match command {
+        Command::Import { file, .. } => sync::import_opml(settings, config, file),
+        Command::Add { url, tags, .. } => {
+            let tag = tags.first().map(String::as_str);
+            (sync::add_feed(settings, config, url, tag))
+                .map(|feed| format!("Added {} on {}", feed.url, settings.server()))
+        }
+        Command::Remove { feed } => (sync::remove_feed(settings, config, feed))
+            .map(|feed| format!("Removed {} from {}", feed.url, settings.server())),
+        Command::Export | Command::Feeds => return Some(show_synced(command, cli, settings)),
+        _ => return None,
+    };
+    Some(match asked {
+        Ok(said) => {
+            println!("{}", clean_line(&said));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(Failure(e, 1)),
+    })
+}
+
+/// `gazette feeds` and `export` with [sync] on: the server's subscriptions as last synced.
+fn show_synced(
+    command: &Command,
+    cli: &Cli,
+    settings: &gazette::sync::settings::SyncSettings,
+) -> Result<ExitCode, Failure> {
+    let data_dir = store::data_dir(cli.data_dir.as_deref());
+    let store = data_dir.as_deref().map(Store::open).transpose();
+    let store = store.map_err(bad_input)?;
+    let feeds = match &store {
+        Some(store) => sync::stored_subscriptions(store, settings).map_err(bad_input)?,
+        None => Vec::new(),
+    };
+    if matches!(command, Command::Export) {
+        print!("{}", subscriptions::export_opml(&feeds));
+    } else {
+        for line in manage::feed_lines(&feeds, store.as_ref()) {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The subcommands that describe gazette rather than run it (and so work whatever the config

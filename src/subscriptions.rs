@@ -431,7 +431,7 @@ fn listing(items: impl ExactSizeIterator<Item = String>) -> String {
 }
 
 /// Reads and parses an OPML file of at most [`MAX_OPML_BYTES`], or says why not.
-fn read_opml_file(path: &Path, options: &ImportOptions) -> Result<OpmlFeeds, String> {
+pub(crate) fn read_opml_file(path: &Path, options: &ImportOptions) -> Result<OpmlFeeds, String> {
     let mut bytes = Vec::new();
     fs::File::open(path)
         .and_then(|f| f.take(MAX_OPML_BYTES + 1).read_to_end(&mut bytes))

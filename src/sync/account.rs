@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::engine::{sync_once, Synced};
 use super::settings::SyncSettings;
-use super::{Service, ServiceKind, SyncError};
+use super::{RemoteFeed, Service, ServiceKind, SyncError};
 use crate::config::Config;
 use crate::runtime::sync::SyncSetup;
 use crate::store::Store;
@@ -89,4 +89,73 @@ pub fn subscribe_all(
         }
     }
     Ok((added, failed))
+}
+
+/// `gazette import FILE` with sync on: the OPML file's http(s) feeds are subscribed on the server
+/// (a server cannot read this machine's files). Returns the report for stdout.
+pub fn import_opml(
+    settings: &SyncSettings,
+    config: &Config,
+    file: &Path,
+) -> Result<String, String> {
+    let options = crate::subscriptions::ImportOptions::default();
+    let found = crate::subscriptions::read_opml_file(file, &options)
+        .map_err(|e| crate::sanitize::error_line(&format!("{}: {e}", file.display())))?;
+    if found.feeds.is_empty() {
+        return Err(format!(
+            "{}: no http(s) feeds in this OPML file",
+            file.display()
+        ));
+    }
+    let (added, failed) = subscribe_all(settings, config, &found.feeds)?;
+    let plural = if added == 1 { "" } else { "s" };
+    let mut report = format!("Subscribed {} to {added} feed{plural}", settings.server());
+    if !failed.is_empty() {
+        report.push_str(&format!("; {} failed: {}", failed.len(), failed.join("; ")));
+    }
+    if !found.rejected.is_empty() {
+        report.push_str(&format!(
+            "; left out {} (not http or https)",
+            found.rejected.len()
+        ));
+    }
+    Ok(crate::sanitize::clean_line(&report) + ".")
+}
+
+/// `gazette add URL` with sync on: the server subscribes (and finds the feed a page names, as
+/// each service does).
+pub fn add_feed(
+    settings: &SyncSettings,
+    config: &Config,
+    url: &str,
+    tag: Option<&str>,
+) -> Result<RemoteFeed, String> {
+    let mut service = connect(settings, config)?;
+    service
+        .subscribe(url, tag)
+        .map_err(|e| e.message().to_string())
+}
+
+/// `gazette remove FEED` with sync on: the server's feed with this URL or title unsubscribed.
+pub fn remove_feed(
+    settings: &SyncSettings,
+    config: &Config,
+    feed: &str,
+) -> Result<RemoteFeed, String> {
+    let mut service = connect(settings, config)?;
+    let feeds = service.feeds().map_err(|e| e.message().to_string())?;
+    let found = (feeds.iter())
+        .find(|f| f.url == feed)
+        .or_else(|| feeds.iter().find(|f| f.title == feed))
+        .ok_or_else(|| {
+            format!(
+                "{}: no subscription with the URL or name {feed}",
+                settings.server()
+            )
+        })?
+        .clone();
+    service
+        .unsubscribe(&found)
+        .map_err(|e| e.message().to_string())?;
+    Ok(found)
 }
