@@ -42,7 +42,8 @@ pub fn open_library(
     Ok(library)
 }
 
-/// Stored stories the reader loads before its first screen, per source: a screenful and more.
+/// Stored stories the reader loads before its first screen, the newest of all sources: a
+/// screenful and more.
 pub const FIRST_SCREEN_STORIES: usize = 500;
 
 /// Marks of stored stories, by key: (read, starred).
@@ -62,7 +63,14 @@ pub fn load_stored(
         Some(limit) => store.load_newest(&sources, limit)?,
         None => store.load_sources(&sources)?,
     };
-    let partial = limit.is_some_and(|limit| stored.iter().any(|s| s.len() >= limit));
+    let partial = limit.is_some_and(|limit| stored.iter().map(Vec::len).sum::<usize>() >= limit);
+    // The keys of the stories read from feed files just now, by source, in one pass.
+    let mut read_now: std::collections::HashMap<usize, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
+    for story in &library.stories {
+        let key = store::story_key(&sources[story.edition], story);
+        read_now.entry(story.edition).or_default().insert(key);
+    }
     for (i, stored) in stored.into_iter().enumerate() {
         if let Some(info) = store.source_info(&sources[i])? {
             // The feed's own title and the last answer's validators, as the last run left them.
@@ -79,12 +87,7 @@ pub fn load_stored(
         }
         // A feed file's first entries were read just now, and are newer than their stored copy;
         // keep only what they lack.
-        let known: std::collections::HashSet<String> = library
-            .stories
-            .iter()
-            .filter(|s| s.edition == i)
-            .map(|s| store::story_key(&sources[i], s))
-            .collect();
+        let known = read_now.remove(&i).unwrap_or_default();
         // The marks of a feed file's first entries, wherever they are in the store (the newest
         // stories may not be them); an edition's come with the rest, a moment later.
         if limit.is_some() && library.feed_files.iter().any(|(f, _)| *f == i) {

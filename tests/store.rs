@@ -664,7 +664,7 @@ fn a_fresh_directory_and_an_empty_file_both_reach_the_current_schema() {
     let store = Store::open(&fresh).unwrap();
     drop(store);
     assert_eq!(user_version(&fresh.join(DB_FILE)), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(SCHEMA_VERSION, 9);
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -1529,15 +1529,23 @@ fn load_newest_gives_the_newest_of_each_source_in_load_source_order() {
         titles(&all[0]),
         ["A1 on 9", "A5 on 9", "A6 on 8", "A3 on 7", "A0 on 5", "A4 on 3", "A2 on 1"]
     );
+    // The newest of all sources together: B's one story is the oldest.
     let newest = store.load_newest(&sources, 3).unwrap();
     assert_eq!(newest.len(), 2);
     assert_eq!(titles(&newest[0]), ["A1 on 9", "A5 on 9", "A6 on 8"]);
-    assert_eq!(titles(&newest[1]), ["B0"], "fewer than asked: all");
+    assert!(newest[1].is_empty());
     for n in 0..=8 {
         let newest = store.load_newest(&sources, n).unwrap();
-        assert_eq!(newest[0], all[0][..n.min(7)], "the {n} newest of A");
-        assert_eq!(newest[1], all[1][..n.min(1)], "the {n} newest of B");
+        assert_eq!(newest[0], all[0][..n.min(7)], "the {n} newest: A's");
+        assert_eq!(
+            newest[1],
+            all[1][..usize::from(n >= 8)],
+            "the {n} newest: B's"
+        );
     }
+    // A source not asked for is passed over, not counted.
+    let newest = store.load_newest(&sources[1..], 1).unwrap();
+    assert_eq!(titles(&newest[0]), ["B0"]);
 }
 
 #[test]

@@ -139,7 +139,7 @@ pub use sources::FetchState;
 pub use writer::{StoreEvent, StoreWriter, Write};
 
 /// The schema this gazette writes; stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The database's file name in the data directory.
 pub const DB_FILE: &str = "gazette.db";
@@ -308,25 +308,33 @@ impl Store {
         load().map_err(|e| self.fail("loading stored stories", e))
     }
 
-    /// The newest `limit` stories of each source (as [`Store::load_sources`] gives them, through
-    /// the index on source and date): enough for the first screen, at once, whatever the size of
-    /// the store; the rest can follow.
+    /// The newest `limit` stories of all `sources` together (through the index on the date), one
+    /// list per source in the order given, each in [`Store::load_sources`]'s order: enough for the
+    /// first screen, at once, however many sources and stories the store holds; the rest can
+    /// follow.
     pub fn load_newest(
         &self,
         sources: &[String],
         limit: usize,
     ) -> anyhow::Result<Vec<Vec<StoredStory>>> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let wanted: HashMap<&str, usize> = (sources.iter().enumerate())
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         let load = || -> rusqlite::Result<Vec<Vec<StoredStory>>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT source, key, guid, link, title, published, author, has_text, read,
-                 starred, enclosures FROM stories WHERE source = ?1
-                 ORDER BY published DESC, id LIMIT ?2",
+                 starred, enclosures FROM stories ORDER BY published DESC, id",
             )?;
-            let mut lists = Vec::new();
-            for source in sources {
-                let rows = stmt.query_map(params![source, limit], stored_story)?;
-                lists.push(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+            let mut rows = stmt.query([])?;
+            let mut lists: Vec<Vec<StoredStory>> = vec![Vec::new(); sources.len()];
+            let mut taken = 0;
+            while taken < limit {
+                let Some(r) = rows.next()? else { break };
+                let Some(&list) = wanted.get(r.get_ref(0)?.as_str()?) else {
+                    continue;
+                };
+                lists[list].push(stored_story(r)?);
+                taken += 1;
             }
             Ok(lists)
         };
