@@ -7,7 +7,7 @@ mod support;
 use gazette::action::{Action, Effect, Effects};
 use gazette::app::{App, PaneRow, PromptKind};
 use gazette::subscriptions::{load_feeds_file, write_feeds_file, Subscription};
-use support::{answer, story, three_feeds_app};
+use support::{answer, listed_titles as titles, story, three_feeds_app};
 
 const FEEDS_FILE: &str = "/home/me/.config/gazette/feeds.toml";
 
@@ -22,13 +22,6 @@ fn type_text(app: &mut App, text: &str) -> Effects {
         app.update(Action::FilterInput(c));
     }
     app.update(Action::FilterAccept)
-}
-
-fn titles(app: &App) -> Vec<String> {
-    app.visible
-        .iter()
-        .map(|&i| app.stories[i].title.clone())
-        .collect()
 }
 
 #[test]

@@ -10,6 +10,9 @@ use gazette::store::story_key;
 use gazette::sync::engine::{entry_story, Synced};
 use gazette::sync::{RemoteEntry, RemoteFeed};
 
+mod support;
+use support::listed_titles as titles;
+
 const WIRE: &str = "https://wire.example/feed";
 const COAST: &str = "https://coast.example/feed";
 
@@ -42,13 +45,6 @@ fn entry(id: &str, feed: &str, title: &str) -> RemoteEntry {
         published: Some(1_800_000_000 + id.parse::<i64>().unwrap()),
         ..RemoteEntry::default()
     }
-}
-
-fn titles(app: &App) -> Vec<String> {
-    app.visible
-        .iter()
-        .map(|&i| app.stories[i].title.clone())
-        .collect()
 }
 
 #[test]

@@ -118,3 +118,11 @@ pub fn three_feeds_app(width: u16, height: u16) -> App {
     app.update(answer(2, vec![story("Notes on Rust", 5)]));
     app
 }
+
+/// The titles of the listed stories, in list order.
+pub fn listed_titles(app: &App) -> Vec<String> {
+    app.visible
+        .iter()
+        .map(|&i| app.stories[i].title.clone())
+        .collect()
+}
