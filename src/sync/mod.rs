@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 pub mod http;
+pub mod ttrss;
 
 /// Which API the server speaks (`[sync] service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
