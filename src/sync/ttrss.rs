@@ -134,8 +134,8 @@ impl TtRss {
         answer::array(&content, "the headline list").map_err(|w| self.malformed("getHeadlines", &w))
     }
 
-    /// New entries (ids above `since`), newest first as tt-rss sorts them, `want` at most, each
-    /// once. Paged by `skip` to the last (short) page: tt-rss's order (score, date entered,
+    /// New entries (ids above `since`), the newest `want` at most (tt-rss sorts newest first,
+    /// unless the user groups headlines by feed), each once, oldest first. Paged by `skip` to the last (short) page: tt-rss's order (score, date entered,
     /// updated, and on PostgreSQL the id last) is stable between calls; entries arriving meanwhile
     /// push older ones down a page, which only repeats them (dropped here), never skips one. Every
     /// page is read even when one brings nothing new, since the cursor (the highest id) would
@@ -156,7 +156,8 @@ impl TtRss {
                 }
             }
             if list.len() < limit || entries.len() >= want {
-                entries.reverse();
+                // Oldest first, as Changes hands them over: ids grow as tt-rss stores entries.
+                entries.sort_by_key(|e| e.id.parse::<i64>().unwrap_or(0));
                 return Ok(entries);
             }
         }
@@ -278,6 +279,13 @@ impl Service for TtRss {
             Mark::Read(read) => (2, u8::from(!read)),
             Mark::Starred(starred) => (0, u8::from(starred)),
         };
+        // Ids go into tt-rss's SQL as a comma-joined list: anything but a number would break it
+        // (a database error, not an API one), so it is refused here.
+        if let Some(bad) = ids.iter().find(|id| id.parse::<u64>().is_err()) {
+            return Err(SyncError::Malformed(format!(
+                "not a tt-rss entry id: {bad:?}"
+            )));
+        }
         for batch in ids.chunks(MARK_BATCH) {
             let article_ids = batch.join(",");
             let params = json!({"article_ids": article_ids, "field": field, "mode": mode});

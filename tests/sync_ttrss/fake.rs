@@ -167,6 +167,19 @@ fn subscribe_failures_name_the_reason() {
 }
 
 #[test]
+fn marks_refuse_ids_that_are_not_numbers() {
+    let (mut client, seen) = fake(|_| LOGIN_OK.into());
+    for bad in ["1,2", "1) OR (1=1", "", "-3"] {
+        let result = client.mark(&["5".into(), bad.into()], Mark::Starred(true));
+        assert!(
+            matches!(result, Err(SyncError::Malformed(_))),
+            "{bad:?}: {result:?}"
+        );
+    }
+    assert!(seen.lock().unwrap().is_empty(), "nothing sent");
+}
+
+#[test]
 fn errors_never_show_the_password() {
     let (mut client, _) = fake(|_| r#"{"status":1,"content":{"error":"LOGIN_ERROR"}}"#.into());
     let error = client.login().unwrap_err();

@@ -159,6 +159,8 @@ pub fn subscribe_failure(code: i64, message: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
     use serde_json::json;
 
     #[test]
@@ -271,6 +273,60 @@ mod tests {
         assert_eq!(e.feed_id, "0");
         assert!(ids(&json!([{"id": 1}, {"x": 2}])).is_err());
         assert_eq!(ids(&json!([{"id": 1}, {"id": "2"}])), Ok(vec![1, 2]));
+    }
+
+    /// Any JSON, with the keys tt-rss's answers use, so the readers go past their first check.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[0-9a-zA-Z_ -]{0,6}".prop_map(Value::from),
+        ];
+        let keys = select(vec![
+            "id",
+            "status",
+            "content",
+            "error",
+            "title",
+            "feed_url",
+            "cat_id",
+            "feed_id",
+            "unread",
+            "marked",
+            "updated",
+            "link",
+            "author",
+            "is_cat",
+            "session_id",
+            "x",
+        ]);
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec((keys.clone(), inner), 0..6).prop_map(|pairs| {
+                    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn no_answer_makes_a_reader_panic(value in any_json()) {
+            let titles = categories(&value).unwrap_or_default();
+            let _ = feeds(&value, &titles);
+            let _ = ids(&value);
+            let _ = entry(&value);
+            if let Some(Value::Array(list)) = value.get("content") {
+                list.iter().for_each(|h| { let _ = entry(h); });
+            }
+            let content_ok = value.get("status").and_then(Value::as_i64) == Some(0)
+                && value.get("content").is_some();
+            let read = envelope(value);
+            prop_assert_eq!(matches!(read, Ok(Answer::Content(_))), content_ok);
+        }
     }
 
     #[test]
