@@ -5,12 +5,12 @@ use std::sync::{Arc, Mutex};
 
 use gazette::sync::ttrss::TtRss;
 use gazette::sync::{Credentials, Mark, Service, SyncError};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const LOGIN_OK: &str = r#"{"seq":0,"status":0,"content":{"session_id":"s1","api_level":15}}"#;
 
-/// A fake server answering each request (its JSON body, or Null) with `answer`; the bodies it
-/// was sent are kept in the returned list.
+/// A fake server answering each request (its JSON body, or Null) with `answer`; what it was
+/// sent is kept in the returned list as `{"path", "body"}`.
 fn fake(answer: impl Fn(&Value) -> String + Send + 'static) -> (TtRss, Arc<Mutex<Vec<Value>>>) {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("start the fake server");
     let url = format!("http://{}/tt-rss", server.server_addr().to_ip().unwrap());
@@ -22,7 +22,9 @@ fn fake(answer: impl Fn(&Value) -> String + Send + 'static) -> (TtRss, Arc<Mutex
             let _ = request.as_reader().read_to_string(&mut body);
             let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
             let reply = answer(&body);
-            log.lock().unwrap().push(body);
+            log.lock()
+                .unwrap()
+                .push(json!({"path": request.url(), "body": body}));
             let _ = request.respond(tiny_http::Response::from_string(reply));
         }
     });
@@ -56,7 +58,10 @@ fn api_access_off_is_an_auth_error_with_the_hint() {
     let sent = seen.lock().unwrap();
     assert_eq!(sent.len(), 1, "no call after a failed login");
     assert_eq!(
-        (sent[0]["op"].as_str(), sent[0]["user"].as_str()),
+        (
+            sent[0]["body"]["op"].as_str(),
+            sent[0]["body"]["user"].as_str()
+        ),
         (Some("login"), Some("u"))
     );
 }
@@ -71,7 +76,8 @@ fn calls_carry_the_session_and_go_to_the_api_endpoint() {
         .mark(&["1".into(), "2".into()], Mark::Read(true))
         .expect("mark");
     let sent = seen.lock().unwrap();
-    let update = &sent[1];
+    assert!(sent.iter().all(|r| r["path"] == "/tt-rss/api/"), "{sent:?}");
+    let update = &sent[1]["body"];
     assert_eq!(update["sid"], "s1");
     assert_eq!(update["article_ids"], "1,2");
     assert_eq!(
