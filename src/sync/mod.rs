@@ -12,6 +12,7 @@ pub mod account;
 pub mod engine;
 pub mod http;
 pub mod settings;
+pub mod ttrss;
 
 /// Which API the server speaks (`[sync] service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
