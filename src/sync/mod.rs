@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
+pub mod greader;
 pub mod http;
+pub mod miniflux;
 
 /// Which API the server speaks (`[sync] service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
