@@ -51,7 +51,9 @@ fn ids(ids: &[u64]) -> HashSet<String> {
 fn with_entries(fake: &FakeServer<Fake>, n: usize) -> Vec<u64> {
     fake.with(|s| {
         let feed = s.add_feed("https://a.example/feed.xml", "A", &["Tech"]);
-        (0..n).map(|i| s.add_entry(feed, START + 60 * i as i64)).collect()
+        (0..n)
+            .map(|i| s.add_entry(feed, START + 60 * i as i64))
+            .collect()
     })
 }
 
@@ -62,7 +64,10 @@ fn login_accepts_the_password_and_refuses_a_wrong_one_as_auth() {
         assert_eq!(client(&fake).login(), Ok(()), "{flavor:?}");
         let error = client_with(&fake, "wrong").login().unwrap_err();
         assert!(matches!(error, SyncError::Auth(_)), "{flavor:?}: {error:?}");
-        assert!(!error.message().contains("wrong"), "the password must not show: {error}");
+        assert!(
+            !error.message().contains("wrong"),
+            "the password must not show: {error}"
+        );
     }
 }
 
@@ -76,7 +81,10 @@ fn feeds_come_with_their_labels_as_tags() {
         });
         let feeds = client(&fake).feeds().unwrap();
         assert_eq!(feeds.len(), 2);
-        assert_eq!((feeds[0].id.as_str(), feeds[0].url.as_str()), ("feed/1", "https://a.example/feed.xml"));
+        assert_eq!(
+            (feeds[0].id.as_str(), feeds[0].url.as_str()),
+            ("feed/1", "https://a.example/feed.xml")
+        );
         assert_eq!(feeds[0].title, "A");
         assert_eq!(feeds[0].tags, vec!["Tech", "Daily"], "{flavor:?}");
         assert!(feeds[1].tags.is_empty());
@@ -96,11 +104,17 @@ fn the_first_sync_fetches_the_newest_entries_whole_with_every_state() {
         let changes = client(&fake).changes(None, 10).unwrap();
         let got: Vec<String> = changes.entries.iter().map(|e| e.id.clone()).collect();
         let newest: Vec<String> = all[20..].iter().map(u64::to_string).collect();
-        assert_eq!(got, newest, "{flavor:?}: the newest 10, oldest first, ids in decimal");
+        assert_eq!(
+            got, newest,
+            "{flavor:?}: the newest 10, oldest first, ids in decimal"
+        );
         let last = &changes.entries[9];
         assert_eq!(last.content_html, format!("<p>Text of {}</p>", all[29]));
         assert_eq!(last.feed_id, "feed/1");
-        assert_eq!(last.link.as_deref(), Some(format!("https://site.example/{}", all[29]).as_str()));
+        assert_eq!(
+            last.link.as_deref(),
+            Some(format!("https://site.example/{}", all[29]).as_str())
+        );
         assert_eq!(last.published, Some(START + 60 * 29));
         assert!(last.read && !last.starred);
         assert!(changes.entries[8].starred && !changes.entries[8].read);
@@ -122,12 +136,24 @@ fn marks_reach_the_server_and_sending_one_twice_changes_nothing() {
         gr.mark(&[all[2].to_string()], Mark::Starred(true)).unwrap();
         gr.mark(&[all[2].to_string()], Mark::Starred(true)).unwrap();
         let state = |fake: &FakeServer<Fake>| {
-            fake.with(|s| all.iter().map(|id| (s.entries[id].read, s.entries[id].starred)).collect::<Vec<_>>())
+            fake.with(|s| {
+                all.iter()
+                    .map(|id| (s.entries[id].read, s.entries[id].starred))
+                    .collect::<Vec<_>>()
+            })
         };
-        assert_eq!(state(&fake), vec![(true, false), (true, false), (false, true)], "{flavor:?}");
+        assert_eq!(
+            state(&fake),
+            vec![(true, false), (true, false), (false, true)],
+            "{flavor:?}"
+        );
         gr.mark(&[all[0].to_string()], Mark::Read(false)).unwrap();
-        gr.mark(&[all[2].to_string()], Mark::Starred(false)).unwrap();
-        assert_eq!(state(&fake), vec![(false, false), (true, false), (false, false)]);
+        gr.mark(&[all[2].to_string()], Mark::Starred(false))
+            .unwrap();
+        assert_eq!(
+            state(&fake),
+            vec![(false, false), (true, false), (false, false)]
+        );
         let error = gr.mark(&["x1".to_owned()], Mark::Read(true)).unwrap_err();
         assert!(matches!(error, SyncError::Malformed(_)), "{error:?}");
     }
@@ -160,7 +186,11 @@ fn a_state_changed_on_the_server_shows_in_the_next_sync_without_old_entries() {
             s.entries.get_mut(&all[3]).unwrap().starred = true;
         });
         let next = gr.changes(Some(&first.cursor), 100).unwrap();
-        assert!(next.entries.is_empty(), "{flavor:?}: old entries came again: {:?}", next.entries);
+        assert!(
+            next.entries.is_empty(),
+            "{flavor:?}: old entries came again: {:?}",
+            next.entries
+        );
         let (unread, starred) = sets(&next);
         assert!(!unread.contains(&all[1].to_string()) && unread.contains(&all[0].to_string()));
         assert_eq!(starred, ids(&[all[3]]));
@@ -184,7 +214,10 @@ fn entries_new_since_the_cursor_come_whole_even_when_published_long_ago() {
         });
         let next = gr.changes(Some(&first.cursor), 100).unwrap();
         let got: Vec<String> = next.entries.iter().map(|e| e.id.clone()).collect();
-        let want: Vec<String> = [recent, old_date, read_recent].iter().map(u64::to_string).collect();
+        let want: Vec<String> = [recent, old_date, read_recent]
+            .iter()
+            .map(u64::to_string)
+            .collect();
         assert_eq!(got, want, "{flavor:?}");
         assert!(next.entries[2].read && next.entries[2].content_html.contains("Text of"));
         let again = gr.changes(Some(&next.cursor), 100).unwrap();
@@ -207,7 +240,12 @@ fn ids_are_paged_across_continuations_with_n_capped_at_10000() {
         assert_eq!(changes.entries.len(), 5);
         // Unread ids in 3 pages, starred 1, the newest 5 ids 1, the write token 1, contents 1.
         assert_eq!(fake.requests() - before, 3 + 1 + 1 + 1 + 1, "{flavor:?}");
-        let pages = fake.lock().log.iter().filter(|l| l.ends_with("stream/items/ids")).count();
+        let pages = fake
+            .lock()
+            .log
+            .iter()
+            .filter(|l| l.ends_with("stream/items/ids"))
+            .count();
         assert_eq!(pages, 5);
     }
 }
@@ -218,14 +256,23 @@ fn subscribe_unsubscribe_rename_and_retag_reach_the_server() {
         let fake = server(flavor);
         fake.with(|s| s.add_feed("https://a.example/feed.xml", "A", &["Tech"]));
         let mut gr = client(&fake);
-        let feed = gr.subscribe("https://b.example/news.html", Some("News")).unwrap();
+        let feed = gr
+            .subscribe("https://b.example/news.html", Some("News"))
+            .unwrap();
         // The server found the feed behind the page: its URL is the server's.
         assert_eq!(feed.url, "https://b.example/news.xml", "{flavor:?}");
-        assert_eq!((feed.id.as_str(), feed.tags.clone()), ("feed/2", vec!["News".to_owned()]));
+        assert_eq!(
+            (feed.id.as_str(), feed.tags.clone()),
+            ("feed/2", vec!["News".to_owned()])
+        );
         gr.rename(&feed, "Bee").unwrap();
         gr.retag(&feed, &["Later".to_owned()]).unwrap();
         let on_server = fake.with(|s| s.feeds[1].clone());
-        assert_eq!((on_server.title.as_str(), on_server.labels), ("Bee", vec!["Later".to_owned()]), "{flavor:?}");
+        assert_eq!(
+            (on_server.title.as_str(), on_server.labels),
+            ("Bee", vec!["Later".to_owned()]),
+            "{flavor:?}"
+        );
         gr.unsubscribe(&feed).unwrap();
         assert_eq!(fake.with(|s| s.feeds.len()), 1);
         let error = gr.subscribe("https://nofeed.example/", None).unwrap_err();
@@ -242,13 +289,19 @@ fn server_errors_rate_limits_and_garbage_are_told_apart() {
     fake.fail_next(Fault::Status(500));
     assert!(matches!(gr.feeds(), Err(SyncError::Server(_))));
     fake.fail_next(Fault::RateLimited(7));
-    assert!(matches!(gr.feeds(), Err(SyncError::RateLimited(_, Some(7)))));
+    assert!(matches!(
+        gr.feeds(),
+        Err(SyncError::RateLimited(_, Some(7)))
+    ));
     fake.fail_next(Fault::Malformed);
     assert!(matches!(gr.changes(None, 10), Err(SyncError::Malformed(_))));
     fake.fail_next(Fault::Malformed);
     assert!(matches!(gr.feeds(), Err(SyncError::Malformed(_))));
     fake.fail_next(Fault::Malformed);
-    assert!(matches!(client(&fake).login(), Err(SyncError::Malformed(_))));
+    assert!(matches!(
+        client(&fake).login(),
+        Err(SyncError::Malformed(_))
+    ));
     fake.fail_next(Fault::Slow(Duration::from_millis(300)));
     assert_eq!(gr.feeds().unwrap().len(), 1);
 }
@@ -273,7 +326,11 @@ fn an_expired_session_logs_in_again_once_and_a_changed_password_is_auth() {
         });
         let logins = fake.with(|s| s.logins);
         assert!(matches!(gr.feeds(), Err(SyncError::Auth(_))));
-        assert_eq!(fake.with(|s| s.logins), logins + 1, "one new login, no loop");
+        assert_eq!(
+            fake.with(|s| s.logins),
+            logins + 1,
+            "one new login, no loop"
+        );
     }
 }
 

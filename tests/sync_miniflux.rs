@@ -40,7 +40,9 @@ fn with_entries(fake: &FakeServer<Fake>, n: usize) -> Vec<i64> {
     fake.with(|s| {
         let tech = s.add_category("Tech");
         let feed = s.add_feed("https://a.example/feed.xml", "A", tech);
-        (0..n).map(|i| s.add_entry(feed, START + 60 * i as i64)).collect()
+        (0..n)
+            .map(|i| s.add_entry(feed, START + 60 * i as i64))
+            .collect()
     })
 }
 
@@ -56,7 +58,10 @@ fn login_with_a_token_or_basic_and_refusal_as_auth() {
     for (user, password) in [("", "tok-bad"), ("ann", "wrong"), ("bob", "s3cret")] {
         let error = client_as(&fake, user, password).login().unwrap_err();
         assert!(matches!(error, SyncError::Auth(_)), "{user}: {error:?}");
-        assert!(!error.message().contains(password), "the password must not show: {error}");
+        assert!(
+            !error.message().contains(password),
+            "the password must not show: {error}"
+        );
     }
 }
 
@@ -70,7 +75,10 @@ fn feeds_come_with_their_category_as_tag_and_all_as_none() {
     });
     let feeds = client(&fake).feeds().unwrap();
     assert_eq!(feeds.len(), 2);
-    assert_eq!((feeds[0].url.as_str(), feeds[0].title.as_str()), ("https://a.example/feed.xml", "A"));
+    assert_eq!(
+        (feeds[0].url.as_str(), feeds[0].title.as_str()),
+        ("https://a.example/feed.xml", "A")
+    );
     assert_eq!(feeds[0].tags, vec!["Tech"]);
     assert!(feeds[1].tags.is_empty(), "All counts as none");
     assert!(feeds[0].id.parse::<i64>().is_ok());
@@ -89,7 +97,11 @@ fn the_first_sync_fetches_the_newest_entries_whole_with_their_states() {
     assert_eq!(got, text(&all[20..]), "the newest 10, oldest first");
     let last = &changes.entries[9];
     assert_eq!(last.content_html, format!("<p>Text of {}</p>", all[29]));
-    assert_eq!(last.published, Some(START + 60 * 29), "RFC 3339 with an offset read right");
+    assert_eq!(
+        last.published,
+        Some(START + 60 * 29),
+        "RFC 3339 with an offset read right"
+    );
     assert_eq!(last.author.as_deref(), Some("Ann Author"));
     assert!(last.read && !last.starred);
     assert!(changes.entries[8].starred && !changes.entries[8].read);
@@ -106,17 +118,29 @@ fn marks_reach_the_server_and_sending_one_twice_never_flips_the_bookmark_back() 
     mf.mark(&text(&all[2..]), Mark::Starred(true)).unwrap();
     mf.mark(&text(&all[2..]), Mark::Starred(true)).unwrap();
     let state = |fake: &FakeServer<Fake>| {
-        fake.with(|s| all.iter().map(|id| (s.entries[id].status.clone(), s.entries[id].starred)).collect::<Vec<_>>())
+        fake.with(|s| {
+            all.iter()
+                .map(|id| (s.entries[id].status.clone(), s.entries[id].starred))
+                .collect::<Vec<_>>()
+        })
     };
     let read = |r: bool, st: bool| (if r { "read" } else { "unread" }.to_owned(), st);
-    assert_eq!(state(&fake), vec![read(true, false), read(true, false), read(false, true)]);
+    assert_eq!(
+        state(&fake),
+        vec![read(true, false), read(true, false), read(false, true)]
+    );
     assert_eq!(fake.with(|s| s.toggles), 1, "the second star was not sent");
     mf.mark(&text(&all[..1]), Mark::Read(false)).unwrap();
     mf.mark(&text(&all[2..]), Mark::Starred(false)).unwrap();
     mf.mark(&text(&all[2..]), Mark::Starred(false)).unwrap();
-    assert_eq!(state(&fake), vec![read(false, false), read(true, false), read(false, false)]);
+    assert_eq!(
+        state(&fake),
+        vec![read(false, false), read(true, false), read(false, false)]
+    );
     assert_eq!(fake.with(|s| s.toggles), 2);
-    let error = mf.mark(&["tag:x".to_owned()], Mark::Read(true)).unwrap_err();
+    let error = mf
+        .mark(&["tag:x".to_owned()], Mark::Read(true))
+        .unwrap_err();
     assert!(matches!(error, SyncError::Malformed(_)), "{error:?}");
 }
 
@@ -134,18 +158,33 @@ fn a_state_changed_on_the_server_shows_in_the_next_sync_without_old_entries() {
     });
     mf.mark(&text(&all[3..4]), Mark::Starred(true)).unwrap();
     let next = mf.changes(Some(&first.cursor), 100).unwrap();
-    assert!(next.entries.is_empty(), "old entries came again: {:?}", next.entries);
+    assert!(
+        next.entries.is_empty(),
+        "old entries came again: {:?}",
+        next.entries
+    );
     let states = changed(&next);
     let want = [
-        EntryState { id: all[1].to_string(), read: true, starred: false },
-        EntryState { id: all[3].to_string(), read: false, starred: true },
+        EntryState {
+            id: all[1].to_string(),
+            read: true,
+            starred: false,
+        },
+        EntryState {
+            id: all[3].to_string(),
+            read: false,
+            starred: true,
+        },
     ];
     for state in &want {
         assert!(states.contains(state), "{state:?} missing from {states:?}");
     }
     // Asked again from a little before the cursor's time: a state told twice is still true.
     assert_states_true(&fake, &states);
-    assert_ne!(next.cursor, first.cursor, "the cursor moves past the changes seen");
+    assert_ne!(
+        next.cursor, first.cursor,
+        "the cursor moves past the changes seen"
+    );
 }
 
 /// Every state reported is the server's.
@@ -153,7 +192,11 @@ fn assert_states_true(fake: &FakeServer<Fake>, states: &[EntryState]) {
     fake.with(|s| {
         for state in states {
             let e = &s.entries[&state.id.parse::<i64>().unwrap()];
-            assert_eq!((e.status != "unread", e.starred), (state.read, state.starred), "{state:?}");
+            assert_eq!(
+                (e.status != "unread", e.starred),
+                (state.read, state.starred),
+                "{state:?}"
+            );
         }
     });
 }
@@ -166,7 +209,10 @@ fn entries_new_since_the_cursor_come_whole_and_once() {
     let first = mf.changes(None, 100).unwrap();
     let new = fake.with(|s| {
         let feed = s.feeds[0].id;
-        vec![s.add_entry(feed, START + 7200), s.add_entry(feed, START - 365 * 86400)]
+        vec![
+            s.add_entry(feed, START + 7200),
+            s.add_entry(feed, START - 365 * 86400),
+        ]
     });
     let next = mf.changes(Some(&first.cursor), 100).unwrap();
     let got: Vec<String> = next.entries.iter().map(|e| e.id.clone()).collect();
@@ -182,7 +228,11 @@ fn new_entries_are_paged_by_entry_id() {
     let all = with_entries(&fake, 1);
     let mut mf = client(&fake);
     let first = mf.changes(None, 1).unwrap();
-    let new: Vec<i64> = fake.with(|s| (0..600).map(|i| s.add_entry(s.feeds[0].id, START + i)).collect());
+    let new: Vec<i64> = fake.with(|s| {
+        (0..600)
+            .map(|i| s.add_entry(s.feeds[0].id, START + i))
+            .collect()
+    });
     let before = fake.requests();
     let next = mf.changes(Some(&first.cursor), 1).unwrap();
     let got: Vec<String> = next.entries.iter().map(|e| e.id.clone()).collect();
@@ -196,28 +246,45 @@ fn new_entries_are_paged_by_entry_id() {
 fn subscribe_unsubscribe_rename_and_retag_reach_the_server() {
     let fake = server();
     let mut mf = client(&fake);
-    let feed = mf.subscribe("https://b.example/feed", Some("News")).unwrap();
-    assert_eq!((feed.url.as_str(), feed.tags.clone()), ("https://b.example/feed", vec!["News".to_owned()]));
+    let feed = mf
+        .subscribe("https://b.example/feed", Some("News"))
+        .unwrap();
+    assert_eq!(
+        (feed.url.as_str(), feed.tags.clone()),
+        ("https://b.example/feed", vec!["News".to_owned()])
+    );
     let plain = mf.subscribe("https://c.example/feed", None).unwrap();
     assert!(plain.tags.is_empty());
     // The category exists now: found, not created again (the fake refuses duplicates).
-    let again = mf.subscribe("https://d.example/feed", Some("news")).unwrap();
+    let again = mf
+        .subscribe("https://d.example/feed", Some("news"))
+        .unwrap();
     assert_eq!(again.tags, vec!["News"]);
     mf.rename(&feed, "Bee").unwrap();
     mf.retag(&feed, &["Later".to_owned()]).unwrap();
     let title_and_category = |fake: &FakeServer<Fake>| {
         fake.with(|s| {
-            let f = s.feeds.iter().find(|f| f.id.to_string() == feed.id).unwrap();
+            let f = s
+                .feeds
+                .iter()
+                .find(|f| f.id.to_string() == feed.id)
+                .unwrap();
             (f.title.clone(), s.categories[&f.category].clone())
         })
     };
-    assert_eq!(title_and_category(&fake), ("Bee".to_owned(), "Later".to_owned()));
+    assert_eq!(
+        title_and_category(&fake),
+        ("Bee".to_owned(), "Later".to_owned())
+    );
     mf.retag(&feed, &[]).unwrap();
     assert_eq!(title_and_category(&fake).1, "All");
     mf.unsubscribe(&feed).unwrap();
     assert_eq!(fake.with(|s| s.feeds.len()), 2);
     let error = mf.subscribe("https://c.example/feed", None).unwrap_err();
-    assert!(matches!(error, SyncError::Server(_)), "a feed already there: {error:?}");
+    assert!(
+        matches!(error, SyncError::Server(_)),
+        "a feed already there: {error:?}"
+    );
 }
 
 #[test]
@@ -228,7 +295,10 @@ fn server_errors_rate_limits_and_garbage_are_told_apart() {
     fake.fail_next(Fault::Status(500));
     assert!(matches!(mf.feeds(), Err(SyncError::Server(_))));
     fake.fail_next(Fault::RateLimited(7));
-    assert!(matches!(mf.changes(None, 10), Err(SyncError::RateLimited(_, Some(7)))));
+    assert!(matches!(
+        mf.changes(None, 10),
+        Err(SyncError::RateLimited(_, Some(7)))
+    ));
     fake.fail_next(Fault::Malformed);
     assert!(matches!(mf.changes(None, 10), Err(SyncError::Malformed(_))));
     fake.fail_next(Fault::Malformed);

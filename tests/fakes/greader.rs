@@ -101,7 +101,12 @@ impl GReader {
         self.next_feed += 1;
         let labels = labels.iter().map(|l| l.to_string()).collect();
         let (url, title) = (url.to_owned(), title.to_owned());
-        self.feeds.push(Feed { id, url, title, labels });
+        self.feeds.push(Feed {
+            id,
+            url,
+            title,
+            labels,
+        });
         id
     }
 
@@ -249,14 +254,30 @@ fn item_ids(s: &GReader, r: &Req) -> Resp {
     if r.query_one("r") != Some("o") {
         items.reverse();
     }
-    let default_n = if s.flavor == Flavor::Miniflux { usize::MAX } else { 20 };
-    let n = r.query_one("n").and_then(|v| v.parse().ok()).unwrap_or(default_n).min(s.cap);
+    let default_n = if s.flavor == Flavor::Miniflux {
+        usize::MAX
+    } else {
+        20
+    };
+    let n = r
+        .query_one("n")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_n)
+        .min(s.cap);
     let start = match (r.query_one("c"), s.flavor) {
         (None, _) => 0,
         (Some(c), Flavor::Miniflux) => c.parse().unwrap_or(0),
-        (Some(c), Flavor::FreshRss) => items.iter().position(|e| e.id.to_string() == c).unwrap_or(items.len()),
+        (Some(c), Flavor::FreshRss) => items
+            .iter()
+            .position(|e| e.id.to_string() == c)
+            .unwrap_or(items.len()),
     };
-    let page: Vec<Value> = items.iter().skip(start).take(n).map(|e| json!({"id": e.id.to_string()})).collect();
+    let page: Vec<Value> = items
+        .iter()
+        .skip(start)
+        .take(n)
+        .map(|e| json!({"id": e.id.to_string()}))
+        .collect();
     let mut answer = json!({ "itemRefs": page });
     let next = start + n;
     if next < items.len() {
@@ -310,18 +331,31 @@ fn contents(s: &GReader, merged: &[(String, String)]) -> Resp {
             item
         })
         .collect();
-    Resp::json(200, json!({"id": "user/-/state/com.google/reading-list", "items": items}))
+    Resp::json(
+        200,
+        json!({"id": "user/-/state/com.google/reading-list", "items": items}),
+    )
 }
 
 fn edit_tag(s: &mut GReader, merged: &[(String, String)], form: &[(String, String)]) -> Resp {
     // Miniflux reads the tags from the body only.
-    let tags_from = if s.flavor == Flavor::Miniflux { form } else { merged };
+    let tags_from = if s.flavor == Flavor::Miniflux {
+        form
+    } else {
+        merged
+    };
     let (add, remove) = (values(tags_from, "a"), values(tags_from, "r"));
-    if add.iter().chain(&remove).any(|t| !t.contains("/state/com.google/")) {
+    if add
+        .iter()
+        .chain(&remove)
+        .any(|t| !t.contains("/state/com.google/"))
+    {
         return Resp::json(400, json!({"error_message": "unsupported tag"}));
     }
     for id in values(merged, "i").into_iter().filter_map(parse_item_id) {
-        let Some(e) = s.entries.get_mut(&id) else { continue };
+        let Some(e) = s.entries.get_mut(&id) else {
+            continue;
+        };
         for (tags, on) in [(&add, true), (&remove, false)] {
             for t in tags.iter() {
                 if t.ends_with(READ) {
@@ -341,21 +375,28 @@ fn quickadd(s: &mut GReader, merged: &[(String, String)]) -> Resp {
         return Resp::json(200, json!({"numResults": 0}));
     }
     // A page's URL: the feed found behind it has another URL.
-    let feed_url = url.strip_suffix(".html").map_or(url.to_owned(), |u| format!("{u}.xml"));
+    let feed_url = url
+        .strip_suffix(".html")
+        .map_or(url.to_owned(), |u| format!("{u}.xml"));
     let first = s.feeds.iter().find_map(|f| f.labels.first().cloned());
     let labels: Vec<&str> = match (s.flavor, &first) {
         (Flavor::Miniflux, Some(l)) => vec![l.as_str()],
         _ => Vec::new(),
     };
     let id = s.add_feed(&feed_url, "Found Feed", &labels);
-    Resp::json(200, json!({"numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": "Found Feed"}))
+    Resp::json(
+        200,
+        json!({"numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": "Found Feed"}),
+    )
 }
 
 fn subscription_edit(s: &mut GReader, merged: &[(String, String)]) -> Resp {
     let ac = values(merged, "ac").first().copied().unwrap_or("");
     let streams = values(merged, "s");
     let labels = |key: &str| -> Vec<String> {
-        let found = values(merged, key).into_iter().filter_map(|a| a.split_once("/label/"));
+        let found = values(merged, key)
+            .into_iter()
+            .filter_map(|a| a.split_once("/label/"));
         found.map(|(_, l)| l.to_owned()).collect()
     };
     let (add, remove) = (labels("a"), labels("r"));
@@ -367,7 +408,11 @@ fn subscription_edit(s: &mut GReader, merged: &[(String, String)]) -> Resp {
             s.entries.retain(|_, e| !ids.contains(&e.feed));
         }
         "edit" => {
-            let Some(f) = streams.first().and_then(|st| feed_id(st)).and_then(|id| s.feeds.iter_mut().find(|f| f.id == id)) else {
+            let Some(f) = streams
+                .first()
+                .and_then(|st| feed_id(st))
+                .and_then(|id| s.feeds.iter_mut().find(|f| f.id == id))
+            else {
                 return Resp::json(400, json!({"error_message": "no such feed"}));
             };
             if let Some(t) = values(merged, "t").first() {

@@ -90,7 +90,12 @@ impl Miniflux {
     pub fn add_feed(&mut self, url: &str, title: &str, category: i64) -> i64 {
         let id = self.id();
         let (url, title) = (url.to_owned(), title.to_owned());
-        self.feeds.push(Feed { id, url, title, category });
+        self.feeds.push(Feed {
+            id,
+            url,
+            title,
+            category,
+        });
         id
     }
 
@@ -124,7 +129,10 @@ impl Miniflux {
 
 /// Routes one request.
 pub fn route(s: &mut Miniflux, r: &Req) -> Resp {
-    let basic = format!("Basic {}", base64(format!("{}:{}", s.user, s.password).as_bytes()));
+    let basic = format!(
+        "Basic {}",
+        base64(format!("{}:{}", s.user, s.password).as_bytes())
+    );
     let token_ok = !s.token.is_empty() && r.header("X-Auth-Token") == Some(s.token.as_str());
     if !token_ok && r.header("Authorization") != Some(basic.as_str()) {
         return error(401, "Access Unauthorized");
@@ -150,7 +158,11 @@ pub fn route(s: &mut Miniflux, r: &Req) -> Resp {
             Resp::text(204, "")
         }
         ("GET", ["v1", "categories"]) => {
-            let all: Vec<Value> = s.categories.iter().map(|(id, t)| json!({"id": id, "title": t, "user_id": 1})).collect();
+            let all: Vec<Value> = s
+                .categories
+                .iter()
+                .map(|(id, t)| json!({"id": id, "title": t, "user_id": 1}))
+                .collect();
             Resp::json(200, Value::Array(all))
         }
         ("POST", ["v1", "categories"]) => create_category(s, &r.json()),
@@ -183,7 +195,8 @@ fn error(status: u16, message: &str) -> Resp {
 fn rfc3339(t: i64) -> String {
     let time = chrono::DateTime::from_timestamp(t, 0).expect("a time in range");
     // Miniflux answers in the user's time zone; an offset other than Z is what a client must read.
-    time.with_timezone(&chrono::FixedOffset::east_opt(2 * 3600).expect("an offset")).to_rfc3339()
+    time.with_timezone(&chrono::FixedOffset::east_opt(2 * 3600).expect("an offset"))
+        .to_rfc3339()
 }
 
 fn feed_json(s: &Miniflux, f: &Feed) -> Value {
@@ -193,7 +206,11 @@ fn feed_json(s: &Miniflux, f: &Feed) -> Value {
 }
 
 fn entry_json(s: &Miniflux, e: &Entry) -> Value {
-    let feed = s.feeds.iter().find(|f| f.id == e.feed).map(|f| feed_json(s, f));
+    let feed = s
+        .feeds
+        .iter()
+        .find(|f| f.id == e.feed)
+        .map(|f| feed_json(s, f));
     json!({"id": e.id, "user_id": 1, "feed_id": e.feed, "status": e.status, "title": e.title,
            "url": format!("https://site.example/{}", e.id), "author": "Ann Author",
            "content": e.content, "published_at": rfc3339(e.published),
@@ -229,12 +246,22 @@ fn entries(s: &Miniflux, r: &Req) -> Resp {
         n => n as usize,
     };
     let offset = int("offset").unwrap_or(0) as usize;
-    let page: Vec<Value> = found.iter().skip(offset).take(limit).map(|e| entry_json(s, e)).collect();
+    let page: Vec<Value> = found
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|e| entry_json(s, e))
+        .collect();
     Resp::json(200, json!({"total": total, "entries": page}))
 }
 
 fn update_entries(s: &mut Miniflux, body: &Value) -> Resp {
-    let ids: Vec<i64> = body["entry_ids"].as_array().into_iter().flatten().filter_map(Value::as_i64).collect();
+    let ids: Vec<i64> = body["entry_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
+        .collect();
     let status = body["status"].as_str().unwrap_or("");
     if ids.is_empty() || !["read", "unread", "removed"].contains(&status) {
         return error(400, "Invalid request");
@@ -253,7 +280,10 @@ fn create_feed(s: &mut Miniflux, body: &Value) -> Resp {
     let url = body["feed_url"].as_str().unwrap_or("");
     let category = body["category_id"].as_i64().unwrap_or(0);
     if !s.categories.contains_key(&category) {
-        return error(400, "This category does not exist or does not belong to this user.");
+        return error(
+            400,
+            "This category does not exist or does not belong to this user.",
+        );
     }
     if url.is_empty() || s.feeds.iter().any(|f| f.url == url) {
         return error(400, "This feed already exists.");
@@ -265,7 +295,10 @@ fn create_feed(s: &mut Miniflux, body: &Value) -> Resp {
 fn update_feed(s: &mut Miniflux, id: Option<i64>, body: &Value) -> Resp {
     let category = body["category_id"].as_i64();
     if category.is_some_and(|c| !s.categories.contains_key(&c)) {
-        return error(400, "This category does not exist or does not belong to this user.");
+        return error(
+            400,
+            "This category does not exist or does not belong to this user.",
+        );
     }
     let Some(f) = s.feeds.iter_mut().find(|f| Some(f.id) == id) else {
         return error(404, "Resource not found");

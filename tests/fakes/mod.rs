@@ -24,7 +24,10 @@ pub struct Req {
 impl Req {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        let found = self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
+        let found = self
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name));
         found.map(|(_, v)| v.as_str())
     }
 
@@ -40,7 +43,9 @@ impl Req {
 
     /// The body read as a form.
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(self.body.as_bytes()).into_owned().collect()
+        url::form_urlencoded::parse(self.body.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     /// The body as JSON (Null when it is not).
@@ -51,7 +56,11 @@ impl Req {
 
 /// Every value of `name` among `pairs`.
 pub fn values<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+    pairs
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
 /// An answer.
@@ -175,7 +184,11 @@ impl<S: Send + 'static> Drop for FakeServer<S> {
 }
 
 /// Reads one request, routes it (or applies the next fault), and answers.
-fn answer<S>(mut request: tiny_http::Request, shared: &Mutex<Shared<S>>, route: fn(&mut S, &Req) -> Resp) {
+fn answer<S>(
+    mut request: tiny_http::Request,
+    shared: &Mutex<Shared<S>>,
+    route: fn(&mut S, &Req) -> Resp,
+) {
     let mut body = String::new();
     let _ = request.as_reader().read_to_string(&mut body);
     let (path, query) = match request.url().split_once('?') {
@@ -185,11 +198,18 @@ fn answer<S>(mut request: tiny_http::Request, shared: &Mutex<Shared<S>>, route: 
     let req = Req {
         method: request.method().as_str().to_owned(),
         path,
-        query: url::form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
+        query: url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
         headers: request
             .headers()
             .iter()
-            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
             .collect(),
         body,
     };
@@ -208,9 +228,15 @@ fn answer<S>(mut request: tiny_http::Request, shared: &Mutex<Shared<S>>, route: 
         Some(Fault::Malformed) => Resp::text(200, "{\"itemRefs\": [{\"id\": \"1\"},"),
         Some(Fault::Slow(wait)) => {
             std::thread::sleep(wait);
-            route(&mut shared.lock().unwrap_or_else(|e| e.into_inner()).state, &req)
+            route(
+                &mut shared.lock().unwrap_or_else(|e| e.into_inner()).state,
+                &req,
+            )
         }
-        None => route(&mut shared.lock().unwrap_or_else(|e| e.into_inner()).state, &req),
+        None => route(
+            &mut shared.lock().unwrap_or_else(|e| e.into_inner()).state,
+            &req,
+        ),
     };
     let mut response = tiny_http::Response::from_string(resp.body).with_status_code(resp.status);
     for (name, value) in resp.headers {
@@ -225,7 +251,11 @@ pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             let c = ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char;
