@@ -229,13 +229,12 @@ fn subscription_list(s: &GReader) -> Resp {
     Resp::json(200, json!({ "subscriptions": subs }))
 }
 
-/// `stream/items/ids`: the stream filtered, sorted, and cut at the continuation and `n`.
-fn item_ids(s: &GReader, r: &Req) -> Resp {
+/// The items of the request's stream (`s`), less `xt` read, since `ot`.
+fn stream_items<'a>(s: &'a GReader, r: &Req) -> Vec<&'a Entry> {
     let stream = r.query_one("s").unwrap_or("");
     let unread_only = r.query_all("xt").iter().any(|x| x.ends_with(READ));
     let ot: Option<i64> = r.query_one("ot").and_then(|v| v.parse().ok());
-    let mut items: Vec<&Entry> = s
-        .entries
+    s.entries
         .values()
         .filter(|e| match stream {
             st if st.ends_with(STARRED) => e.starred,
@@ -249,7 +248,12 @@ fn item_ids(s: &GReader, r: &Req) -> Resp {
             (Some(ot), Flavor::Miniflux) => e.published > ot,
             (Some(ot), Flavor::FreshRss) => e.arrived >= ot,
         })
-        .collect();
+        .collect()
+}
+
+/// `stream/items/ids`: the stream sorted, and cut at the continuation and `n`.
+fn item_ids(s: &GReader, r: &Req) -> Resp {
+    let mut items = stream_items(s, r);
     items.sort_by_key(|e| (e.published, e.id));
     if r.query_one("r") != Some("o") {
         items.reverse();

@@ -172,19 +172,22 @@ pub fn route(s: &mut Miniflux, r: &Req) -> Resp {
             None => error(404, "Resource not found"),
         },
         ("PUT", ["v1", "entries"]) => update_entries(s, &r.json()),
-        ("PUT", ["v1", "entries", _, "bookmark"]) => {
-            s.toggles += 1;
-            let now = s.tick();
-            match number(2).and_then(|id| s.entries.get_mut(&id)) {
-                Some(e) => {
-                    e.starred = !e.starred;
-                    e.changed = now;
-                    Resp::text(204, "")
-                }
-                None => error(404, "Resource not found"),
-            }
-        }
+        ("PUT", ["v1", "entries", _, "bookmark"]) => toggle_bookmark(s, number(2)),
         _ => error(404, "Resource not found"),
+    }
+}
+
+/// `PUT /v1/entries/{id}/bookmark`: a toggle, moving `changed_at`.
+fn toggle_bookmark(s: &mut Miniflux, id: Option<i64>) -> Resp {
+    s.toggles += 1;
+    let now = s.tick();
+    match id.and_then(|id| s.entries.get_mut(&id)) {
+        Some(e) => {
+            e.starred = !e.starred;
+            e.changed = now;
+            Resp::text(204, "")
+        }
+        None => error(404, "Resource not found"),
     }
 }
 

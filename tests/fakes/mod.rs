@@ -189,30 +189,7 @@ fn answer<S>(
     shared: &Mutex<Shared<S>>,
     route: fn(&mut S, &Req) -> Resp,
 ) {
-    let mut body = String::new();
-    let _ = request.as_reader().read_to_string(&mut body);
-    let (path, query) = match request.url().split_once('?') {
-        Some((p, q)) => (p.to_owned(), q.to_owned()),
-        None => (request.url().to_owned(), String::new()),
-    };
-    let req = Req {
-        method: request.method().as_str().to_owned(),
-        path,
-        query: url::form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect(),
-        headers: request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_owned(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect(),
-        body,
-    };
+    let req = read(&mut request);
     let fault = {
         let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.requests += 1;
@@ -244,6 +221,34 @@ fn answer<S>(
         response = response.with_header(header.expect("a valid header"));
     }
     let _ = request.respond(response);
+}
+
+/// The request's method, path, query, headers and body.
+fn read(request: &mut tiny_http::Request) -> Req {
+    let mut body = String::new();
+    let _ = request.as_reader().read_to_string(&mut body);
+    let (path, query) = match request.url().split_once('?') {
+        Some((p, q)) => (p.to_owned(), q.to_owned()),
+        None => (request.url().to_owned(), String::new()),
+    };
+    Req {
+        method: request.method().as_str().to_owned(),
+        path,
+        query: url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+        headers: request
+            .headers()
+            .iter()
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
+            .collect(),
+        body,
+    }
 }
 
 /// Standard base64 with padding, to check HTTP Basic.
