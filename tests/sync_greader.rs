@@ -251,6 +251,23 @@ fn ids_are_paged_across_continuations_with_n_capped_at_10000() {
 }
 
 #[test]
+fn pages_end_where_the_stream_ends_without_doubles() {
+    for flavor in FLAVORS {
+        for total in [250, 300] {
+            let fake = server(flavor);
+            fake.with(|s| s.cap = 100);
+            let all = with_entries(&fake, total);
+            let mut gr = client(&fake);
+            let changes = gr.changes(None, 250).unwrap();
+            let got: Vec<String> = changes.entries.iter().map(|e| e.id.clone()).collect();
+            let newest: Vec<String> = all[total - 250..].iter().map(u64::to_string).collect();
+            assert_eq!(got, newest, "{flavor:?}, {total}");
+            assert_eq!(sets(&changes).0.len(), total);
+        }
+    }
+}
+
+#[test]
 fn subscribe_unsubscribe_rename_and_retag_reach_the_server() {
     for flavor in FLAVORS {
         let fake = server(flavor);
@@ -273,6 +290,20 @@ fn subscribe_unsubscribe_rename_and_retag_reach_the_server() {
             ("Bee", vec!["Later".to_owned()]),
             "{flavor:?}"
         );
+        let moved = gr
+            .feeds()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.id == feed.id)
+            .unwrap();
+        gr.retag(&moved, &[]).unwrap();
+        let labels = fake.with(|s| s.feeds[1].labels.clone());
+        match flavor {
+            // FreshRSS moves the feed back to its default category.
+            Flavor::FreshRss => assert_eq!(labels, vec![fakes::greader::UNCATEGORIZED]),
+            // Miniflux does not implement removing a label: the feed stays where it is.
+            Flavor::Miniflux => assert_eq!(labels, vec!["Later"]),
+        }
         gr.unsubscribe(&feed).unwrap();
         assert_eq!(fake.with(|s| s.feeds.len()), 1);
         let error = gr.subscribe("https://nofeed.example/", None).unwrap_err();

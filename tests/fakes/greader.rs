@@ -160,8 +160,9 @@ pub fn route(s: &mut GReader, r: &Req) -> Resp {
         ("GET", "subscription/list") => subscription_list(s),
         ("GET", "stream/items/ids") => item_ids(s, r),
         ("POST", "stream/items/contents") => contents(s, &merged),
-        ("POST", "edit-tag") => edit_tag(s, &merged, &form),
-        ("POST", "subscription/quickadd") => quickadd(s, &merged),
+        // Both read `a`, `r` and (FreshRSS) `i` from the body only.
+        ("POST", "edit-tag") => edit_tag(s, &form),
+        ("POST", "subscription/quickadd") => quickadd(s, r, &merged),
         ("POST", "subscription/edit") => subscription_edit(s, &merged),
         _ if s.flavor == Flavor::Miniflux => Resp::text(200, "[]"),
         _ => Resp::text(404, "not found"),
@@ -184,7 +185,9 @@ fn client_login(s: &mut GReader, r: &Req) -> Resp {
     if email != Some(s.user.as_str()) || passwd != Some(s.password.as_str()) {
         return match s.flavor {
             Flavor::Miniflux => Resp::json(401, json!({"error_message": "access unauthorized"})),
-            Flavor::FreshRss => Resp::text(401, "Error=BadAuthentication"),
+            Flavor::FreshRss => {
+                Resp::text(401, "Unauthorized!").with_header("Google-Bad-Token", "true")
+            }
         };
     }
     let a = &s.auth;
@@ -254,57 +257,66 @@ fn stream_items<'a>(s: &'a GReader, r: &Req) -> Vec<&'a Entry> {
 /// `stream/items/ids`: the stream sorted, and cut at the continuation and `n`.
 fn item_ids(s: &GReader, r: &Req) -> Resp {
     let mut items = stream_items(s, r);
-    items.sort_by_key(|e| (e.published, e.id));
+    // Miniflux sorts by publication time, FreshRSS by id (arrival).
+    match s.flavor {
+        Flavor::Miniflux => items.sort_by_key(|e| (e.published, e.id)),
+        Flavor::FreshRss => items.sort_by_key(|e| e.id),
+    }
     if r.query_one("r") != Some("o") {
         items.reverse();
     }
-    let default_n = if s.flavor == Flavor::Miniflux {
-        usize::MAX
-    } else {
-        20
+    let default_n = match s.flavor {
+        Flavor::Miniflux => usize::MAX,
+        Flavor::FreshRss => 20,
     };
     let n = r
         .query_one("n")
         .and_then(|v| v.parse().ok())
         .unwrap_or(default_n)
         .min(s.cap);
+    // Miniflux: `c` is an offset. FreshRSS: the last id sent; the page starts just after it.
     let start = match (r.query_one("c"), s.flavor) {
         (None, _) => 0,
         (Some(c), Flavor::Miniflux) => c.parse().unwrap_or(0),
-        (Some(c), Flavor::FreshRss) => items
-            .iter()
-            .position(|e| e.id.to_string() == c)
-            .unwrap_or(items.len()),
+        (Some(c), Flavor::FreshRss) => {
+            let at = items.iter().position(|e| e.id.to_string() == c);
+            at.map_or(items.len(), |i| i + 1)
+        }
     };
-    let page: Vec<Value> = items
+    let page: Vec<&Entry> = items.iter().skip(start).take(n).copied().collect();
+    let refs: Vec<Value> = page
         .iter()
-        .skip(start)
-        .take(n)
         .map(|e| json!({"id": e.id.to_string()}))
         .collect();
-    let mut answer = json!({ "itemRefs": page });
-    let next = start + n;
-    if next < items.len() {
-        answer["continuation"] = match s.flavor {
-            Flavor::Miniflux => json!(next.to_string()),
-            Flavor::FreshRss => json!(items[next].id.to_string()),
-        };
+    let mut answer = json!({ "itemRefs": refs });
+    match s.flavor {
+        // An offset in a string, left out when nothing follows (`omitempty,string`).
+        Flavor::Miniflux if start + page.len() < items.len() => {
+            answer["continuation"] = json!((start + page.len()).to_string());
+        }
+        // The last id whenever the page is full, even if nothing follows.
+        Flavor::FreshRss if page.len() >= n && !page.is_empty() => {
+            answer["continuation"] = json!(page[page.len() - 1].id.to_string());
+        }
+        _ => {}
     }
     Resp::json(200, answer)
 }
 
-/// An `i` value in any form the servers accept.
-fn parse_item_id(i: &str) -> Option<u64> {
-    match i.strip_prefix(LONG) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => i.parse().ok(),
+/// An `i` value as the server reads it: the long form's hex; otherwise Miniflux's older handler
+/// (`getItemIDs`) reads hex too, FreshRSS decimal.
+fn parse_item_id(flavor: Flavor, i: &str) -> Option<u64> {
+    match (i.strip_prefix(LONG), flavor) {
+        (Some(hex), _) => u64::from_str_radix(hex, 16).ok(),
+        (None, Flavor::Miniflux) => u64::from_str_radix(i, 16).ok(),
+        (None, Flavor::FreshRss) => i.parse().ok(),
     }
 }
 
 fn contents(s: &GReader, merged: &[(String, String)]) -> Resp {
     let mut items: Vec<&Entry> = values(merged, "i")
         .into_iter()
-        .filter_map(parse_item_id)
+        .filter_map(|i| parse_item_id(s.flavor, i))
         .filter_map(|id| s.entries.get(&id))
         .collect();
     items.sort_by_key(|e| std::cmp::Reverse(e.published));
@@ -341,14 +353,13 @@ fn contents(s: &GReader, merged: &[(String, String)]) -> Resp {
     )
 }
 
-fn edit_tag(s: &mut GReader, merged: &[(String, String)], form: &[(String, String)]) -> Resp {
-    // Miniflux reads the tags from the body only.
-    let tags_from = if s.flavor == Flavor::Miniflux {
-        form
-    } else {
-        merged
-    };
-    let (add, remove) = (values(tags_from, "a"), values(tags_from, "r"));
+fn edit_tag(s: &mut GReader, form: &[(String, String)]) -> Resp {
+    let (mut add, mut remove) = (values(form, "a"), values(form, "r"));
+    // FreshRSS reads one `a` and one `r` ($_POST keeps the last).
+    if s.flavor == Flavor::FreshRss {
+        add = add.last().into_iter().copied().collect();
+        remove = remove.last().into_iter().copied().collect();
+    }
     if add
         .iter()
         .chain(&remove)
@@ -356,7 +367,11 @@ fn edit_tag(s: &mut GReader, merged: &[(String, String)], form: &[(String, Strin
     {
         return Resp::json(400, json!({"error_message": "unsupported tag"}));
     }
-    for id in values(merged, "i").into_iter().filter_map(parse_item_id) {
+    let ids: Vec<u64> = values(form, "i")
+        .into_iter()
+        .filter_map(|i| parse_item_id(s.flavor, i))
+        .collect();
+    for id in ids {
         let Some(e) = s.entries.get_mut(&id) else {
             continue;
         };
@@ -373,37 +388,57 @@ fn edit_tag(s: &mut GReader, merged: &[(String, String)], form: &[(String, Strin
     Resp::text(200, "OK")
 }
 
-fn quickadd(s: &mut GReader, merged: &[(String, String)]) -> Resp {
-    let url = values(merged, "quickadd").first().copied().unwrap_or("");
-    if !url.starts_with("http") || url.contains("nofeed") {
-        return Resp::json(200, json!({"numResults": 0}));
-    }
+/// The default category FreshRSS puts a feed in.
+pub const UNCATEGORIZED: &str = "Uncategorized";
+
+fn quickadd(s: &mut GReader, r: &Req, merged: &[(String, String)]) -> Resp {
+    // FreshRSS reads `quickadd` from the query only.
+    let url = match s.flavor {
+        Flavor::Miniflux => values(merged, "quickadd").first().copied(),
+        Flavor::FreshRss => r.query_one("quickadd"),
+    };
+    let Some(url) = url.filter(|u| u.starts_with("http") && !u.contains("nofeed")) else {
+        return match s.flavor {
+            Flavor::Miniflux => Resp::json(200, json!({"numResults": 0})),
+            Flavor::FreshRss => Resp::text(400, "Bad Request!"),
+        };
+    };
     // A page's URL: the feed found behind it has another URL.
     let feed_url = url
         .strip_suffix(".html")
         .map_or(url.to_owned(), |u| format!("{u}.xml"));
-    let first = s.feeds.iter().find_map(|f| f.labels.first().cloned());
-    let labels: Vec<&str> = match (s.flavor, &first) {
-        (Flavor::Miniflux, Some(l)) => vec![l.as_str()],
-        _ => Vec::new(),
+    // Miniflux: the user's first category; FreshRSS: its default one.
+    let label = match s.flavor {
+        Flavor::Miniflux => s.feeds.iter().find_map(|f| f.labels.first().cloned()),
+        Flavor::FreshRss => Some(UNCATEGORIZED.to_owned()),
     };
+    let labels: Vec<&str> = label.iter().map(String::as_str).collect();
     let id = s.add_feed(&feed_url, "Found Feed", &labels);
-    Resp::json(
-        200,
-        json!({"numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": "Found Feed"}),
-    )
+    match s.flavor {
+        Flavor::Miniflux => Resp::json(
+            200,
+            json!({"numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": "Found Feed"}),
+        ),
+        // FreshRSS answers the bare number.
+        Flavor::FreshRss => Resp::json(200, json!({"numResults": 1, "streamId": id})),
+    }
 }
 
 fn subscription_edit(s: &mut GReader, merged: &[(String, String)]) -> Resp {
     let ac = values(merged, "ac").first().copied().unwrap_or("");
     let streams = values(merged, "s");
-    let labels = |key: &str| -> Vec<String> {
+    let label = |key: &str| -> Option<String> {
         let found = values(merged, key)
             .into_iter()
             .filter_map(|a| a.split_once("/label/"));
-        found.map(|(_, l)| l.to_owned()).collect()
+        // Both read one value: Go's Form.Get the first, PHP's $_REQUEST the last.
+        let mut labels = found.map(|(_, l)| l.to_owned());
+        match s.flavor {
+            Flavor::Miniflux => labels.next(),
+            Flavor::FreshRss => labels.last(),
+        }
     };
-    let (add, remove) = (labels("a"), labels("r"));
+    let (add, remove) = (label("a"), label("r"));
     let feed_id = |st: &str| st.strip_prefix("feed/").and_then(|f| f.parse::<u64>().ok());
     match ac {
         "unsubscribe" => {
@@ -412,31 +447,20 @@ fn subscription_edit(s: &mut GReader, merged: &[(String, String)]) -> Resp {
             s.entries.retain(|_, e| !ids.contains(&e.feed));
         }
         "edit" => {
-            let Some(f) = streams
-                .first()
-                .and_then(|st| feed_id(st))
-                .and_then(|id| s.feeds.iter_mut().find(|f| f.id == id))
-            else {
+            let id = streams.first().and_then(|st| feed_id(st));
+            let flavor = s.flavor;
+            let Some(f) = s.feeds.iter_mut().find(|f| Some(f.id) == id) else {
                 return Resp::json(400, json!({"error_message": "no such feed"}));
             };
             if let Some(t) = values(merged, "t").first() {
                 f.title = t.to_string();
             }
-            match s.flavor {
-                // Miniflux moves the feed to the one label `a` names; removing is not implemented.
-                Flavor::Miniflux => {
-                    if let Some(first) = add.into_iter().next() {
-                        f.labels = vec![first];
-                    }
-                }
-                Flavor::FreshRss => {
-                    f.labels.retain(|l| !remove.contains(l));
-                    for a in add {
-                        if !f.labels.contains(&a) {
-                            f.labels.push(a);
-                        }
-                    }
-                }
+            // One category a feed on both: `a` moves the feed there; on FreshRSS `r` alone moves
+            // it back to the default category; Miniflux does not implement `r`.
+            match (add, remove, flavor) {
+                (Some(a), _, _) => f.labels = vec![a],
+                (None, Some(_), Flavor::FreshRss) => f.labels = vec![UNCATEGORIZED.to_owned()],
+                _ => {}
             }
         }
         _ => return Resp::json(400, json!({"error_message": "unsupported action"})),

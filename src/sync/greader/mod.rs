@@ -336,19 +336,18 @@ impl Service for GoogleReader {
     }
 
     fn subscribe(&mut self, url: &str, tag: Option<&str>) -> SyncResult<RemoteFeed> {
-        let text = self.call(
-            "POST",
-            "reader/api/0/subscription/quickadd",
-            &[("output", "json")],
-            &[("quickadd", url)],
-        )?;
+        // FreshRSS reads `quickadd` from the query only; Miniflux from query or body.
+        let query = [("output", "json"), ("quickadd", url)];
+        let text = self.call("POST", "reader/api/0/subscription/quickadd", &query, &[])?;
         let added: HashMap<String, serde_json::Value> = self.client.parse(&text)?;
-        let stream = match added.get("streamId").and_then(|v| v.as_str()) {
-            Some(id) if !id.is_empty() => id.to_owned(),
+        // `feed/42` (Miniflux), or FreshRSS's bare number.
+        let stream = match added.get("streamId") {
+            Some(serde_json::Value::String(id)) if id.starts_with("feed/") => id.clone(),
+            Some(serde_json::Value::String(id)) if !id.is_empty() => format!("feed/{id}"),
+            Some(serde_json::Value::Number(n)) => format!("feed/{n}"),
             _ => {
-                return Err(SyncError::Server(
-                    self.client.named(&format!("found no feed at {url}")),
-                ))
+                let what = format!("found no feed at {url}");
+                return Err(SyncError::Server(self.client.named(&what)));
             }
         };
         let feed = RemoteFeed {
@@ -374,18 +373,20 @@ impl Service for GoogleReader {
     }
 
     fn retag(&mut self, feed: &RemoteFeed, tags: &[String]) -> SyncResult<()> {
-        let add: Vec<String> = tags
-            .iter()
+        // FreshRSS and Miniflux keep one category a feed and read one `a` (PHP keeps the last
+        // of several): the first tag is added, every other old one removed. FreshRSS reads `r`
+        // only without `a` (back to its default category); Miniflux ignores `r`.
+        let add = tags
+            .first()
             .filter(|t| !feed.tags.contains(t))
-            .map(|t| label(t))
-            .collect();
+            .map(|t| label(t));
         let remove: Vec<String> = feed
             .tags
             .iter()
-            .filter(|t| !tags.contains(t))
+            .filter(|t| tags.first() != Some(t))
             .map(|t| label(t))
             .collect();
-        if add.is_empty() && remove.is_empty() {
+        if add.is_none() && remove.is_empty() {
             return Ok(());
         }
         let mut fields: Vec<(&str, &str)> = add.iter().map(|a| ("a", a.as_str())).collect();

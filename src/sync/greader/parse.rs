@@ -77,8 +77,9 @@ impl IdsPage {
     /// The continuation to send as `c`, none when the stream is done.
     pub fn next(&self) -> Option<String> {
         match &self.continuation {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            // Miniflux's offset is never 0 when more follow (0 is its "done", left out).
+            Some(serde_json::Value::String(s)) if !s.is_empty() && s != "0" => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) if n.as_u64() != Some(0) => Some(n.to_string()),
             _ => None,
         }
     }
@@ -249,6 +250,8 @@ mod tests {
         let page: IdsPage = serde_json::from_str(r#"{"continuation":10000}"#).unwrap();
         assert_eq!(page.next().as_deref(), Some("10000"));
         let page: IdsPage = serde_json::from_str(r#"{"itemRefs":[],"continuation":""}"#).unwrap();
+        assert_eq!(page.next(), None);
+        let page: IdsPage = serde_json::from_str(r#"{"continuation":0}"#).unwrap();
         assert_eq!(page.next(), None);
     }
 
