@@ -435,7 +435,7 @@ fn subscription_edit(s: &mut GReader, merged: &[(String, String)]) -> Resp {
         let mut labels = found.map(|(_, l)| l.to_owned());
         match s.flavor {
             Flavor::Miniflux => labels.next(),
-            Flavor::FreshRss => labels.last(),
+            Flavor::FreshRss => labels.next_back(),
         }
     };
     let (add, remove) = (label("a"), label("r"));
