@@ -198,6 +198,17 @@ fn a_state_changed_on_the_server_shows_in_the_next_sync_without_old_entries() {
 }
 
 #[test]
+fn a_cursor_it_did_not_write_starts_over() {
+    let fake = server(Flavor::Miniflux);
+    let all = with_entries(&fake, 3);
+    for cursor in ["mf1 1 2", "gr1 x 1", ""] {
+        let changes = client(&fake).changes(Some(cursor), 100).unwrap();
+        assert_eq!(changes.entries.len(), all.len(), "{cursor:?}");
+        assert!(changes.cursor.starts_with("gr1 "));
+    }
+}
+
+#[test]
 fn entries_new_since_the_cursor_come_whole_even_when_published_long_ago() {
     for flavor in FLAVORS {
         let fake = server(flavor);

@@ -202,6 +202,17 @@ fn assert_states_true(fake: &FakeServer<Fake>, states: &[EntryState]) {
 }
 
 #[test]
+fn a_cursor_it_did_not_write_starts_over() {
+    let fake = server();
+    let all = with_entries(&fake, 3);
+    for cursor in ["gr1 1 2", "mf1 x 1", ""] {
+        let changes = client(&fake).changes(Some(cursor), 100).unwrap();
+        assert_eq!(changes.entries.len(), all.len(), "{cursor:?}");
+        assert!(changes.cursor.starts_with("mf1 "));
+    }
+}
+
+#[test]
 fn entries_new_since_the_cursor_come_whole_and_once() {
     let fake = server();
     with_entries(&fake, 3);

@@ -268,6 +268,8 @@ impl Service for Miniflux {
                 let limit = first_limit.max(1);
                 let path = format!("/v1/entries?order=id&direction=desc&limit={limit}");
                 let page: EntryPage = self.get(&path)?;
+                // No states besides the entries' own: an entry not fetched is not in the store,
+                // so its state has nothing to change (and Miniflux has no ids-only list).
                 (page.entries, Vec::new())
             }
             Some(c) => {
