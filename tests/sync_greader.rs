@@ -61,7 +61,11 @@ fn with_entries(fake: &FakeServer<Fake>, n: usize) -> Vec<u64> {
 fn login_accepts_the_password_and_refuses_a_wrong_one_as_auth() {
     for flavor in FLAVORS {
         let fake = server(flavor);
-        assert_eq!(client(&fake).login(), Ok(()), "{flavor:?}");
+        let mut gr = client(&fake);
+        assert_eq!(gr.login(), Ok(()), "{flavor:?}");
+        assert_eq!(gr.login(), Ok(()));
+        // The engine logs in every sync: a kept session is not asked for again.
+        assert_eq!(fake.with(|s| s.logins), 1);
         let error = client_with(&fake, "wrong").login().unwrap_err();
         assert!(matches!(error, SyncError::Auth(_)), "{flavor:?}: {error:?}");
         assert!(
@@ -389,10 +393,13 @@ fn unchanged_sync_requests(flavor: Flavor, feeds: usize) -> usize {
         }
     });
     let mut gr = client(&fake);
+    gr.login().unwrap();
     gr.feeds().unwrap();
     let first = gr.changes(None, 10_000).unwrap();
     assert_eq!(first.entries.len(), feeds * 3);
     let before = gr.requests();
+    // As the engine does: login, feeds, changes.
+    gr.login().unwrap();
     assert_eq!(gr.feeds().unwrap().len(), feeds);
     let next = gr.changes(Some(&first.cursor), 10_000).unwrap();
     assert!(next.entries.is_empty());

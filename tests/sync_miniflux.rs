@@ -66,6 +66,23 @@ fn login_with_a_token_or_basic_and_refusal_as_auth() {
 }
 
 #[test]
+fn login_is_checked_once_and_again_after_a_refusal() {
+    let fake = server();
+    let mut mf = client(&fake);
+    mf.login().unwrap();
+    mf.login().unwrap();
+    assert_eq!(
+        fake.requests(),
+        1,
+        "the engine logs in every sync: one check is enough"
+    );
+    fake.with(|s| s.token = "revoked".to_owned());
+    assert!(matches!(mf.feeds(), Err(SyncError::Auth(_))));
+    assert!(matches!(mf.login(), Err(SyncError::Auth(_))));
+    assert_eq!(fake.requests(), 3);
+}
+
+#[test]
 fn feeds_come_with_their_category_as_tag_and_all_as_none() {
     let fake = server();
     fake.with(|s| {
@@ -333,10 +350,13 @@ fn unchanged_sync_requests(feeds: usize) -> usize {
         s.clock += 3600;
     });
     let mut mf = client(&fake);
+    mf.login().unwrap();
     mf.feeds().unwrap();
     let first = mf.changes(None, 10_000).unwrap();
     assert_eq!(first.entries.len(), feeds * 3);
     let before = mf.requests();
+    // As the engine does: login, feeds, changes.
+    mf.login().unwrap();
     assert_eq!(mf.feeds().unwrap().len(), feeds);
     let next = mf.changes(Some(&first.cursor), 10_000).unwrap();
     assert!(next.entries.is_empty());

@@ -23,6 +23,8 @@ pub struct Miniflux {
     client: Client,
     /// The header that authenticates (`X-Auth-Token` or `Authorization: Basic`).
     auth: (&'static str, String),
+    /// The credentials were accepted and no request has been refused since.
+    checked: bool,
 }
 
 /// `GET /v1/feeds` and `/v1/feeds/{id}`.
@@ -143,6 +145,7 @@ impl Miniflux {
             base: credentials.url.trim_end_matches('/').to_owned(),
             client: Client::new(&credentials.url, user_agent),
             auth,
+            checked: false,
         }
     }
 
@@ -154,12 +157,16 @@ impl Miniflux {
         body: Option<serde_json::Value>,
     ) -> SyncResult<String> {
         let url = format!("{}{path}", self.base);
-        self.client.send(&Request {
+        let answer = self.client.send(&Request {
             method,
             url: &url,
             headers: vec![(self.auth.0, self.auth.1.clone())],
             body: body.map(|b| ("application/json", b.to_string().into_bytes())),
-        })
+        });
+        if matches!(answer, Err(SyncError::Auth(_))) {
+            self.checked = false;
+        }
+        answer
     }
 
     fn get<T: serde::de::DeserializeOwned>(&mut self, path: &str) -> SyncResult<T> {
@@ -247,11 +254,17 @@ impl Miniflux {
 
 impl Service for Miniflux {
     fn login(&mut self) -> SyncResult<()> {
-        let me: serde_json::Value = self.get("/v1/me")?;
-        match me.get("id") {
-            Some(_) => Ok(()),
-            None => Err(self.client.malformed("/v1/me named no user")),
+        // Checked once (the engine calls this at the start of every sync): a token revoked
+        // since is refused on the next request, which makes the next login ask again.
+        if self.checked {
+            return Ok(());
         }
+        let me: serde_json::Value = self.get("/v1/me")?;
+        if me.get("id").is_none() {
+            return Err(self.client.malformed("/v1/me named no user"));
+        }
+        self.checked = true;
+        Ok(())
     }
 
     fn feeds(&mut self) -> SyncResult<Vec<RemoteFeed>> {

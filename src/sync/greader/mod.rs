@@ -255,6 +255,11 @@ fn id_set(ids: &[u64]) -> HashSet<String> {
 
 impl Service for GoogleReader {
     fn login(&mut self) -> SyncResult<()> {
+        // A session kept from an earlier call was checked then (the engine calls this at the
+        // start of every sync); one the server has dropped is renewed by the next request.
+        if self.auth.is_some() {
+            return Ok(());
+        }
         self.client_login()
     }
 
