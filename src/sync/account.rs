@@ -17,12 +17,13 @@ use crate::subscriptions::Subscription;
 pub fn connect(settings: &SyncSettings, config: &Config) -> Result<Box<dyn Service>, String> {
     let credentials = settings.credentials()?;
     let user_agent = config.fetch.options().user_agent;
-    match settings.service {
-        kind @ (ServiceKind::TtRss | ServiceKind::GoogleReader | ServiceKind::Miniflux) => {
-            let _ = (credentials, user_agent);
-            Err(format!("[sync] service {kind:?}: not in this build yet"))
+    Ok(match settings.service {
+        ServiceKind::TtRss => Box::new(super::ttrss::TtRss::new(credentials, &user_agent)),
+        ServiceKind::GoogleReader => {
+            Box::new(super::greader::GoogleReader::new(credentials, &user_agent))
         }
-    }
+        ServiceKind::Miniflux => Box::new(super::miniflux::Miniflux::new(credentials, &user_agent)),
+    })
 }
 
 /// The subscriptions as the last sync with this account found them (none if the store's synced

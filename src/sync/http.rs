@@ -26,7 +26,7 @@ pub struct Client {
 /// A request: the method, the URL, headers, and a body with its content type.
 #[derive(Debug, Clone, Default)]
 pub struct Request<'a> {
-    /// `GET`, `POST` or `PUT`.
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: &'a str,
     /// The whole URL.
     pub url: &'a str,
@@ -74,8 +74,12 @@ impl Client {
         let url = request.url;
         let fail = |e| SyncError::Network(self.named(&describe_error(e, url, &self.options)));
         let mut response = match (request.method, &request.body) {
-            ("GET", _) => {
-                let mut call = self.agent.get(url);
+            ("GET" | "DELETE", _) => {
+                // Neither takes a body (Miniflux's `DELETE /v1/feeds/{id}` needs none).
+                let mut call = match request.method {
+                    "DELETE" => self.agent.delete(url),
+                    _ => self.agent.get(url),
+                };
                 for (name, value) in &request.headers {
                     call = call.header(*name, value);
                 }
@@ -116,6 +120,13 @@ impl Client {
     pub fn send_json(&mut self, request: &Request<'_>) -> SyncResult<serde_json::Value> {
         let text = self.send(request)?;
         serde_json::from_str(&text).map_err(|e| self.malformed(&format!("not JSON ({e})")))
+    }
+
+    /// `text` read as JSON into `T` (a missing field or a wrong type is
+    /// [`SyncError::Malformed`], never a panic).
+    pub fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> SyncResult<T> {
+        serde_json::from_str(text)
+            .map_err(|e| self.malformed(&format!("not the JSON expected ({e})")))
     }
 
     /// A [`SyncError::Malformed`] naming the server.

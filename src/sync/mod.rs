@@ -10,7 +10,9 @@ use std::fmt;
 
 pub mod account;
 pub mod engine;
+pub mod greader;
 pub mod http;
+pub mod miniflux;
 pub mod settings;
 pub mod ttrss;
 
