@@ -174,8 +174,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         feeds = sync::stored_subscriptions(store, settings).map_err(bad_input)?;
     }
-    let mut library =
-        open_library(&cli.paths, &feeds, config.reading.full_text).map_err(bad_input)?;
+    let mut library = match &sync {
+        // Syncing for the first time: the server's stories are on their way, not the bundled
+        // edition.
+        Some(_) if feeds.is_empty() => Library::default(),
+        _ => open_library(&cli.paths, &feeds, config.reading.full_text).map_err(bad_input)?,
+    };
     // The reader starts with the newest stories of each source, enough for its first screen; the
     // rest follows from the store a moment later (`Action::Start`).
     let first_screen = (!listing).then_some(FIRST_SCREEN_STORIES);

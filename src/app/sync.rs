@@ -93,7 +93,8 @@ impl App {
         let stories = if new == 1 { "story" } else { "stories" };
         let mut said = format!("Synced with {server}: {new} new {stories}");
         if synced.sent > 0 {
-            said.push_str(&format!(", {} marks sent", synced.sent));
+            let marks = if synced.sent == 1 { "mark" } else { "marks" };
+            said.push_str(&format!(", {} {marks} sent", synced.sent));
         }
         self.message = Some(said);
     }

@@ -231,6 +231,21 @@ impl Gazette {
         self.wait_for_screen(what, |screen| ok(&screen.contents()));
     }
 
+    /// [`Gazette::wait_for`] with a limit of its own (a real server's answer may take longer).
+    pub fn wait_longer(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if ok(&self.text()) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out after {limit:?} waiting for {what}; the screen shows:\n{}",
+            self.text()
+        );
+    }
+
     /// Polls the screen until `ok(screen)` holds (for checks on cells, not only text); panics with
     /// the screen after TIMEOUT.
     pub fn wait_for_screen(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
