@@ -194,3 +194,136 @@ fn kill_9_in_the_middle_of_a_sync_loses_no_mark_and_doubles_no_story() {
         .is_empty());
     fake.with(|s| assert!(ids.iter().all(|id| s.entries[id].status == "read")));
 }
+
+/// `gazette ARGS` (no terminal) with `[sync]` for the fake, config in `home`.
+fn command(
+    fake: &FakeServer<Fake>,
+    home: &Path,
+    data: &Path,
+    args: &[&str],
+) -> std::process::Output {
+    let config = format!(
+        "[sync]\nservice = \"miniflux\"\nurl = \"{}/\"\npassword_env = \"MINIFLUX_TOKEN\"\n",
+        fake.url
+    );
+    std::fs::create_dir_all(home.join("gazette")).unwrap();
+    std::fs::write(home.join("gazette/config.toml"), config).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["--data-dir", data.to_str().unwrap()])
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("MINIFLUX_TOKEN", TOKEN)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn with_sync_import_add_remove_and_list_go_through_the_server() {
+    let (fake, _) = server(2);
+    let (home, data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let opml = home.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        r#"<opml version="2.0"><body><outline text="News">
+             <outline text="B" xmlUrl="https://b.example/feed.xml"/>
+             <outline text="Tty" xmlUrl="file:///dev/tty"/>
+           </outline></body></opml>"#,
+    )
+    .unwrap();
+    let out = command(
+        &fake,
+        home.path(),
+        data.path(),
+        &["import", opml.to_str().unwrap()],
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("to 1 feed") && said.contains("left out 1"),
+        "{said}"
+    );
+    assert!(
+        !home.path().join("gazette/feeds.toml").exists(),
+        "nothing written to feeds.toml"
+    );
+    fake.with(|s| {
+        let b = s
+            .feeds
+            .iter()
+            .find(|f| f.url == "https://b.example/feed.xml")
+            .expect("on the server");
+        assert_eq!(
+            s.categories[&b.category], "News",
+            "the folder as its category"
+        );
+    });
+    let out = command(
+        &fake,
+        home.path(),
+        data.path(),
+        &["add", "https://c.example/feed.xml"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // --list syncs, then lists what the server has; `feeds` shows its subscriptions.
+    let out = command(&fake, home.path(), data.path(), &["--list"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Story"),
+        "{out:?}"
+    );
+    let out = command(&fake, home.path(), data.path(), &["feeds"]);
+    let feeds = String::from_utf8_lossy(&out.stdout);
+    for url in [
+        FEED,
+        "https://b.example/feed.xml",
+        "https://c.example/feed.xml",
+    ] {
+        assert!(feeds.contains(url), "{url} missing: {feeds}");
+    }
+    let out = command(
+        &fake,
+        home.path(),
+        data.path(),
+        &["remove", "https://c.example/feed.xml"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fake.with(|s| {
+        assert!(!s
+            .feeds
+            .iter()
+            .any(|f| f.url == "https://c.example/feed.xml"))
+    });
+    // A wrong token: one line, exit 1.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args([
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "add",
+            "https://d.example/",
+        ])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("MINIFLUX_TOKEN", "wrong")
+        .output()
+        .unwrap();
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        error.starts_with("gazette: ") && error.contains("401") && error.lines().count() == 1,
+        "{error}"
+    );
+}

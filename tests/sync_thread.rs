@@ -145,3 +145,63 @@ fn retries_back_off_and_a_wrong_password_waits_for_the_user() {
     let server = SyncError::Server("x: HTTP 500".into());
     assert_eq!(retry_wait(&server, Duration::ZERO), Some(FIRST_RETRY_WAIT));
 }
+
+#[test]
+fn subscription_changes_reach_the_server_and_answer_as_feeds_toml_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Arc::new(Mutex::new(Memory {
+        editable: true,
+        ..Memory::with_feed(1)
+    }));
+    let (tx, rx) = mpsc::channel();
+    let thread = SyncThread::spawn(
+        SyncSetup {
+            service: Box::new(Shared(server.clone())),
+            account: "Memory memory: me".into(),
+            data_dir: dir.path().to_path_buf(),
+            retention: Retention::default(),
+        },
+        tx,
+    );
+    thread.send(SyncRequest::Sync);
+    assert!(matches!(answer(&rx), Action::Synced(_)));
+    let new = "https://new.example/feed";
+    thread.send(SyncRequest::Change(FeedChange::Add(new.into())));
+    match answer(&rx) {
+        Action::FeedAdded(Ok(feed)) => assert_eq!(feed.url, new),
+        other => panic!("{other:?}"),
+    }
+    // A new feed is synced at once: the reader hears of it with the feeds.
+    match answer(&rx) {
+        Action::Synced(synced) => assert!(synced.feeds.iter().any(|f| f.url == new)),
+        other => panic!("{other:?}"),
+    }
+    let edit = FeedChange::Edit(new.into(), Some("New".into()), Some(vec!["tech".into()]));
+    thread.send(SyncRequest::Change(edit));
+    match answer(&rx) {
+        Action::FeedEdited(Ok(feed)) => {
+            assert_eq!(
+                (feed.name.as_deref(), feed.tags.clone()),
+                (Some("New"), vec!["tech".to_string()])
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(answer(&rx), Action::Synced(_)));
+    let on_server = server.lock().unwrap().feeds.clone();
+    let feed = on_server.iter().find(|f| f.url == new).unwrap();
+    assert_eq!(
+        (feed.title.as_str(), feed.tags.clone()),
+        ("New", vec!["tech".to_string()])
+    );
+    thread.send(SyncRequest::Change(FeedChange::Remove(new.into())));
+    assert_eq!(
+        match answer(&rx) {
+            Action::FeedRemoved(result) => result,
+            other => panic!("{other:?}"),
+        },
+        Ok(new.to_string())
+    );
+    assert!(matches!(answer(&rx), Action::Synced(_)));
+    assert!(!server.lock().unwrap().feeds.iter().any(|f| f.url == new));
+}

@@ -18,6 +18,8 @@ pub struct Memory {
     pub requests: usize,
     pub fail_changes: bool,
     pub fail_marks: bool,
+    /// Takes subscription changes (else says it cannot, as tt-rss does for some).
+    pub editable: bool,
 }
 
 impl Memory {
@@ -115,17 +117,43 @@ impl Service for Memory {
         self.sent.push((ids.to_vec(), mark));
         Ok(())
     }
-    fn subscribe(&mut self, url: &str, _tag: Option<&str>) -> SyncResult<RemoteFeed> {
-        Err(SyncError::Unsupported(format!("not here: {url}")))
+    fn subscribe(&mut self, url: &str, tag: Option<&str>) -> SyncResult<RemoteFeed> {
+        self.requests += 1;
+        if !self.editable {
+            return Err(SyncError::Unsupported(format!("not here: {url}")));
+        }
+        let feed = RemoteFeed {
+            id: (100 + self.feeds.len()).to_string(),
+            url: url.into(),
+            title: format!("Title of {url}"),
+            tags: tag.into_iter().map(String::from).collect(),
+        };
+        self.feeds.push(feed.clone());
+        Ok(feed)
     }
-    fn unsubscribe(&mut self, _feed: &RemoteFeed) -> SyncResult<()> {
-        Err(SyncError::Unsupported("not here".into()))
+    fn unsubscribe(&mut self, feed: &RemoteFeed) -> SyncResult<()> {
+        self.requests += 1;
+        if !self.editable {
+            return Err(SyncError::Unsupported("not here".into()));
+        }
+        self.feeds.retain(|f| f.id != feed.id);
+        Ok(())
     }
-    fn rename(&mut self, _feed: &RemoteFeed, _title: &str) -> SyncResult<()> {
-        Err(SyncError::Unsupported("not here".into()))
+    fn rename(&mut self, feed: &RemoteFeed, title: &str) -> SyncResult<()> {
+        self.requests += 1;
+        if !self.editable {
+            return Err(SyncError::Unsupported("not here".into()));
+        }
+        (self.feeds.iter_mut().filter(|f| f.id == feed.id)).for_each(|f| f.title = title.into());
+        Ok(())
     }
-    fn retag(&mut self, _feed: &RemoteFeed, _tags: &[String]) -> SyncResult<()> {
-        Err(SyncError::Unsupported("not here".into()))
+    fn retag(&mut self, feed: &RemoteFeed, tags: &[String]) -> SyncResult<()> {
+        self.requests += 1;
+        if !self.editable {
+            return Err(SyncError::Unsupported("not here".into()));
+        }
+        (self.feeds.iter_mut().filter(|f| f.id == feed.id)).for_each(|f| f.tags = tags.to_vec());
+        Ok(())
     }
     fn requests(&self) -> usize {
         self.requests
