@@ -115,6 +115,12 @@ impl Query {
         self.terms.is_empty() && self.conditions.is_empty()
     }
 
+    /// True when a word has a capital letter: the words then match titles as they are, not
+    /// their search keys (smart case).
+    pub fn is_case_sensitive(&self) -> bool {
+        self.case_sensitive
+    }
+
     /// The word terms, as typed (folded), for a full-text search.
     pub fn words(&self) -> &[String] {
         &self.terms

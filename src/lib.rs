@@ -28,6 +28,7 @@ pub mod reader;
 pub mod rules;
 pub mod runtime;
 pub mod sanitize;
+pub mod search_keys;
 pub mod source;
 pub mod store;
 pub mod subscriptions;

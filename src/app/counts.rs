@@ -75,7 +75,7 @@ impl App {
     /// which searches it matches, its source's newest date.
     pub(super) fn admit(&mut self, i: usize) {
         let facts = self.facts(i);
-        let (title, key) = (&self.stories[i].title, &self.search_keys[i]);
+        let (title, key) = (&self.stories[i].title, self.search_keys.get(i));
         let hidden = self.tally.rules.hides(title, key, &facts);
         let matched: Vec<bool> = (self.tally.queries.iter())
             .map(|q| q.holds_except_marks(title, key, &facts))
@@ -98,14 +98,14 @@ impl App {
     /// True when a `mark_read` rule takes story `i` (applied to new stories from a refresh).
     pub(super) fn rule_marks_read(&self, i: usize) -> bool {
         let facts = self.facts(i);
-        (self.tally.rules).marks_read(&self.stories[i].title, &self.search_keys[i], &facts)
+        (self.tally.rules).marks_read(&self.stories[i].title, self.search_keys.get(i), &facts)
     }
 
     /// Story `i`'s title changed: which searches it matches is worked out again.
     pub(super) fn rematch(&mut self, i: usize) {
         self.tally_story(i, false);
         let facts = self.facts(i);
-        let (title, key) = (&self.stories[i].title, &self.search_keys[i]);
+        let (title, key) = (&self.stories[i].title, self.search_keys.get(i));
         let matched: Vec<bool> = (self.tally.queries.iter())
             .map(|q| q.holds_except_marks(title, key, &facts))
             .collect();
@@ -182,7 +182,7 @@ impl App {
             .map(|i| {
                 query.holds_except_marks(
                     &self.stories[i].title,
-                    &self.search_keys[i],
+                    self.search_keys.get(i),
                     &self.facts(i),
                 )
             })

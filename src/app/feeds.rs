@@ -241,8 +241,9 @@ impl App {
                 Some(_) => {}
                 None => {
                     known.add(&story, self.stories.len());
-                    self.search_keys.push(search_key(&story.title));
+                    self.search_keys.push(&search_key(&story.title));
                     self.keys.push(self.key_of(&story));
+                    self.sources.push(source as u32);
                     self.stories.push(story);
                     self.push_read(false);
                     self.starred.push(false);
@@ -297,7 +298,7 @@ impl App {
 
     /// Puts a changed story in place of listed story `i`, keeping its marks.
     fn replace_story(&mut self, i: usize, story: Story, known: &mut Known) {
-        self.search_keys[i] = search_key(&story.title);
+        self.search_keys.set(i, &search_key(&story.title));
         let key = self.key_of(&story);
         if self.indexed_search && key != self.keys[i] {
             self.keys_changed.push(i);
@@ -350,10 +351,11 @@ impl App {
                 if let Some(known) = self.merging.get_mut(&source) {
                     known.add(&stored.story, self.stories.len());
                 }
-                self.search_keys.push(search_key(&stored.story.title));
+                self.search_keys.push(&search_key(&stored.story.title));
                 self.keys.push(stored.key);
                 self.push_read(stored.read);
                 self.starred.push(stored.starred);
+                self.sources.push(source as u32);
                 self.stories.push(Story {
                     edition: source,
                     ..stored.story
