@@ -16,6 +16,9 @@ pub(super) const APPLICATION_ID: i64 = 0x6761_7A65;
 /// (3.3 s instead of 3.75 s), indexing them 5% less, and the file is 7% smaller.
 pub(super) const NEW_PAGE_SIZE: i64 = 16384;
 
+/// The most the write-ahead log keeps on disk once checkpointed (64 MiB).
+const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 /// The migrations: step `i` takes a database from `user_version` `i` to `i + 1`. A later schema
 /// appends a step (and bumps [`SCHEMA_VERSION`]); steps already released never change.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -236,8 +239,12 @@ pub(super) fn configure_and_migrate(conn: &mut Connection) -> Result<(), String>
             "cannot use a write-ahead log (journal mode {mode})"
         ));
     }
+    // A checkpoint cannot reset the log while a reader holds an old snapshot, and indexing a
+    // million stories wrote a 330 MB log that the next start then had to read back (a start of
+    // 120 ms instead of 10). Past a checkpoint, the file is cut back to this size.
     conn.pragma_update(None, "synchronous", "FULL")
         .and_then(|()| conn.pragma_update(None, "foreign_keys", true))
+        .and_then(|()| conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT))
         .map_err(|e| e.to_string())?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
