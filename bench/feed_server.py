@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A loopback server of N generated feeds of K items each, for the scale figures (bench/scale.sh).
 
-    python3 bench/feed_server.py [--feeds N] [--items K] [--round R] [--faulty] [--port P]
+    python3 bench/feed_server.py [--feeds N] [--items K] [--round R] [--faulty] [--port P] [--hosts H]
 
 Serves http://127.0.0.1:PORT/feed/I.xml for I in 0..N: an RSS 2.0 feed of K items (about 2.5 KB
 each: a 60-90 character title, a 2 KB HTML description), deterministic, whose items are new in
@@ -11,7 +11,9 @@ conditional request for the current round gets 304 Not Modified. `/urls` lists t
 With --faulty, every tenth feed (I % 10 == 9) fails one of ten ways: hanging, reset mid-body, a
 gzip bomb, a redirect loop, 404, 500, not a feed, a 5 MB title, invalid UTF-8, truncated.
 
-Prints "READY http://127.0.0.1:PORT" on stdout once listening; stops on SIGTERM or SIGINT. Binds
+With --hosts H, the same port is served on 127.0.0.1 to 127.0.0.H too, and feed I is listed at
+127.0.0.(1 + I % H): several hosts, as real feeds have, so a per-host connection limit applies as
+it would. Prints "READY http://127.0.0.1:PORT" on stdout once listening; stops on SIGTERM or SIGINT. Binds
 127.0.0.1 only. Stdlib only.
 """
 
@@ -55,6 +57,7 @@ class State:
     def __init__(self, feeds, items, faulty):
         self.feeds, self.items, self.faulty = feeds, items, faulty
         self.round = 0
+        self.hosts = 1
         self.cache = {}
         self.lock = threading.Lock()
 
@@ -89,8 +92,9 @@ def handler(state):
         def do_GET(self):
             path = self.path
             if path == "/urls":
-                base = "http://127.0.0.1:%d" % self.server.server_address[1]
-                urls = "".join("%s/feed/%d.xml\n" % (base, i) for i in range(state.feeds))
+                port = self.server.server_address[1]
+                urls = "".join("http://127.0.0.%d:%d/feed/%d.xml\n" % (1 + i % state.hosts, port, i)
+                               for i in range(state.feeds))
                 return self.send(200, urls.encode())
             if path.startswith("/round/"):
                 state.round = int(path.split("/")[2])
@@ -158,15 +162,28 @@ def main():
     parser.add_argument("--round", type=int, default=0)
     parser.add_argument("--faulty", action="store_true")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--hosts", type=int, default=1)
     args = parser.parse_args()
     state = State(args.feeds, args.items, args.faulty)
     state.round = args.round
+    state.hosts = max(1, min(args.hosts, 254))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler(state))
     server.daemon_threads = True
-    stop = lambda *_: threading.Thread(target=server.shutdown).start()
+    port = server.server_address[1]
+    # The same port on 127.0.0.2, 127.0.0.3, ...: feeds spread over several hosts, as real ones
+    # are, so a per-host limit applies as it would (Linux routes all of 127/8 to loopback).
+    others = []
+    for host in range(2, state.hosts + 1):
+        other = http.server.ThreadingHTTPServer(("127.0.0.%d" % host, port), handler(state))
+        other.daemon_threads = True
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        others.append(other)
+    def stop(*_):
+        for s in [server] + others:
+            threading.Thread(target=s.shutdown).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print("READY http://127.0.0.1:%d" % server.server_address[1], flush=True)
+    print("READY http://127.0.0.1:%d" % port, flush=True)
     server.serve_forever()
 
 

@@ -29,9 +29,10 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def start_server(feeds, items, faulty):
+def start_server(feeds, items, faulty, hosts):
     argv = [sys.executable, os.path.join(ROOT, "bench/feed_server.py"),
-            "--feeds", str(feeds), "--items", str(items)] + (["--faulty"] if faulty else [])
+            "--feeds", str(feeds), "--items", str(items), "--hosts", str(hosts)] + (
+                ["--faulty"] if faulty else [])
     server = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline().split()
     if not line or line[0] != "READY":
@@ -101,8 +102,9 @@ def main():
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--newsboat", action="store_true")
     parser.add_argument("--faulty", action="store_true")
+    parser.add_argument("--hosts", type=int, default=1)
     args = parser.parse_args()
-    server, base = start_server(args.feeds, args.items, args.faulty)
+    server, base = start_server(args.feeds, args.items, args.faulty, args.hosts)
     work = tempfile.mkdtemp(prefix="gazette-scale.")
     rows = []
     try:
@@ -142,7 +144,8 @@ def main():
         server.wait()
         shutil.rmtree(work, ignore_errors=True)
     load = open("/proc/loadavg").read().split()[0]
-    print("%d feeds x %d items over loopback (load %s):" % (args.feeds, args.items, load))
+    print("%d feeds x %d items over loopback, %d host(s)%s (load %s):" % (
+        args.feeds, args.items, args.hosts, ", 100 faulty" if args.faulty else "", load))
     for name, seconds, count, nbytes in rows:
         extra = ""
         if count:

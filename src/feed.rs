@@ -274,6 +274,25 @@ pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> 
     }
 }
 
+/// A title is cut to this many columns ("…" ends it): no headline is longer, and a hostile
+/// feed's 5 MB title would otherwise be kept, listed and stored whole.
+pub const MAX_TITLE_COLUMNS: usize = 400;
+/// Of a title as the feed gives it, only this much is read (markup included).
+const MAX_RAW_TITLE_BYTES: usize = 16 * 1024;
+
+/// `text` cut to at most `max` bytes, on a char boundary.
+fn cut_at(text: &str, max: usize) -> &str {
+    match text.len() <= max {
+        true => text,
+        false => {
+            &text[..(0..=max)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0)]
+        }
+    }
+}
+
 /// Turns an entry's parts into a story (see [`entry_story`]).
 pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: bool) -> Story {
     let link = parts
@@ -283,7 +302,8 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
     let base = link.as_deref().or(feed_url);
     let title = parts
         .title
-        .map(|(raw, html)| plain_text(raw, html))
+        .map(|(raw, html)| plain_text(cut_at(raw, MAX_RAW_TITLE_BYTES), html))
+        .map(|title| crate::text::truncate_words(&title, MAX_TITLE_COLUMNS))
         .filter(|t| !t.is_empty());
     let (mut text, pending) = match parts.body {
         // Kept for later only when there is a title to list it by, and when it is long enough to
