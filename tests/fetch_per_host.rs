@@ -128,3 +128,44 @@ fn one_busy_host_gets_at_most_per_host_and_others_go_ahead() {
         "the other host waited: {other_done:?} against {busy_done:?}"
     );
 }
+
+/// Servers that accept and never answer hold their fetch until the timeout; the pool starts a
+/// worker for each stalled fetch, so the good feeds queued behind them are fetched meanwhile,
+/// and it shrinks back once they end.
+#[test]
+fn stalled_fetches_do_not_hold_the_good_feeds_behind_them() {
+    let (hanging, _) = slow_server("127.0.0.1", Duration::from_secs(60));
+    let (good, _) = slow_server("127.0.0.2", Duration::from_millis(10));
+    let (tx, results) = mpsc::channel();
+    let fetcher = Fetcher::new(
+        FetchOptions {
+            concurrency: 2,
+            per_host: 4,
+            timeout: Duration::from_secs(20),
+            ..FetchOptions::default()
+        },
+        move |result| {
+            let _ = tx.send((
+                result.request.source,
+                Instant::now(),
+                result.outcome.is_ok(),
+            ));
+        },
+    );
+    let started = Instant::now();
+    // Four hanging feeds first (twice the pool), then six good ones.
+    let mut requests: Vec<FetchRequest> = (0..4)
+        .map(|i| request(i, format!("{hanging}/feed/{i}")))
+        .collect();
+    requests.extend((4..10).map(|i| request(i, format!("{good}/feed/{i}"))));
+    fetcher.fetch_all(requests);
+    for _ in 0..6 {
+        let (source, at, ok) = results.recv_timeout(Duration::from_secs(15)).unwrap();
+        assert!(
+            source >= 4 && ok,
+            "feed {source} ({ok}) before the good ones"
+        );
+        // Two rounds of stalls (3 s each) at most, far from the 20 s the hanging ones hold.
+        assert!(at - started < Duration::from_secs(12), "{:?}", at - started);
+    }
+}

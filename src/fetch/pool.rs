@@ -6,6 +6,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use super::{agent, fetch, FetchOptions, FetchRequest, FetchResult};
 
@@ -19,8 +20,30 @@ type OnResult = Arc<dyn Fn(FetchResult) + Send + Sync>;
 struct Queue {
     waiting: VecDeque<FetchRequest>,
     in_flight: HashMap<String, usize>,
+    /// When each fetch under way started, by a number of its own.
+    started: HashMap<u64, Instant>,
+    next_fetch: u64,
+    /// Worker threads alive.
+    workers: usize,
     /// Set when the Fetcher is dropped: workers skip what is still queued and exit.
     closed: bool,
+}
+
+/// A fetch under way this long no longer counts as a worker's: a server that accepts and never
+/// answers holds its worker until the timeout (30 s), and ten such feeds held every worker while
+/// 900 good ones waited. The pool starts another worker for each, up to [`MAX_WORKERS_FACTOR`]
+/// times its size.
+const STALLED: Duration = Duration::from_secs(3);
+/// The pool grows to at most this many times `concurrency` workers while fetches stall.
+const MAX_WORKERS_FACTOR: usize = 4;
+
+impl Queue {
+    /// Fetches under way for longer than [`STALLED`].
+    fn stalled(&self, now: Instant) -> usize {
+        (self.started.values())
+            .filter(|&&t| now.duration_since(t) >= STALLED)
+            .count()
+    }
 }
 
 /// The queue and the bell rung when it changes.
@@ -31,7 +54,8 @@ struct Shared {
 }
 
 /// A pool of `options.concurrency` worker threads, at most `options.per_host` of them on one host
-/// at a time. [`fetch_all`](Fetcher::fetch_all) queues requests; each worker calls
+/// at a time; while fetches stall (a server that never answers), one more worker for each, so
+/// the other feeds go on (up to four times the pool's size). [`fetch_all`](Fetcher::fetch_all) queues requests; each worker calls
 /// `on_result(result)` on ITS OWN thread (the caller parses the body there, off the UI thread,
 /// then sends a message to the UI). Dropping the pool lets the workers finish the fetches in
 /// flight and exit; requests still queued are dropped unreported. Dropping never blocks the
@@ -65,22 +89,36 @@ impl Fetcher {
         let shared = Arc::new(Shared::default());
         let agent = agent(&options);
         let options = Arc::new(options);
+        let concurrency = options.concurrency.max(1);
+        let spawn = {
+            let (shared, on_result) = (Arc::clone(&shared), Arc::clone(&on_result));
+            let started = std::sync::atomic::AtomicUsize::new(0);
+            move || {
+                let n = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let worker = Worker {
+                    shared: Arc::clone(&shared),
+                    on_result: Arc::clone(&on_result),
+                    agent: agent.clone(),
+                    options: Arc::clone(&options),
+                };
+                let spawned = thread::Builder::new()
+                    .name(format!("gazette-fetch-{n}"))
+                    .spawn(move || worker.run());
+                spawned.is_ok()
+            }
+        };
         let mut workers = 0;
-        for n in 0..options.concurrency.max(1) {
-            let worker = Worker {
-                shared: Arc::clone(&shared),
-                on_result: Arc::clone(&on_result),
-                agent: agent.clone(),
-                options: Arc::clone(&options),
-            };
-            let spawned = thread::Builder::new()
-                .name(format!("gazette-fetch-{n}"))
-                .spawn(move || worker.run());
+        for _ in 0..concurrency {
             // Fewer workers than asked is still a working pool; none is handled in `fetch_all`.
-            if spawned.is_ok() {
+            if spawn() {
                 workers += 1;
             }
         }
+        shared.lock().workers = workers;
+        let watched = Arc::clone(&shared);
+        let _ = thread::Builder::new()
+            .name("gazette-fetch-watch".into())
+            .spawn(move || watch_stalls(watched, spawn, concurrency));
         Fetcher {
             shared,
             on_result,
@@ -119,8 +157,9 @@ impl Shared {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits for a request whose host has room, and counts it in flight; None once closed.
-    fn take(&self, per_host: usize) -> Option<(FetchRequest, String)> {
+    /// Waits for a request whose host has room, and counts it in flight (with the number of its
+    /// start); None once closed.
+    fn take(&self, per_host: usize) -> Option<(FetchRequest, String, u64)> {
         let mut queue = self.lock();
         loop {
             if queue.closed {
@@ -136,7 +175,10 @@ impl Shared {
                 let request = queue.waiting.remove(at)?;
                 let host = host_of(&request.url);
                 *queue.in_flight.entry(host.clone()).or_default() += 1;
-                return Some((request, host));
+                let fetch = queue.next_fetch;
+                queue.next_fetch += 1;
+                queue.started.insert(fetch, Instant::now());
+                return Some((request, host, fetch));
             }
             queue = self
                 .changed
@@ -146,8 +188,9 @@ impl Shared {
     }
 
     /// A request to `host` is done: its room goes to whoever waits for it.
-    fn done(&self, host: &str) {
+    fn done(&self, host: &str, fetch: u64) {
         let mut queue = self.lock();
+        queue.started.remove(&fetch);
         if let Some(n) = queue.in_flight.get_mut(host) {
             *n -= 1;
             if *n == 0 {
@@ -183,7 +226,7 @@ struct Worker {
 impl Worker {
     fn run(self) {
         let per_host = self.options.per_host.max(1);
-        while let Some((request, host)) = self.shared.take(per_host) {
+        while let Some((request, host, fetch_number)) = self.shared.take(per_host) {
             let attempt = request.clone();
             let result = panic::catch_unwind(AssertUnwindSafe(|| {
                 fetch(&self.agent, &self.options, attempt)
@@ -193,10 +236,54 @@ impl Worker {
                 outcome: Err("internal error while fetching".to_owned()),
             });
             // The host's room is given back before the result is parsed: parsing is not fetching.
-            self.shared.done(&host);
+            self.shared.done(&host, fetch_number);
             // A panicking callback must not shrink the pool.
             let _ = panic::catch_unwind(AssertUnwindSafe(|| (self.on_result)(result)));
+            if self.shared.surplus(self.options.concurrency.max(1)) {
+                return;
+            }
         }
+        let mut queue = self.shared.lock();
+        queue.workers = queue.workers.saturating_sub(1);
+    }
+}
+
+impl Shared {
+    /// True (and counted out) when this worker was started for a stalled fetch that has ended:
+    /// the pool goes back to its size.
+    fn surplus(&self, concurrency: usize) -> bool {
+        let mut queue = self.lock();
+        let wanted = concurrency + queue.stalled(Instant::now());
+        if queue.workers > wanted {
+            queue.workers -= 1;
+            return true;
+        }
+        false
+    }
+}
+
+/// Watches the fetches under way: for each that stalls, one more worker (up to
+/// [`MAX_WORKERS_FACTOR`] times the pool's size), so stalled servers never hold the others'
+/// feeds. Ends when the pool is dropped.
+fn watch_stalls(shared: Arc<Shared>, spawn: impl Fn() -> bool, concurrency: usize) {
+    let most = concurrency * MAX_WORKERS_FACTOR;
+    let mut queue = shared.lock();
+    while !queue.closed {
+        let wanted = (concurrency + queue.stalled(Instant::now())).min(most);
+        if queue.workers < wanted && !queue.waiting.is_empty() {
+            queue.workers += 1;
+            drop(queue);
+            if !spawn() {
+                let mut queue = shared.lock();
+                queue.workers = queue.workers.saturating_sub(1);
+            }
+            queue = shared.lock();
+            continue;
+        }
+        queue = (shared.changed)
+            .wait_timeout(queue, STALLED / 3)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
     }
 }
 
