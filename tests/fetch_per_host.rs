@@ -71,32 +71,41 @@ fn request(source: usize, url: String) -> FetchRequest {
     }
 }
 
+/// A pool with `options` whose results (source, when, ok) come to the receiver, already fetching
+/// `first` feeds of host `a` then feeds up to `all` of host `b`; and when it started.
+fn queue_two_hosts(
+    options: FetchOptions,
+    (a, first): (&str, usize),
+    (b, all): (&str, usize),
+) -> (Fetcher, mpsc::Receiver<(usize, Instant, bool)>, Instant) {
+    let (tx, results) = mpsc::channel();
+    let fetcher = Fetcher::new(options, move |result| {
+        let _ = tx.send((
+            result.request.source,
+            Instant::now(),
+            result.outcome.is_ok(),
+        ));
+    });
+    let started = Instant::now();
+    let mut requests: Vec<FetchRequest> = (0..first)
+        .map(|i| request(i, format!("{a}/feed/{i}")))
+        .collect();
+    requests.extend((first..all).map(|i| request(i, format!("{b}/feed/{i}"))));
+    fetcher.fetch_all(requests);
+    (fetcher, results, started)
+}
+
 #[test]
 fn one_busy_host_gets_at_most_per_host_and_others_go_ahead() {
     let (busy, busy_load) = slow_server("127.0.0.1", Duration::from_millis(150));
     let (other, other_load) = slow_server("127.0.0.2", Duration::from_millis(150));
-    let (tx, results) = mpsc::channel();
-    let fetcher = Fetcher::new(
-        FetchOptions {
-            concurrency: 6,
-            per_host: 2,
-            ..FetchOptions::default()
-        },
-        move |result| {
-            let _ = tx.send((
-                result.request.source,
-                Instant::now(),
-                result.outcome.is_ok(),
-            ));
-        },
-    );
-    let started = Instant::now();
     // Ten feeds of the busy host queued first, then two of another.
-    let mut requests: Vec<FetchRequest> = (0..10)
-        .map(|i| request(i, format!("{busy}/feed/{i}")))
-        .collect();
-    requests.extend((10..12).map(|i| request(i, format!("{other}/feed/{i}"))));
-    fetcher.fetch_all(requests);
+    let options = FetchOptions {
+        concurrency: 6,
+        per_host: 2,
+        ..FetchOptions::default()
+    };
+    let (_fetcher, results, started) = queue_two_hosts(options, (&busy, 10), (&other, 12));
     let mut done = Vec::new();
     for _ in 0..12 {
         let (source, at, ok) = results.recv_timeout(Duration::from_secs(10)).unwrap();
@@ -136,29 +145,14 @@ fn one_busy_host_gets_at_most_per_host_and_others_go_ahead() {
 fn stalled_fetches_do_not_hold_the_good_feeds_behind_them() {
     let (hanging, _) = slow_server("127.0.0.1", Duration::from_secs(60));
     let (good, _) = slow_server("127.0.0.2", Duration::from_millis(10));
-    let (tx, results) = mpsc::channel();
-    let fetcher = Fetcher::new(
-        FetchOptions {
-            concurrency: 2,
-            per_host: 4,
-            timeout: Duration::from_secs(20),
-            ..FetchOptions::default()
-        },
-        move |result| {
-            let _ = tx.send((
-                result.request.source,
-                Instant::now(),
-                result.outcome.is_ok(),
-            ));
-        },
-    );
-    let started = Instant::now();
     // Four hanging feeds first (twice the pool), then six good ones.
-    let mut requests: Vec<FetchRequest> = (0..4)
-        .map(|i| request(i, format!("{hanging}/feed/{i}")))
-        .collect();
-    requests.extend((4..10).map(|i| request(i, format!("{good}/feed/{i}"))));
-    fetcher.fetch_all(requests);
+    let options = FetchOptions {
+        concurrency: 2,
+        per_host: 4,
+        timeout: Duration::from_secs(20),
+        ..FetchOptions::default()
+    };
+    let (_fetcher, results, started) = queue_two_hosts(options, (&hanging, 4), (&good, 10));
     for _ in 0..6 {
         let (source, at, ok) = results.recv_timeout(Duration::from_secs(15)).unwrap();
         assert!(

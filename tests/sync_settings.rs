@@ -57,6 +57,12 @@ fn mistakes_are_one_line_naming_the_file_and_key() {
     }
 }
 
+/// Why the password of this config's `[sync]` cannot be read.
+fn credentials_error(text: &str) -> String {
+    let sync = user(text).unwrap().sync.unwrap();
+    sync.credentials().unwrap_err()
+}
+
 #[test]
 fn the_password_comes_from_the_commands_first_line_or_the_variable() {
     let text = "[sync]\nservice = \"ttrss\"\nurl = \"https://x/\"\nuser = \"me\"\npassword_command = [\"printf\", \"s3cret\\\\nsecond line\\\\n\"]\n";
@@ -69,24 +75,14 @@ fn the_password_comes_from_the_commands_first_line_or_the_variable() {
     );
 
     let failing = "[sync]\nservice = \"ttrss\"\nurl = \"https://x/\"\nuser = \"me\"\npassword_command = [\"false\"]\n";
-    let error = user(failing)
-        .unwrap()
-        .sync
-        .unwrap()
-        .credentials()
-        .unwrap_err();
+    let error = credentials_error(failing);
     assert!(
         error.contains("password_command") && error.contains("false"),
         "{error}"
     );
 
     let from_env = "[sync]\nservice = \"ttrss\"\nurl = \"https://x/\"\nuser = \"me\"\npassword_env = \"GAZETTE_TEST_SYNC_PASSWORD_UNSET\"\n";
-    let error = user(from_env)
-        .unwrap()
-        .sync
-        .unwrap()
-        .credentials()
-        .unwrap_err();
+    let error = credentials_error(from_env);
     assert!(
         error.contains("$GAZETTE_TEST_SYNC_PASSWORD_UNSET"),
         "{error}"

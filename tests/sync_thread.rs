@@ -51,6 +51,21 @@ impl Service for Shared {
     }
 }
 
+/// The sync thread on `server`, its store in `data`, and where its answers come.
+fn spawn(
+    server: &Arc<Mutex<Memory>>,
+    data: &std::path::Path,
+) -> (SyncThread, mpsc::Receiver<Message>) {
+    let (tx, rx) = mpsc::channel();
+    let setup = SyncSetup {
+        service: Box::new(Shared(server.clone())),
+        account: "Memory memory: me".into(),
+        data_dir: data.to_path_buf(),
+        retention: Retention::default(),
+    };
+    (SyncThread::spawn(setup, tx), rx)
+}
+
 fn answer(rx: &mpsc::Receiver<Message>) -> Action {
     match rx.recv_timeout(Duration::from_secs(20)).expect("an answer") {
         Message::App(action) => action,
@@ -62,16 +77,7 @@ fn answer(rx: &mpsc::Receiver<Message>) -> Action {
 fn syncs_changes_and_failures_come_back_as_actions() {
     let dir = tempfile::tempdir().unwrap();
     let server = Arc::new(Mutex::new(Memory::with_feed(3)));
-    let (tx, rx) = mpsc::channel();
-    let thread = SyncThread::spawn(
-        SyncSetup {
-            service: Box::new(Shared(server.clone())),
-            account: "Memory memory: me".into(),
-            data_dir: dir.path().to_path_buf(),
-            retention: Retention::default(),
-        },
-        tx,
-    );
+    let (thread, rx) = spawn(&server, dir.path());
     thread.send(SyncRequest::Sync);
     match answer(&rx) {
         Action::Synced(synced) => {
@@ -153,16 +159,7 @@ fn subscription_changes_reach_the_server_and_answer_as_feeds_toml_does() {
         editable: true,
         ..Memory::with_feed(1)
     }));
-    let (tx, rx) = mpsc::channel();
-    let thread = SyncThread::spawn(
-        SyncSetup {
-            service: Box::new(Shared(server.clone())),
-            account: "Memory memory: me".into(),
-            data_dir: dir.path().to_path_buf(),
-            retention: Retention::default(),
-        },
-        tx,
-    );
+    let (thread, rx) = spawn(&server, dir.path());
     thread.send(SyncRequest::Sync);
     assert!(matches!(answer(&rx), Action::Synced(_)));
     let new = "https://new.example/feed";
