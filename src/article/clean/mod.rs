@@ -9,6 +9,8 @@
 //! `bench/article_f1.py`). On pages whose class names say nothing, [`keep_main_text`] does the
 //! same from where the `<p>` elements are.
 
+mod core;
+
 use dom_query::{Document, NodeRef};
 
 /// Elements that are never the article's text.
@@ -48,6 +50,7 @@ const WORDS: &[&str] = &[
     "share",
     "sharing",
     "sidebar",
+    "slideshow",
     "signup",
     "skipnav",
     "social",
@@ -111,13 +114,17 @@ pub(super) fn strip_chrome(doc: &Document) -> Option<String> {
 fn remove_chrome(doc: &Document) {
     let total = doc.select("body").text().chars().count().max(1) as f64;
     let big = |node: &NodeRef| node.text().chars().count() as f64 > MAX_SHARE * total;
+    // The text's own container and its ancestors stay whatever their names say: Blogger wraps
+    // every post in "widget Blog", and ad-funded sites call the column "advert-content-wrap".
+    let keep = core::text_core(doc).map(|core| core::line_of(doc, core));
+    let kept = |node: &NodeRef| keep.as_ref().is_some_and(|line| line.contains(&node.id));
     for node in doc.select(LANDMARKS).nodes() {
-        if !big(node) {
+        if !big(node) && !kept(node) {
             node.remove_from_parent();
         }
     }
     for node in doc.select("[class], [id]").nodes() {
-        if is_boilerplate(node) && !big(node) && !is_structure(node) {
+        if is_boilerplate(node) && !big(node) && !is_structure(node) && !kept(node) {
             node.remove_from_parent();
         }
     }
@@ -148,6 +155,15 @@ pub(super) fn keep_main_text(doc: &Document) {
     };
     if total == 0 || (most as f64) < MAIN_SHARE * total as f64 {
         return;
+    }
+    // The paragraphs must be where the text is: on a page whose article is text between `<br>`s
+    // (no `<p>` at all), the `<p>`s are the footer's.
+    if let Some(core) = core::text_core(doc) {
+        let related =
+            core::line_of(doc, core).contains(&main) || core::line_of(doc, main).contains(&core);
+        if !related {
+            return;
+        }
     }
     let mut node = NodeRef::new(main, &doc.tree);
     while !matches!(&*node.node_name().unwrap_or_default(), "body" | "html") {
@@ -234,5 +250,36 @@ mod tests {
         let doc = Document::from(page.as_str());
         keep_main_text(&doc);
         assert!(doc.select("body").text().contains("Aside"));
+    }
+
+    #[test]
+    fn the_articles_wrappers_stay_whatever_their_names() {
+        let lines =
+            "<div><span>A line of the post, in a span in a div of its own.</span></div>".repeat(10);
+        let html = format!(
+            "<body><div class=\"widget Blog\"><div class=\"container advert-content-wrap\">\
+             <div class=post-body>{lines}</div></div></div><div class=\"widget Sidebar\">{}</div>\
+             <script>{}</script></body>",
+            "Popular posts and other things to read. ".repeat(4),
+            // Pages carry more script than text: the article's share of all of it is small.
+            "var tracking = 1;".repeat(200)
+        );
+        let doc = Document::from(html.as_str());
+        strip_chrome(&doc);
+        let text = doc.select("body").text();
+        assert!(text.contains("A line of the post"), "{text}");
+        assert!(!text.contains("Popular posts"));
+    }
+
+    #[test]
+    fn paragraphs_away_from_the_text_do_not_take_the_page() {
+        let text = "A line of the article, written between breaks.<br>".repeat(12);
+        let html = format!(
+            "<body><div id=story>{text}</div><div id=foot><p>Reader comments are the readers' own.</p>\
+             <p>Icons by someone.</p></div></body>"
+        );
+        let doc = Document::from(html.as_str());
+        keep_main_text(&doc);
+        assert!(doc.select("body").text().contains("written between breaks"));
     }
 }
