@@ -23,6 +23,7 @@ pub mod load;
 pub mod manage;
 pub mod news;
 pub mod opml;
+pub mod process;
 pub mod read;
 pub mod reader;
 pub mod rules;

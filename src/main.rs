@@ -116,6 +116,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    gazette::process::give_back_big_buffers();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(Failure(message, code)) => fail(&message, code),

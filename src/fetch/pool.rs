@@ -103,7 +103,10 @@ impl Fetcher {
                 };
                 let spawned = thread::Builder::new()
                     .name(format!("gazette-fetch-{n}"))
-                    .spawn(move || worker.run());
+                    .spawn(move || {
+                        crate::process::run_in_background();
+                        worker.run()
+                    });
                 spawned.is_ok()
             }
         };

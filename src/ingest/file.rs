@@ -132,7 +132,10 @@ pub fn read_file_with(
     };
     let spawned = thread::Builder::new()
         .name("gazette-read-file".into())
-        .spawn(move || reader.run(&tx));
+        .spawn(move || {
+            crate::process::run_in_background();
+            reader.run(&tx)
+        });
     if let Err(e) = spawned {
         return deliver(update(Err(format!("cannot start reading: {e}"))), false);
     }

@@ -400,6 +400,7 @@ fn spawn_restorer(dir: &Path, sources: Vec<String>, tx: Sender<Message>) {
     let _ = thread::Builder::new()
         .name("gazette-restore".into())
         .spawn(move || {
+            crate::process::run_in_background();
             let loaded = Store::open(&dir).and_then(|store| store.load_sources(&sources));
             let _ = tx.send(Message::App(match loaded {
                 Ok(lists) => Action::Restored(Box::new(lists)),

@@ -243,6 +243,7 @@ impl StoreWriter {
         std::thread::Builder::new()
             .name("gazette-store".into())
             .spawn(move || {
+                crate::process::run_in_background();
                 writing.run(writes, on_event);
                 let _ = finish.send(());
             })
