@@ -8,7 +8,8 @@
 //! indexed with `Store::index_pending(usize::MAX)`. At 100,000 stories that takes a minute or so.
 //! Each search asks for every match (`usize::MAX`). A second group runs the same queries through
 //! `store::Searcher`, which the reader's search thread uses: the index's row ids turned into keys
-//! through its cache, without the join.
+//! through its cache, without the join. A third runs them as the thread first answers when there
+//! are more matches than `runtime::FIRST_ANSWER`: the newest that many.
 
 #[path = "support/feedgen.rs"]
 mod feedgen;
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use gazette::ingest::FeedStream;
+use gazette::runtime::FIRST_ANSWER;
 use gazette::store::{key_hash, Retention, Searcher, Store};
 
 /// The queries: what each one is, and the text searched for.
@@ -116,6 +118,23 @@ fn search_benches(c: &mut Criterion) {
         );
         group.bench_function(format!("{what}: {query:?}"), |b| {
             b.iter(|| searcher.search(black_box(query)).expect("searching"))
+        });
+    }
+    group.finish();
+
+    // The search thread's first answer when there are more matches: the newest FIRST_ANSWER,
+    // which the list shows while the whole answer is found.
+    let mut group = search_group(
+        c,
+        format!("search thread, first answer ({label} stored stories)"),
+    );
+    for (what, query) in QUERIES {
+        group.bench_function(format!("{what}: {query:?}"), |b| {
+            b.iter(|| {
+                searcher
+                    .search_newest(black_box(query), FIRST_ANSWER)
+                    .expect("searching")
+            })
         });
     }
     group.finish();

@@ -343,3 +343,53 @@ fn a_text_search_is_asked_again_when_the_index_grows() {
     let quiet = drive(&mut app, [Action::Indexed]);
     assert_eq!(quiet, [Effect::CatchUpIndex]);
 }
+
+#[test]
+fn a_text_searchs_newest_matches_show_before_its_whole_answer() {
+    let mut app = App::new(Library::bundled(), Config::defaults());
+    app.indexed_search = true;
+    drive(&mut app, [Action::Resize(100, 30), Action::StartFilter]);
+    let typed = drive(
+        &mut app,
+        "the"
+            .chars()
+            .map(Action::FilterInput)
+            .chain([Action::FilterToggleText]),
+    );
+    let generation = |effects: &[Effect]| {
+        effects
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                Effect::Search(generation, _) => Some(*generation),
+                _ => None,
+            })
+            .expect("a search")
+    };
+    let first = generation(&typed);
+    let sorted = |app: &App| {
+        let mut v = app.visible.clone();
+        v.sort_unstable();
+        v
+    };
+    drive(&mut app, [Action::TextResultsSoFar(first, vec![3])]);
+    assert_eq!(app.visible, [3], "the newest matches, at once");
+    assert!(
+        app.text_search_pending(),
+        "more may come: the count says so"
+    );
+    drive(&mut app, [Action::TextResults(first, vec![1, 3, 5])]);
+    assert_eq!(sorted(&app), [1, 3, 5], "then all of them");
+    assert!(!app.text_search_pending());
+    // A late first answer of a search already answered changes nothing.
+    drive(&mut app, [Action::TextResultsSoFar(first, vec![7])]);
+    assert_eq!(sorted(&app), [1, 3, 5]);
+
+    // Another word typed: the older search's answers no longer count.
+    let second = generation(&drive(&mut app, [Action::FilterInput('y')]));
+    assert!(second > first);
+    drive(&mut app, [Action::TextResultsSoFar(first, vec![9])]);
+    assert!(!app.visible.contains(&9));
+    drive(&mut app, [Action::TextResultsSoFar(second, vec![2])]);
+    assert_eq!(app.visible, [2]);
+}

@@ -197,3 +197,30 @@ fn a_text_search_marks_its_matches_in_the_story_the_current_one_apart() {
         .modifier
         .contains(Modifier::REVERSED));
 }
+
+#[test]
+fn a_text_search_still_being_answered_counts_its_matches_with_a_plus() {
+    let mut app = app_at(Library::bundled(), 100, 30);
+    app.indexed_search = true;
+    let mut generation = None;
+    app.update(Action::StartFilter);
+    for c in "the".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    for effect in app.update(Action::FilterToggleText) {
+        if let gazette::action::Effect::Search(g, _) = effect {
+            generation = Some(g);
+        }
+    }
+    let generation = generation.expect("a search");
+    app.update(Action::TextResultsSoFar(generation, vec![2, 4]));
+    let status = |app: &gazette::app::App| {
+        screen(&draw(app, 100, 30))
+            .last()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(status(&app).contains(" 2+ of 18 match"), "{}", status(&app));
+    app.update(Action::TextResults(generation, vec![2, 4, 6]));
+    assert!(status(&app).contains(" 3 of 18 match"), "{}", status(&app));
+}

@@ -203,3 +203,98 @@ fn ids_of_deleted_stories_are_never_given_to_new_ones_while_the_searcher_knows_t
         [story_key(FEED, &first[0])].into()
     );
 }
+
+#[test]
+fn the_newest_matches_come_first_and_say_whether_there_are_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut searcher = Searcher::open(dir.path()).unwrap();
+    let mut list = List::default();
+    for batch in 0..3 {
+        let stories: Vec<Story> = (0..10)
+            .map(|i| {
+                let n = batch * 10 + i;
+                story(
+                    &format!("g{n}"),
+                    None,
+                    &format!("river story {n}"),
+                    NOW + n as i64,
+                )
+            })
+            .collect();
+        store
+            .save_source(FEED, &stories, NOW + batch as i64, Retention::default())
+            .unwrap();
+        list.add(&stories);
+    }
+    store.index_pending(usize::MAX).unwrap();
+    list.tell(&mut searcher);
+
+    // The last batch stored is the newest ten.
+    let (positions, complete) = searcher.search_newest("river", 10).unwrap();
+    assert!(!complete, "ten of thirty");
+    let newest: BTreeSet<String> = list.keys[20..].iter().cloned().collect();
+    assert_eq!(list.keys(positions), newest);
+
+    let (positions, complete) = searcher.search_newest("river", 31).unwrap();
+    assert!(complete);
+    assert_eq!(positions.len(), 30);
+    let (positions, complete) = searcher.search_newest("story 25", 10).unwrap();
+    assert!(complete, "one match, fewer than asked");
+    assert_eq!(
+        list.keys(positions),
+        BTreeSet::from([list.keys[25].clone()])
+    );
+    assert_eq!(searcher.search("river").unwrap().len(), 30);
+}
+
+#[test]
+fn the_search_thread_answers_with_the_newest_matches_then_all_of_them() {
+    use gazette::action::Action;
+    use gazette::runtime::{spawn_searcher, Message, SearchRequest, FIRST_ANSWER};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut list = List::default();
+    let stories: Vec<Story> = (0..FIRST_ANSWER + 100)
+        .map(|n| {
+            story(
+                &format!("g{n}"),
+                None,
+                &format!("river {n}"),
+                NOW + n as i64,
+            )
+        })
+        .collect();
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    list.add(&stories);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let requests = spawn_searcher(dir.path(), tx).unwrap();
+    let keys = (0..list.keys.len()).map(|i| (i as u32, key_hash(&list.keys[i])));
+    requests.send(SearchRequest::Place(keys.collect())).unwrap();
+    requests
+        .send(SearchRequest::Find(7, vec!["river".into()]))
+        .unwrap();
+    let next = || match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+        Ok(Message::App(action)) => action,
+        other => panic!("an answer, not {other:?}"),
+    };
+    match next() {
+        Action::TextResultsSoFar(7, positions) => assert_eq!(positions.len(), FIRST_ANSWER),
+        other => panic!("the newest matches first, not {other:?}"),
+    }
+    match next() {
+        Action::TextResults(7, positions) => assert_eq!(positions.len(), FIRST_ANSWER + 100),
+        other => panic!("then all of them, not {other:?}"),
+    }
+    // Fewer matches than the first answer holds: one answer, whole.
+    requests
+        .send(SearchRequest::Find(8, vec!["river".into(), "2050".into()]))
+        .unwrap();
+    match next() {
+        Action::TextResults(8, positions) => assert_eq!(positions.len(), 1),
+        other => panic!("one whole answer, not {other:?}"),
+    }
+}

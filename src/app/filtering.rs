@@ -39,6 +39,9 @@ impl App {
             Action::Paste(_) => {}
             Action::FilterToggleText => self.toggle_text_mode(),
             Action::TextResults(generation, keys) => self.apply_text_results(generation, keys),
+            Action::TextResultsSoFar(generation, positions) => {
+                self.apply_text_results_so_far(generation, positions)
+            }
             other => return Some(other),
         }
         None
@@ -164,14 +167,37 @@ impl App {
         let Some((_, words)) = self.pending_words.take_if(|(g, _)| *g == generation) else {
             return;
         };
+        self.text_results = Some((words, self.hits_at(positions)));
+        self.refilter(false);
+    }
+
+    /// True while a text search's whole answer is awaited (what is listed may grow).
+    pub fn text_search_pending(&self) -> bool {
+        self.text_mode && self.pending_words.is_some()
+    }
+
+    /// Lists the newest matches of the search under way; its whole answer is still awaited.
+    fn apply_text_results_so_far(&mut self, generation: u64, positions: Vec<u32>) {
+        let Some((_, words)) = self
+            .pending_words
+            .as_ref()
+            .filter(|(g, _)| *g == generation)
+        else {
+            return;
+        };
+        self.text_results = Some((words.clone(), self.hits_at(positions)));
+        self.refilter(false);
+    }
+
+    /// Per story: at one of `positions` or not.
+    fn hits_at(&self, positions: Vec<u32>) -> Vec<bool> {
         let mut hits = vec![false; self.stories.len()];
         for position in positions {
             if let Some(hit) = hits.get_mut(position as usize) {
                 *hit = true;
             }
         }
-        self.text_results = Some((words, hits));
-        self.refilter(false);
+        hits
     }
 
     /// The list positions whose keys (`keys[i]`) the index's searcher must be told of: stories

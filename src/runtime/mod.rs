@@ -25,7 +25,7 @@ use crate::news::{Paragraph, Pending};
 use crate::store::{Store, StoreEvent, StoreWriter, Write};
 
 pub use feeds::{now, retention, retention_for, save, Sources, Workers};
-pub use search::{spawn_searcher, SearchRequest};
+pub use search::{spawn_searcher, SearchRequest, FIRST_ANSWER};
 
 /// What reaches the event loop: everything arrives as a message on one channel, so the loop can
 /// block until something happens and background work never touches the state directly.

@@ -2,7 +2,7 @@
 //! answering the newest query waiting (older ones are dropped unasked), so typing never waits on
 //! the index.
 
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use anyhow::Result;
@@ -24,7 +24,12 @@ pub enum SearchRequest {
     CatchUp,
 }
 
+/// A search first answers with this many of its newest matches when it has more, then with all
+/// of them: a screenful and more, found in milliseconds at any size.
+pub const FIRST_ANSWER: usize = 2_000;
+
 /// Starts the full-text search thread on the store in `dir`; its answers go to `tx` as
+/// [`Action::TextResultsSoFar`] (the newest matches, when there are more) and
 /// [`Action::TextResults`].
 pub fn spawn_searcher(dir: &std::path::Path, tx: Sender<Message>) -> Result<Sender<SearchRequest>> {
     let mut searcher = Searcher::open(dir)?;
@@ -32,37 +37,94 @@ pub fn spawn_searcher(dir: &std::path::Path, tx: Sender<Message>) -> Result<Send
     thread::Builder::new()
         .name("gazette-search".into())
         .spawn(move || {
-            let fail = |e: anyhow::Error| {
-                let notice = format!("Store: text search: {e:#}");
-                let _ = tx.send(Message::App(Action::Notify(notice)));
-            };
+            let mut newest = None;
             while let Ok(first) = incoming.recv() {
-                let mut newest = None;
-                for request in std::iter::once(first).chain(incoming.try_iter()) {
-                    match request {
-                        SearchRequest::Find(generation, words) => {
-                            newest = Some((generation, words))
-                        }
-                        SearchRequest::Place(keys) => searcher.place(keys),
-                        SearchRequest::CatchUp => {}
+                take(&mut searcher, first, &incoming, &mut newest);
+                // A newer query typed while one was answered is answered next, in its turn.
+                while let Some((generation, words)) = newest.take() {
+                    if !answer(
+                        &mut searcher,
+                        generation,
+                        &words,
+                        &incoming,
+                        &mut newest,
+                        &tx,
+                    ) {
+                        return;
                     }
                 }
-                let Some((generation, words)) = newest else {
-                    // Between keystrokes: the next search finds the rows read.
-                    if let Err(e) = searcher.catch_up() {
-                        fail(e);
-                    }
-                    continue;
-                };
-                let positions = searcher.search(&words.join(" ")).unwrap_or_else(|e| {
-                    fail(e);
-                    Vec::new()
-                });
-                let answer = Action::TextResults(generation, positions);
-                if tx.send(Message::App(answer)).is_err() {
-                    return;
+                // Between keystrokes: the next search finds the rows read.
+                if let Err(e) = searcher.catch_up() {
+                    fail(&tx, e);
                 }
             }
         })?;
     Ok(requests)
+}
+
+/// Takes in `first` and every request waiting after it: keys are placed, and only the newest
+/// query is kept (older ones are dropped unasked).
+fn take(
+    searcher: &mut Searcher,
+    first: SearchRequest,
+    incoming: &Receiver<SearchRequest>,
+    newest: &mut Option<(u64, Vec<String>)>,
+) {
+    for request in std::iter::once(first).chain(incoming.try_iter()) {
+        match request {
+            SearchRequest::Find(generation, words) => *newest = Some((generation, words)),
+            SearchRequest::Place(keys) => searcher.place(keys),
+            SearchRequest::CatchUp => {}
+        }
+    }
+}
+
+/// Answers query `generation`: its newest matches first when there are more than
+/// [`FIRST_ANSWER`], then all of them unless a newer query came meanwhile (left in `newest`).
+/// False once the loop's end of the channel is gone.
+fn answer(
+    searcher: &mut Searcher,
+    generation: u64,
+    words: &[String],
+    incoming: &Receiver<SearchRequest>,
+    newest: &mut Option<(u64, Vec<String>)>,
+    tx: &Sender<Message>,
+) -> bool {
+    let query = words.join(" ");
+    let (positions, complete) = searcher
+        .search_newest(&query, FIRST_ANSWER)
+        .unwrap_or_else(|e| {
+            fail(tx, e);
+            (Vec::new(), true)
+        });
+    if complete {
+        return tx
+            .send(Message::App(Action::TextResults(generation, positions)))
+            .is_ok();
+    }
+    if tx
+        .send(Message::App(Action::TextResultsSoFar(
+            generation, positions,
+        )))
+        .is_err()
+    {
+        return false;
+    }
+    if let Ok(request) = incoming.try_recv() {
+        take(searcher, request, incoming, newest);
+        if newest.is_some() {
+            return true;
+        }
+    }
+    let positions = searcher.search(&query).unwrap_or_else(|e| {
+        fail(tx, e);
+        Vec::new()
+    });
+    tx.send(Message::App(Action::TextResults(generation, positions)))
+        .is_ok()
+}
+
+fn fail(tx: &Sender<Message>, e: anyhow::Error) {
+    let notice = format!("Store: text search: {e:#}");
+    let _ = tx.send(Message::App(Action::Notify(notice)));
 }

@@ -109,26 +109,36 @@ impl Searcher {
     }
 
     /// The list positions of the stories whose title or text hold every word of `query` (each
-    /// word also as a prefix), in no particular order. Stories not listed are left out.
+    /// word also as a prefix), newest stored first. Stories not listed are left out.
     pub fn search(&mut self, query: &str) -> anyhow::Result<Vec<u32>> {
+        self.search_newest(query, usize::MAX)
+            .map(|(positions, _)| positions)
+    }
+
+    /// As [`Searcher::search`], for the `limit` matches stored last (row ids grow as stories
+    /// arrive), and whether they are all there is: the index reads its matches newest first and
+    /// stops there, so a word in every story answers in a few milliseconds.
+    pub fn search_newest(&mut self, query: &str, limit: usize) -> anyhow::Result<(Vec<u32>, bool)> {
         let Some(expression) = fts_query(query) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), true));
         };
         self.catch_up()?;
-        let ids = self.matching(&expression)?;
+        let ids = self.matching(&expression, limit)?;
+        let complete = ids.len() < limit;
         // Rows saved between catching up and searching: read them too.
         if ids.iter().any(|&id| id > self.last_id) {
             self.version = None;
             self.catch_up()?;
         }
-        Ok(ids
+        let positions = ids
             .iter()
             .filter_map(|&id| match usize::try_from(id) {
                 Ok(i) if i < TABLE_IDS => self.table.get(i).copied(),
                 _ => self.beyond.get(&id).copied(),
             })
             .filter(|&position| position != UNPLACED)
-            .collect())
+            .collect();
+        Ok((positions, complete))
     }
 
     fn set(&mut self, id: i64, position: u32) {
@@ -145,13 +155,15 @@ impl Searcher {
         }
     }
 
-    fn matching(&self, expression: &str) -> anyhow::Result<Vec<i64>> {
+    fn matching(&self, expression: &str, limit: usize) -> anyhow::Result<Vec<i64>> {
+        // SQLite reads a negative LIMIT as none.
+        let limit = i64::try_from(limit).unwrap_or(-1);
         let search = || -> rusqlite::Result<Vec<i64>> {
-            let mut stmt = self
-                .store
-                .conn
-                .prepare_cached("SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1")?;
-            let ids = stmt.query_map([expression], |r| r.get(0))?;
+            let mut stmt = self.store.conn.prepare_cached(
+                "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 \
+                 ORDER BY rowid DESC LIMIT ?2",
+            )?;
+            let ids = stmt.query_map(params![expression, limit], |r| r.get(0))?;
             ids.collect()
         };
         search().map_err(|e| self.fail(e))

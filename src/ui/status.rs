@@ -52,7 +52,9 @@ fn counts_and_filter(app: &App, room: usize) -> String {
     let counts = if app.parsed_query.is_empty() && app.visible.len() == total {
         format!(" {total} {}", if total == 1 { "story" } else { "stories" })
     } else {
-        format!(" {} of {total} match", app.visible.len())
+        // "+" while a text search's whole answer is still being found: these, and maybe more.
+        let more = if app.text_search_pending() { "+" } else { "" };
+        format!(" {}{more} of {total} match", app.visible.len())
     };
     // The pane's count: stories hidden by rules or of a removed feed are not waiting to be read.
     let unread = match app.all_count().unread {
