@@ -216,11 +216,10 @@ pub fn is_web_page(bytes: &[u8]) -> bool {
     head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
 }
 
+/// Where `needle` ends in `haystack`. memchr's search: a feed of 2.5 MB is scanned four times a
+/// fetch, and comparing windows byte by byte was a tenth of `--list`'s CPU at 100,000 stories.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|at| at + needle.len())
+    memchr::memmem::find(haystack, needle).map(|at| at + needle.len())
 }
 
 /// True when [`rewrite`] would change what feed-rs makes of the document: cheap to ask, so the
