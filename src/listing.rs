@@ -87,6 +87,78 @@ pub fn read_feed_files(library: &mut Library) -> Result<(), String> {
 /// fetched feed's stories then come from the store (the new ones with the older ones it keeps,
 /// and their marks, added to `marks`); without a store, from the answer. Failures are noted.
 pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut Store>) -> Marks {
+    let updates = fetch_every_feed(library, config);
+    // Every feed's stories in one transaction, and read back in one pass over the table (a pass
+    // per feed cost 1,000 passes over 20,000 stories); one by one only if that fails (to name the
+    // feed that fails).
+    let mut together = store
+        .as_deref_mut()
+        .and_then(|store| save_together(store, config, library, &updates).ok());
+    if let Some(store) = store.as_deref_mut() {
+        let fetches: Vec<(String, Option<String>)> = updates
+            .iter()
+            .map(|u| {
+                (
+                    library.editions[u.source].source_key(),
+                    u.outcome.as_ref().err().cloned(),
+                )
+            })
+            .collect();
+        if let Err(e) = store.note_fetches(&fetches, crate::runtime::now()) {
+            library.notes.push(format!("{e:#}"));
+        }
+    }
+    let mut marks = Marks::new();
+    // Each feed's stories replace what the library held of it, all at once after the loop: one
+    // pass over a million stories rather than one a feed.
+    let mut fetched: Vec<(usize, Vec<Story>)> = Vec::new();
+    for update in updates {
+        let source = update.source;
+        let name = library.editions[source].full_name().to_string();
+        match update.outcome {
+            Ok(FeedFetched::Parsed {
+                feed,
+                etag,
+                last_modified,
+            }) => {
+                if feed.stories.is_empty() {
+                    library.notes.push(format!("{name}: {NO_ENTRIES}"));
+                }
+                library
+                    .notes
+                    .extend(feed.problem.map(|p| format!("{name}: {p}")));
+                let info = SourceInfo {
+                    title: feed.title.clone(),
+                    etag,
+                    last_modified,
+                };
+                let stored = together.as_mut().and_then(|t| t.remove(&source));
+                let stories = match store.as_deref_mut() {
+                    Some(store) => {
+                        let kept = stored.map(Ok).unwrap_or_else(|| {
+                            keep(store, config, library, source, &feed.stories, info)
+                        });
+                        kept.map(|stored| stored_stories(stored, &mut marks))
+                            .unwrap_or_else(|e| {
+                                library.notes.push(format!("{name}: {e:#}"));
+                                feed.stories
+                            })
+                    }
+                    None => feed.stories,
+                };
+                fetched.push((source, stories));
+            }
+            Ok(FeedFetched::NotModified) => {}
+            Err(e) => library.notes.push(format!("{name}: {e}")),
+        }
+    }
+    replace_stories(library, fetched);
+    marks
+}
+
+/// Fetches and parses every subscribed feed of `library` on the fetch pool; their answers, in
+/// source order.
+fn fetch_every_feed(library: &Library, config: &Config) -> Vec<FeedUpdate> {
     let requests: Vec<FetchRequest> = (0..library.editions.len())
         .filter(|&i| library.editions[i].is_feed() && !library.editions[i].named_file)
         .map(|i| FetchRequest {
@@ -118,71 +190,20 @@ pub fn fetch_now(library: &mut Library, config: &Config, mut store: Option<&mut 
     fetcher.fetch_all(requests);
     let mut updates: Vec<FeedUpdate> = rx.iter().take(count).collect();
     updates.sort_by_key(|u| u.source);
-    // Every feed's stories in one transaction, and read back in one pass over the table (a pass
-    // per feed cost 1,000 passes over 20,000 stories); one by one only if that fails (to name the
-    // feed that fails).
-    let mut together = store
-        .as_deref_mut()
-        .and_then(|store| save_together(store, config, library, &updates).ok());
-    if let Some(store) = store.as_deref_mut() {
-        let fetches: Vec<(String, Option<String>)> = updates
-            .iter()
-            .map(|u| {
-                (
-                    library.editions[u.source].source_key(),
-                    u.outcome.as_ref().err().cloned(),
-                )
-            })
-            .collect();
-        if let Err(e) = store.note_fetches(&fetches, crate::runtime::now()) {
-            library.notes.push(format!("{e:#}"));
-        }
+    updates
+}
+
+/// Puts each fetched feed's stories in place of what `library` held of it, in one pass over the
+/// stories.
+fn replace_stories(library: &mut Library, fetched: Vec<(usize, Vec<Story>)>) {
+    let mut replaced = vec![false; library.editions.len()];
+    for (source, _) in &fetched {
+        replaced[*source] = true;
     }
-    let mut marks = Marks::new();
-    for update in updates {
-        let source = update.source;
-        let name = library.editions[source].full_name().to_string();
-        match update.outcome {
-            Ok(FeedFetched::Parsed {
-                feed,
-                etag,
-                last_modified,
-            }) => {
-                if feed.stories.is_empty() {
-                    library.notes.push(format!("{name}: {NO_ENTRIES}"));
-                }
-                library
-                    .notes
-                    .extend(feed.problem.map(|p| format!("{name}: {p}")));
-                let info = SourceInfo {
-                    title: feed.title.clone(),
-                    etag,
-                    last_modified,
-                };
-                let stories = match store.as_deref_mut() {
-                    Some(store) => {
-                        let kept = match together.as_mut().and_then(|t| t.remove(&source)) {
-                            Some(stored) => Ok(stored),
-                            None => keep(store, config, library, source, &feed.stories, info),
-                        };
-                        match kept {
-                            Ok(stored) => stored_stories(stored, &mut marks),
-                            Err(e) => {
-                                library.notes.push(format!("{name}: {e:#}"));
-                                feed.stories
-                            }
-                        }
-                    }
-                    None => feed.stories,
-                };
-                library.stories.retain(|s| s.edition != source);
-                library.add_stories(source, stories);
-            }
-            Ok(FeedFetched::NotModified) => {}
-            Err(e) => library.notes.push(format!("{name}: {e}")),
-        }
+    library.stories.retain(|s| !replaced[s.edition]);
+    for (source, stories) in fetched {
+        library.add_stories(source, stories);
     }
-    marks
 }
 
 /// Stores every parsed feed's stories and what its answer said, in one transaction; returns
