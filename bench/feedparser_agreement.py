@@ -73,18 +73,16 @@ class _Text(html.parser.HTMLParser):
         self.parts.append(data)
 
 
-def normalise(title):
-    """The words a reader sees: markup stripped, entities unescaped, whitespace collapsed."""
-    if title is None:
-        return ""
-    text = title
-    if "<" in text:
+def normalise(title, markup=False):
+    """The words a reader sees: with `markup` (feedparser's html and xhtml text), tags stripped
+    and entities unescaped; then control characters dropped and whitespace collapsed. gazette's
+    titles are plain text already: a `<` in them is a character."""
+    text = title or ""
+    if markup:
         parser = _Text()
         parser.feed(text)
         parser.close()
-        text = "".join(parser.parts)
-    # Twice: feedparser leaves double-escaped entities of some html titles once-escaped.
-    text = html.unescape(html.unescape(text))
+        text = html.unescape("".join(parser.parts))
     text = "".join(c for c in text if c >= " " or c in "\t\n")
     return " ".join(text.split())
 
@@ -118,14 +116,21 @@ def corpus_files(corpus):
 
 
 def feedparser_entries(path):
-    """feedparser's entries: (title, the entry's text) each."""
+    """feedparser's entries: (title, the entry's summary and content), each normalised."""
     parsed = feedparser.parse(path)
     entries = []
     for entry in parsed.entries:
-        text = " ".join(
-            [entry.get("summary", "")] + [c.get("value", "") for c in entry.get("content", [])])
-        entries.append((entry.get("title", ""), text))
+        details = [entry.get("summary_detail")] + entry.get("content", [])
+        text = " ".join(normalise(d.get("value"), is_markup(d)) for d in details if d)
+        title = normalise(entry.get("title"), is_markup(entry.get("title_detail")))
+        entries.append((title, text))
     return entries
+
+
+def is_markup(detail):
+    """True unless feedparser says the text is plain: html, xhtml, and base64 of another type
+    keep their (sanitised) markup in its values."""
+    return bool(detail) and detail.get("type") != "text/plain"
 
 
 def gazette_titles(binary, path, scratch):
@@ -150,13 +155,12 @@ def gazette_titles(binary, path, scratch):
 
 def title_agrees(fp_title, fp_text, ours):
     """True when gazette's title is feedparser's as a reader sees it (see the docstring)."""
-    theirs, mine = normalise(fp_title), normalise(ours)
+    theirs, text, mine = fp_title, fp_text, normalise(ours)
     if theirs == mine:
         return True
     if mine.endswith("…") and len(mine) > MAX_TITLE_COLUMNS // 2:
         return theirs.startswith(mine[:-1].rstrip())
     if not theirs:
-        text = normalise(fp_text)
         if mine == "(untitled)":
             return not text
         head = mine[:-1].rstrip() if mine.endswith("…") else mine

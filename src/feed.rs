@@ -328,8 +328,14 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
     };
     let title = match title {
         Some(title) => title,
-        None => match text.paragraphs.first() {
-            Some(first) => derive_title(first),
+        // Taken from the first paragraph with words: a picture alone gives no headline.
+        None => match text
+            .paragraphs
+            .iter()
+            .map(Paragraph::words)
+            .find(|w| !w.is_empty())
+        {
+            Some(first) => derive_title(&first),
             None => "(untitled)".to_string(),
         },
     };
@@ -414,7 +420,7 @@ fn plain_text(raw: &str, html: bool) -> String {
         converted
             .paragraphs
             .iter()
-            .map(|p| p.text.as_str())
+            .map(Paragraph::words)
             .collect::<Vec<_>>()
             .join(" ")
     } else {

@@ -8,14 +8,18 @@ use std::borrow::Cow;
 
 use encoding_rs::Encoding;
 use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 use quick_xml::{Reader, Writer};
+
+use crate::atom_text::TypeFix;
 
 /// The namespace of Atom 0.3, which feed-rs does not know.
 const ATOM_03: &str = "http://purl.org/atom/ns#";
 const ATOM_10: &str = "http://www.w3.org/2005/Atom";
 const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+const CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
 
 /// A feed's bytes decoded to UTF-8, with a note when that took more than reading them.
 #[derive(Debug)]
@@ -229,6 +233,8 @@ pub fn needs_rewrite(bytes: &[u8]) -> bool {
     find(bytes, ATOM_03.as_bytes()).is_some()
         || find(bytes, b"dc:title").is_some()
         || find(bytes, b"media:title").is_some()
+        || find(bytes, b"fullitem").is_some()
+        || find(bytes, b"body").is_some_and(|_| find(bytes, XHTML.as_bytes()).is_some())
         || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
 }
 
@@ -241,8 +247,8 @@ fn rss_version_known(tag: &[u8]) -> bool {
         .any(|v| tag.contains(&format!("version={v}")))
 }
 
-/// What the rewrite drops as well as what it renames: with `drop_bad`, an Atom `content` or
-/// `summary` feed-rs would fail the entry over (base64, a type that is no media type, empty).
+/// What the rewrite drops as well as what it renames: with `drop_bad`, an Atom text construct
+/// whose base64 is no text (a picture) is dropped, not left for feed-rs to fail over.
 #[derive(Debug, Clone, Copy)]
 pub struct Rewrite {
     /// Drop Atom text constructs feed-rs cannot read.
@@ -250,64 +256,155 @@ pub struct Rewrite {
 }
 
 /// Rewrites a document into one feed-rs reads as a liberal parser would read the original:
-/// Atom 0.3 as Atom 1.0 (its namespace, `issued`, `modified`, MIME types for `type`), `<rss>`
-/// with no or an unknown version as RSS 2.0, `dc:title` and `media:title` as `itunes:title` (a title
-/// fallback feed-rs keeps), and, with `drop_bad`, unreadable Atom content dropped. None when the document is not
-/// well-formed enough to rewrite.
+/// Atom 0.3 as Atom 1.0 (its namespace, `issued`, `modified`), text constructs' types as Atom 1.0
+/// names them and base64 decoded (`atom_text`), `<rss>` with no or an unknown version as RSS 2.0,
+/// `dc:title` and `media:title` as `itunes:title` (a title fallback feed-rs keeps), and, with
+/// `drop_bad`, unreadable Atom content dropped. None when the document is not well-formed enough
+/// to rewrite.
 pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = false;
     let mut writer = Writer::new(Vec::with_capacity(bytes.len() + 64));
-    let mut atom03 = false;
-    // Whether the item or entry being read has had a title of its own yet.
-    let mut titled = false;
-    // The open elements' names as written, so each end tag matches its renamed start.
-    let mut open: Vec<String> = Vec::new();
-    // Depth inside an element being dropped.
-    let mut dropping = 0usize;
+    let mut state = State::default();
     loop {
         let event = reader.read_event().ok()?;
-        if dropping > 0 {
-            match event {
-                Event::Start(_) => dropping += 1,
-                Event::End(_) => dropping -= 1,
-                Event::Eof => return None,
-                _ => {}
+        if let Some(held) = &mut state.held {
+            if held.take(event)? {
+                let held = state.held.take()?;
+                held.write(&mut writer, how)?;
             }
             continue;
         }
         let event = match event {
             Event::Eof => break,
-            Event::Start(start) => {
-                let (start, drop) =
-                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
-                if drop {
-                    dropping = 1;
+            Event::Start(start) => match state.start(start) {
+                (start, TagFix::Keep) => {
+                    state.open.push(start.name().as_ref().to_string());
+                    Event::Start(start)
+                }
+                (start, fix) => {
+                    state.held = Some(Held::new(start, fix));
                     continue;
                 }
-                open.push(start.name().as_ref().to_string());
-                Event::Start(start)
-            }
-            Event::Empty(start) => {
-                let (start, drop) =
-                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
-                if drop {
-                    continue;
-                }
-                Event::Empty(start)
-            }
+            },
+            Event::Empty(start) => Event::Empty(state.start(start).0),
             Event::End(end) => {
-                let name = open
+                let name = state
+                    .open
                     .pop()
                     .unwrap_or_else(|| end.name().as_ref().to_string());
-                Event::End(quick_xml::events::BytesEnd::new(name))
+                Event::End(BytesEnd::new(name))
             }
             other => other,
         };
         writer.write_event(event).ok()?;
     }
     Some(writer.into_inner())
+}
+
+/// What the rewrite knows at a tag.
+#[derive(Default)]
+struct State {
+    /// Whether the document is Atom 0.3.
+    atom03: bool,
+    /// Whether the item or entry being read has had a title of its own yet.
+    titled: bool,
+    /// The open elements' names as written, so each end tag matches its renamed start.
+    open: Vec<String>,
+    /// A text construct in base64 being read, to be decoded at its end.
+    held: Option<Held>,
+}
+
+impl State {
+    /// A start (or empty) tag as the rewrite reads it: whether its item now has a title noted,
+    /// then the tag renamed, and whether its text is base64.
+    fn start(&mut self, start: BytesStart<'_>) -> (BytesStart<'static>, TagFix) {
+        self.titled = seen_title(&start, self.open.last(), self.titled);
+        let context = Context {
+            parent: self.open.last(),
+            atom03: self.atom03,
+            titled: self.titled,
+        };
+        rewrite_tag(start, context, &mut self.atom03)
+    }
+}
+
+/// A tag's text as the rewrite leaves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagFix {
+    /// As written.
+    Keep,
+    /// Base64, to be decoded.
+    Base64,
+    /// XHTML markup (an item's `xhtml:body`), to be escaped into the text of `content:encoded`.
+    Markup,
+}
+
+/// An element whose text is rewritten at its end: base64 (its start tag typed `html`) or markup
+/// (its start tag `content:encoded`), and its text so far.
+struct Held {
+    start: BytesStart<'static>,
+    text: String,
+    /// The markup inside, as written, for [`TagFix::Markup`].
+    markup: Option<Writer<Vec<u8>>>,
+    depth: usize,
+}
+
+impl Held {
+    fn new(start: BytesStart<'static>, fix: TagFix) -> Held {
+        Held {
+            start,
+            text: String::new(),
+            markup: (fix == TagFix::Markup).then(|| Writer::new(Vec::new())),
+            depth: 1,
+        }
+    }
+
+    /// Takes the next event inside; true at the element's end. None at the end of the input.
+    fn take(&mut self, event: Event<'_>) -> Option<bool> {
+        match &event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth -= 1,
+            Event::Eof => return None,
+            _ => {}
+        }
+        if let Some(markup) = self.markup.as_mut().filter(|_| self.depth > 0) {
+            markup.write_event(event).ok()?;
+            return Some(false);
+        }
+        match event {
+            // Base64 has no references: one makes the text something else, kept as it was.
+            Event::Text(t) => self.text.push_str(&t),
+            Event::CData(t) => self.text.push_str(&t),
+            Event::GeneralRef(r) => {
+                self.text.push('&');
+                self.text.push_str(&r);
+                self.text.push(';');
+            }
+            _ => {}
+        }
+        Some(self.depth == 0)
+    }
+
+    /// The element with its text decoded; dropped (with `drop_bad`) or left as it was when the
+    /// text is not base64 of text.
+    fn write(self, writer: &mut Writer<Vec<u8>>, how: Rewrite) -> Option<()> {
+        let decoded = match self.markup {
+            Some(markup) => String::from_utf8(markup.into_inner()).ok(),
+            None => crate::atom_text::decode_base64(&self.text),
+        };
+        if decoded.is_none() && how.drop_bad {
+            return Some(());
+        }
+        let name = self.start.name().as_ref().to_string();
+        let text = decoded.unwrap_or(self.text);
+        writer.write_event(Event::Start(self.start)).ok()?;
+        writer
+            .write_event(Event::Text(BytesText::new(&text)))
+            .ok()?;
+        writer.write_event(Event::End(BytesEnd::new(name))).ok()
+    }
 }
 
 /// Where a start tag is: its parent's name, whether the document is Atom 0.3, whether the item
@@ -362,31 +459,12 @@ fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
     }
 }
 
-/// Rewrites one start tag inside `parent`; true when the element is to be dropped.
-/// A start (or empty) tag as the rewrite reads it: whether its item now has a title noted, then
-/// the tag renamed, or to be dropped.
-fn rewrite_start(
-    start: BytesStart<'_>,
-    parent: Option<&String>,
-    titled: &mut bool,
-    atom03: &mut bool,
-    how: Rewrite,
-) -> (BytesStart<'static>, bool) {
-    *titled = seen_title(&start, parent, *titled);
-    let context = Context {
-        parent,
-        atom03: *atom03,
-        titled: *titled,
-    };
-    rewrite_tag(start, context, atom03, how)
-}
-
+/// One start tag rewritten (see [`rewrite`]), and whether its text is base64.
 fn rewrite_tag(
     start: BytesStart<'_>,
     at: Context<'_>,
     atom03: &mut bool,
-    how: Rewrite,
-) -> (BytesStart<'static>, bool) {
+) -> (BytesStart<'static>, TagFix) {
     let name = start.name().as_ref().to_string();
     let local = name.rsplit(':').next().unwrap_or(&name).to_string();
     let mut attributes: Vec<(String, String)> = start
@@ -397,76 +475,71 @@ fn rewrite_tag(
     if local == "feed" && attributes.iter().any(|(_, v)| v == ATOM_03) {
         *atom03 = true;
     }
-    for (key, value) in &mut attributes {
+    for (_, value) in &mut attributes {
         if value == ATOM_03 {
             *value = ATOM_10.to_string();
-        }
-        if key == "type" && *atom03 {
-            if let Some(short) = atom_type(value) {
-                *value = short.to_string();
-            }
         }
     }
     if name == "rss" && !rss_version_known(AsRef::<str>::as_ref(&start).as_bytes()) {
         attributes.retain(|(k, _)| k != "version");
         attributes.insert(0, ("version".into(), "2.0".into()));
     }
-    let new_name = renamed(&name, at).to_string();
+    let mut new_name = renamed(&name, at).to_string();
     if new_name == "itunes:title" && name != new_name {
+        // An iTunes title is plain text: feed-rs fails over a `type` it does not know.
+        attributes.retain(|(k, _)| k != "type");
         attributes.push(("xmlns:itunes".into(), ITUNES.into()));
     }
-    let mode = attributes
-        .iter()
-        .find(|(k, _)| k == "mode")
-        .map(|(_, v)| v.clone());
-    attributes.retain(|(k, _)| !(*atom03 && k == "mode"));
-    let kind = attributes
-        .iter()
-        .find(|(k, _)| k == "type")
-        .map(|(_, v)| v.as_str());
-    let readable = match local.as_str() {
-        "content" => {
-            attributes.iter().any(|(k, _)| k == "src") || kind.is_none_or(readable_content)
+    let fix = match local.as_str() {
+        // An item's body in another vocabulary (feedparser's `xhtml:body`, `fullitem`) is
+        // its content, which feed-rs reads as `content:encoded`.
+        "body" | "fullitem" if at.in_entry() => {
+            attributes.retain(|(k, _)| !k.starts_with("xmlns"));
+            attributes.push(("xmlns:content".into(), CONTENT.into()));
+            new_name = "content:encoded".to_string();
+            match local == "body" {
+                true => TagFix::Markup,
+                false => TagFix::Keep,
+            }
         }
-        "summary" => kind.is_none_or(|t| matches!(t, "text" | "html" | "text/html" | "xhtml")),
-        _ => true,
+        _ => text_type(&local, &mut attributes, *atom03),
     };
-    let bad = !readable || mode.as_deref() == Some("base64");
     // Values go back as they were written (escaped): a tuple would be escaped a second time.
     let tag =
         BytesStart::new(new_name).with_attributes(attributes.iter().map(|(k, v)| Attribute {
             key: QName(k),
             value: Cow::Borrowed(v.as_str()),
         }));
-    (tag, how.drop_bad && bad)
+    (tag, fix)
 }
 
-/// Atom 0.3 gives text constructs MIME types; Atom 1.0 names them `text`, `html`, `xhtml`.
-fn atom_type(value: &str) -> Option<&'static str> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "text/plain" => Some("text"),
-        "text/html" => Some("html"),
-        "application/xhtml+xml" => Some("xhtml"),
-        _ => None,
-    }
-}
-
-/// A `type` of Atom content that feed-rs reads and that is text for a reader: the three Atom
-/// names, or a plain `text/…`, `…+xml` or `…/xml` media type. Anything else (a picture or a PDF in
-/// base64, a type that is no media type) is no text.
-fn readable_content(value: &str) -> bool {
-    let value = value.trim().to_ascii_lowercase();
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+/// Sets a text construct's `type` to one feed-rs reads, without Atom 0.3's `mode`: base64 is
+/// to be decoded to HTML.
+fn text_type(local: &str, attributes: &mut Vec<(String, String)>, atom03: bool) -> TagFix {
+    let value = |key: &str| {
+        attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     };
-    let media = value
-        .split_once('/')
-        .is_some_and(|(kind, sub)| token(kind) && token(sub));
-    matches!(value.as_str(), "text" | "html" | "xhtml")
-        || media
-            && (value.starts_with("text/") || value.ends_with("+xml") || value.ends_with("/xml"))
+    let src = value("src").is_some();
+    let fix = crate::atom_text::type_fix(local, value("type"), value("mode"), src);
+    let kind = match fix {
+        TypeFix::Keep => None,
+        TypeFix::Set(kind) => Some(kind),
+        TypeFix::Base64 => Some("html"),
+    };
+    if atom03 || kind.is_some() {
+        attributes.retain(|(k, _)| k != "mode");
+    }
+    if let Some(kind) = kind {
+        attributes.retain(|(k, _)| k != "type");
+        attributes.push(("type".into(), kind.into()));
+    }
+    match fix {
+        TypeFix::Base64 => TagFix::Base64,
+        _ => TagFix::Keep,
+    }
 }
 
 /// An entry's document repaired after feed-rs refused it: bytes that are not UTF-8 replaced,

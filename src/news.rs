@@ -94,6 +94,43 @@ impl Paragraph {
     }
 }
 
+impl Paragraph {
+    /// The words a headline shows: the text without image placeholders (`[image: alt]`) and
+    /// without the ` [n]` reference after a link or image. They point at the story's reference
+    /// list, which a headline does not have, and an image is no word of a title.
+    pub fn words(&self) -> String {
+        let mut words = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for span in &self.spans {
+            let kept_to = match span.style {
+                Inline::Image => span.range.start,
+                Inline::Link(_) => span.range.end,
+                _ => continue,
+            };
+            if span.range.start < at {
+                continue;
+            }
+            words.push_str(&self.text[at..kept_to]);
+            at = after_reference(&self.text, span.range.end);
+        }
+        words.push_str(&self.text[at..]);
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Where the text goes on after a ` [n]` reference that starts at `at` (`at` when none does).
+fn after_reference(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    let Some(inner) = rest.strip_prefix(" [") else {
+        return at;
+    };
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    match digits > 0 && inner[digits..].starts_with(']') {
+        true => at + 2 + digits + 1,
+        false => at,
+    }
+}
+
 impl std::ops::Deref for Paragraph {
     type Target = str;
     fn deref(&self) -> &str {
