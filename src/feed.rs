@@ -26,7 +26,8 @@ pub enum Format {
 }
 
 /// Recognises a feed by its first meaningful character: `<` (XML: RSS, RDF, Atom) or `{` (JSON
-/// Feed), in UTF-8 or, after a byte-order mark (or as `<` beside a zero byte), UTF-16 or UTF-32.
+/// Feed), in UTF-8 or, after a byte-order mark (or as `<` beside a zero byte), UTF-16 or UTF-32;
+/// or `<?xml` in EBCDIC.
 pub fn sniff(bytes: &[u8]) -> Format {
     const WIDE_BOMS: [&[u8]; 4] = [b"\xff\xfe\0\0", b"\0\0\xfe\xff", b"\xff\xfe", b"\xfe\xff"];
     let wide = WIDE_BOMS.iter().find_map(|bom| bytes.strip_prefix(*bom));
@@ -36,6 +37,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         Some(wide) => wide,
         None => bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes),
     };
+    if crate::ebcdic::is_ebcdic_xml(bytes) {
+        return Format::Feed;
+    }
     let nul_ok = wide.is_some();
     match text
         .iter()

@@ -39,6 +39,10 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
     if let Some(text) = utf32(bytes) {
         return reencoded(text, "decoded as UTF-32");
     }
+    if crate::ebcdic::is_ebcdic_xml(bytes) {
+        let text = crate::ebcdic::decode(bytes);
+        return reencoded(Cow::Owned(text), "decoded as EBCDIC");
+    }
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         let (text, errors) = encoding.decode_with_bom_removal(bytes);
         let note = match (encoding == encoding_rs::UTF_8, errors) {
