@@ -18,7 +18,8 @@ use crate::atom_text::TypeFix;
 const ATOM_03: &str = "http://purl.org/atom/ns#";
 const ATOM_10: &str = "http://www.w3.org/2005/Atom";
 const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
-const XHTML: &str = "http://www.w3.org/1999/xhtml";
+/// RSS 2.0's own namespace, which a few feeds declare: feed-rs reads RSS 2.0 in none.
+const USERLAND: &str = "http://backend.userland.com/rss2";
 const CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
 
 /// A feed's bytes decoded to UTF-8, with a note when that took more than reading them.
@@ -238,7 +239,9 @@ pub fn needs_rewrite(bytes: &[u8]) -> bool {
         || find(bytes, b"dc:title").is_some()
         || find(bytes, b"media:title").is_some()
         || find(bytes, b"fullitem").is_some()
-        || find(bytes, b"body").is_some_and(|_| find(bytes, XHTML.as_bytes()).is_some())
+        || find(bytes, b"<body").is_some()
+        || find(bytes, b":body").is_some()
+        || find(bytes, USERLAND.as_bytes()).is_some()
         || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
 }
 
@@ -316,6 +319,8 @@ struct State {
     titled: bool,
     /// The open elements' names as written, so each end tag matches its renamed start.
     open: Vec<String>,
+    /// The prefixes bound to RSS 2.0's own namespace so far.
+    userland: Vec<String>,
     /// A text construct in base64 being read, to be decoded at its end.
     held: Option<Held>,
 }
@@ -325,10 +330,16 @@ impl State {
     /// then the tag renamed, and whether its text is base64.
     fn start(&mut self, start: BytesStart<'_>) -> (BytesStart<'static>, TagFix) {
         self.titled = seen_title(&start, self.open.last(), self.titled);
+        let bound = start.attributes().flatten().filter_map(|a| {
+            let prefix = a.key.as_ref().strip_prefix("xmlns:")?;
+            (a.value.as_ref() == USERLAND).then(|| prefix.to_string())
+        });
+        self.userland.extend(bound);
         let context = Context {
             parent: self.open.last(),
             atom03: self.atom03,
             titled: self.titled,
+            userland: &self.userland,
         };
         rewrite_tag(start, context, &mut self.atom03)
     }
@@ -418,6 +429,8 @@ struct Context<'a> {
     parent: Option<&'a String>,
     atom03: bool,
     titled: bool,
+    /// The prefixes bound to RSS 2.0's own namespace.
+    userland: &'a [String],
 }
 
 impl Context<'_> {
@@ -441,6 +454,7 @@ fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> 
                     parent,
                     atom03: false,
                     titled,
+                    userland: &[],
                 }
                 .in_entry()
         }
@@ -469,13 +483,21 @@ fn rewrite_tag(
     at: Context<'_>,
     atom03: &mut bool,
 ) -> (BytesStart<'static>, TagFix) {
-    let name = start.name().as_ref().to_string();
+    let mut name = start.name().as_ref().to_string();
     let local = name.rsplit(':').next().unwrap_or(&name).to_string();
     let mut attributes: Vec<(String, String)> = start
         .attributes()
         .flatten()
         .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
         .collect();
+    // RSS 2.0 in its own namespace (`r:item`, or `<rss xmlns="…userland…">`) as RSS 2.0 in none.
+    attributes.retain(|(k, v)| !(k.starts_with("xmlns") && v == USERLAND));
+    if name
+        .split_once(':')
+        .is_some_and(|(prefix, _)| at.userland.iter().any(|p| p == prefix))
+    {
+        name = local.clone();
+    }
     if local == "feed" && attributes.iter().any(|(_, v)| v == ATOM_03) {
         *atom03 = true;
     }
