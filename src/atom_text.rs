@@ -57,6 +57,26 @@ pub(crate) fn type_fix(local: &str, kind: Option<&str>, mode: Option<&str>, src:
     }
 }
 
+/// True when a text construct's start tag in `bytes` has a `mode` or a `type` that
+/// [`type_fix`] would change: the document then needs `liberal::rewrite` (feed-rs reads some
+/// such types without failing, and shows base64 as it is).
+pub(crate) fn has_odd_types(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    TEXT_CONSTRUCTS.iter().any(|local| {
+        text.match_indices(&format!("<{local} ")).any(|(at, _)| {
+            let tag = &text[at..];
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            let value = |key: &str| {
+                let rest = &tag[tag.find(&format!(" {key}="))? + key.len() + 2..];
+                let quote = rest.chars().next()?;
+                rest[quote.len_utf8()..].split(quote).next()
+            };
+            let src = value("src").is_some();
+            type_fix(local, value("type"), value("mode"), src) != TypeFix::Keep
+        })
+    })
+}
+
 /// Decodes base64 (standard or URL-safe alphabet, whitespace ignored, padding optional) that is
 /// text: UTF-8 without control characters. None when it is not base64, or not text (a picture).
 pub(crate) fn decode_base64(text: &str) -> Option<String> {
@@ -119,6 +139,17 @@ mod tests {
             type_fix("link", Some("text/html"), None, false),
             TypeFix::Keep
         );
+    }
+
+    #[test]
+    fn odd_types_are_found_in_text_constructs_only() {
+        assert!(has_odd_types(
+            b"<entry><content type='image/png'>iVBO</content>"
+        ));
+        assert!(has_odd_types(b"<title mode=\"base64\">SGk=</title>"));
+        assert!(!has_odd_types(
+            b"<title type=\"html\">Hi</title><link type=\"a/b\"/>"
+        ));
     }
 
     #[test]

@@ -425,6 +425,7 @@ fn plain_text(raw: &str, html: bool) -> String {
             .paragraphs
             .iter()
             .map(Paragraph::words)
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
     } else {

@@ -242,6 +242,7 @@ pub fn needs_rewrite(bytes: &[u8]) -> bool {
         || find(bytes, b"<body").is_some()
         || find(bytes, b":body").is_some()
         || find(bytes, USERLAND.as_bytes()).is_some()
+        || crate::atom_text::has_odd_types(bytes)
         || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
 }
 
