@@ -3,7 +3,6 @@
 pub mod action;
 pub mod app;
 pub mod article;
-mod atom_text;
 pub mod config;
 pub mod config_error;
 pub mod config_programs;

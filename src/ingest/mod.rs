@@ -241,7 +241,9 @@ impl FeedStream {
                 Event::Start(start) => {
                     let local = start.local_name();
                     let local: &str = local.as_ref();
-                    if !self.open.is_empty() && (local == "item" || local == "entry") {
+                    // CDF's items are `ITEM`s (the rewrite makes them RSS items).
+                    let entry_tag = matches!(local, "item" | "entry" | "ITEM");
+                    if !self.open.is_empty() && entry_tag {
                         let start = start.into_owned();
                         self.read_header()?;
                         let names: Vec<&[u8]> =
