@@ -227,7 +227,11 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// An entry's document repaired after feed-rs refused it: bytes that are not UTF-8 replaced,
 /// bare ampersands escaped, unreadable Atom content dropped. None when nothing could be done.
 pub fn repaired(document: &[u8]) -> Option<Vec<u8>> {
-    let text = String::from_utf8_lossy(document);
+    let mut text = String::from_utf8_lossy(document);
+    // `&#X41;`: HTML reads a capital X in a hexadecimal reference, XML does not.
+    if text.contains("&#X") {
+        text = Cow::Owned(text.replace("&#X", "&#x"));
+    }
     let escaped = escape_bare_ampersands(text.as_bytes());
     let bytes = escaped.as_deref().unwrap_or(text.as_bytes());
     rewrite(bytes, Rewrite { drop_bad: true }).filter(|r| r.as_slice() != document)

@@ -23,7 +23,9 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::{Reader, Writer};
 
-use crate::feed::{entry_story, parse_feed, parse_header, sniff, Format, MAX_FEED_BYTES, WEB_PAGE};
+use crate::feed::{
+    entry_story, is_atom, parse_feed, parse_header, sniff, Format, MAX_FEED_BYTES, WEB_PAGE,
+};
 use crate::fetch::open_feed_file;
 use crate::liberal::{self, Rewrite};
 use crate::news::Story;
@@ -495,7 +497,7 @@ fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) 
                 let mut entries: Vec<Story> = feed
                     .entries
                     .iter()
-                    .map(|e| entry_story(e, url, true))
+                    .map(|e| entry_story(e, is_atom(&feed), url, true))
                     .collect();
                 let durations = crate::enclosure::itunes_durations(document);
                 crate::enclosure::fill_durations(&mut entries, &durations);

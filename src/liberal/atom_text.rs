@@ -22,8 +22,9 @@ pub(crate) enum TypeFix {
     Keep,
     /// This `type` instead (and no `mode`).
     Set(&'static str),
-    /// The body is base64: decoded, it is HTML (a liberal parser shows it as such).
-    Base64,
+    /// The body is base64, decoded to text of this `type`: the one named, or HTML when the type
+    /// is no text (`application/octet-stream`: feedparser keeps its markup too).
+    Base64(&'static str),
 }
 
 /// How to read the element `local` with these `type`, `mode` and `src` attributes. `content`
@@ -35,10 +36,10 @@ pub(crate) fn type_fix(local: &str, kind: Option<&str>, mode: Option<&str>, src:
     }
     let kind = kind.map(|k| k.trim().to_ascii_lowercase());
     let mode = mode.map(|m| m.trim().to_ascii_lowercase());
-    if mode.as_deref() == Some("base64") {
-        return TypeFix::Base64;
-    }
+    let base64 = mode.as_deref() == Some("base64");
     let named = match kind.as_deref() {
+        // Atom 0.3's default type is text/plain.
+        None if base64 => "text",
         None => return TypeFix::Keep,
         Some("text" | "plain" | "text/plain" | "") => "text",
         Some("html" | "text/html") => "html",
@@ -49,8 +50,11 @@ pub(crate) fn type_fix(local: &str, kind: Option<&str>, mode: Option<&str>, src:
         Some(k) if k.ends_with("+xml") || k.ends_with("/xml") => "xhtml",
         Some(k) if k.starts_with("text/") => "text",
         // A picture, a PDF, `application/octet-stream`: Atom says such content is base64.
-        Some(_) => return TypeFix::Base64,
+        Some(_) => return TypeFix::Base64("html"),
     };
+    if base64 {
+        return TypeFix::Base64(named);
+    }
     match kind.as_deref() == Some(named) {
         true => TypeFix::Keep,
         false => TypeFix::Set(named),
@@ -126,7 +130,9 @@ mod tests {
         let escaped = type_fix("summary", Some("text/html"), Some("escaped"), false);
         assert_eq!(escaped, TypeFix::Set("html"));
         let png = type_fix("content", Some("image/png"), None, false);
-        assert_eq!(png, TypeFix::Base64);
+        assert_eq!(png, TypeFix::Base64("html"));
+        let plain = type_fix("title", None, Some("base64"), false);
+        assert_eq!(plain, TypeFix::Base64("text"));
         assert_eq!(
             type_fix("content", Some("image/png"), None, true),
             TypeFix::Keep

@@ -393,7 +393,7 @@ fn text_type(local: &str, attributes: &mut Vec<(String, String)>, atom03: bool) 
     let kind = match fix {
         TypeFix::Keep => None,
         TypeFix::Set(kind) => Some(kind),
-        TypeFix::Base64 => Some("html"),
+        TypeFix::Base64(kind) => Some(kind),
     };
     if atom03 || kind.is_some() {
         attributes.retain(|(k, _)| k != "mode");
@@ -403,7 +403,7 @@ fn text_type(local: &str, attributes: &mut Vec<(String, String)>, atom03: bool) 
         attributes.push(("type".into(), kind.into()));
     }
     match fix {
-        TypeFix::Base64 => TagFix::Base64,
+        TypeFix::Base64(_) => TagFix::Base64,
         _ => TagFix::Keep,
     }
 }
