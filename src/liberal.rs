@@ -366,4 +366,10 @@ mod tests {
         assert_eq!(fixed, b"a &amp; b &amp; &#233; &#x1F600; &nbsp; &amp;&amp;");
         assert_eq!(escape_bare_ampersands(b"&amp; only"), None);
     }
+
+    #[test]
+    fn a_capital_x_in_a_hexadecimal_reference_is_repaired() {
+        let fixed = repaired(b"<rss version=\"2.0\"><channel><item><title>&#X41;</title>").unwrap();
+        assert!(String::from_utf8(fixed).unwrap().contains("&#x41;"));
+    }
 }

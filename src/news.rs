@@ -404,6 +404,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_headline_has_the_words_without_references_or_pictures() {
+        let text = "Harbour [1] [image: gull] [2] reopens [3x]";
+        let span = |range, style| Span { range, style };
+        let para = Paragraph {
+            text: text.to_string(),
+            kind: ParagraphKind::Text,
+            spans: vec![span(0..7, Inline::Link(1)), span(12..25, Inline::Image)],
+        };
+        assert_eq!(para.words(), "Harbour reopens [3x]");
+        assert_eq!(Paragraph::plain("[image] [1]").words(), "[image] [1]");
+    }
+
+    #[test]
     fn first_sentence_skips_abbreviations() {
         assert_eq!(
             first_sentence("The U.S. Army moved. Then it stopped."),

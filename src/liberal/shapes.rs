@@ -157,3 +157,49 @@ impl Shaper {
         writer.write_event(Event::End(BytesEnd::new("link"))).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{rewrite, Rewrite};
+
+    fn shaped(xml: &str) -> String {
+        let out = rewrite(xml.as_bytes(), Rewrite { drop_bad: false }).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn rdf_becomes_rss_with_its_items_in_one_channel() {
+        let xml = "<rdf:RDF xmlns:rdf=\"r\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\">\
+                   <channel><title>T</title></channel><item><title>A</title></item></rdf:RDF>";
+        assert_eq!(
+            shaped(xml),
+            "<rss version=\"2.0\" xmlns:rdf=\"r\" xmlns=\"http://purl.org/rss/1.0/\"><channel>\
+             <title>T</title><item><title>A</title></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn cdf_becomes_rss_and_an_item_href_its_link() {
+        let xml =
+            "<CHANNEL><TITLE>T</TITLE><ITEM HREF=\"/a\"><ABSTRACT>B</ABSTRACT></ITEM></CHANNEL>";
+        assert_eq!(
+            shaped(xml),
+            "<rss version=\"2.0\"><channel><title>T</title><item HREF=\"/a\"><link>/a</link>\
+             <description>B</description></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn rss_gets_the_channel_it_lacks() {
+        assert_eq!(
+            shaped("<rss><item><title>A</title></item></rss>"),
+            "<rss version=\"2.0\"><channel><item><title>A</title></item></channel></rss>"
+        );
+        assert_eq!(
+            shaped("<rss version=\"2.0\"></rss>"),
+            "<rss version=\"2.0\"><channel/></rss>"
+        );
+        let whole = "<rss version=\"2.0\"><channel><item/></channel></rss>";
+        assert_eq!(shaped(whole), whole);
+    }
+}
