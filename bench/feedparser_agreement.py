@@ -28,8 +28,9 @@ What counts as agreeing (a file agrees when every entry does, and the counts are
 - gazette cuts a title at 400 columns with "…": a cut title agrees with feedparser's when it is
   a prefix of it.
 - An entry feedparser gives no title (absent or empty) agrees with gazette's title derived from
-  the entry's text when that title's words start feedparser's summary or content of the same
-  entry (or gazette says "(untitled)" and feedparser has no text either). Both parsers found the
+  the entry's text when that title's words start feedparser's summary or one of its contents
+  (gazette takes the content first, feedparser keeps both), or when gazette says "(untitled)"
+  and feedparser has no text either. Both parsers found the
   entry; feedparser leaves the headline to its caller, and gazette takes it from the same text,
   as the issue asks. Anything else is a disagreement.
 
@@ -121,9 +122,9 @@ def feedparser_entries(path):
     entries = []
     for entry in parsed.entries:
         details = [entry.get("summary_detail")] + entry.get("content", [])
-        text = " ".join(normalise(d.get("value"), is_markup(d)) for d in details if d)
+        texts = [normalise(d.get("value"), is_markup(d)) for d in details if d]
         title = normalise(entry.get("title"), is_markup(entry.get("title_detail")))
-        entries.append((title, text))
+        entries.append((title, [t for t in texts if t]))
     return entries
 
 
@@ -153,18 +154,18 @@ def gazette_titles(binary, path, scratch):
     return titles
 
 
-def title_agrees(fp_title, fp_text, ours):
+def title_agrees(fp_title, fp_texts, ours):
     """True when gazette's title is feedparser's as a reader sees it (see the docstring)."""
-    theirs, text, mine = fp_title, fp_text, normalise(ours)
+    theirs, mine = fp_title, normalise(ours)
     if theirs == mine:
         return True
     if mine.endswith("…") and len(mine) > MAX_TITLE_COLUMNS // 2:
         return theirs.startswith(mine[:-1].rstrip())
     if not theirs:
         if mine == "(untitled)":
-            return not text
+            return not fp_texts
         head = mine[:-1].rstrip() if mine.endswith("…") else mine
-        return bool(head) and text.startswith(head)
+        return bool(head) and any(text.startswith(head) for text in fp_texts)
     return False
 
 
