@@ -348,19 +348,7 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
         Some((body, html)) => (convert(body, html, parts.typed, base), Pending::Nothing),
         None => (Converted::default(), Pending::Nothing),
     };
-    let title = match title {
-        Some(title) => title,
-        // Taken from the first paragraph with words: a picture alone gives no headline.
-        None => match text
-            .paragraphs
-            .iter()
-            .map(Paragraph::words)
-            .find(|w| !w.is_empty())
-        {
-            Some(first) => derive_title(&first),
-            None => "(untitled)".to_string(),
-        },
-    };
+    let title = title.unwrap_or_else(|| headline_from(&text));
     // A body that only repeats the title is no text at all.
     if text.paragraphs.len() == 1 && text.paragraphs[0].text == title {
         text = Converted::default();
@@ -379,6 +367,20 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
         edition: 0,
         pending,
         enclosures: Vec::new(),
+    }
+}
+
+/// The title of an entry without one, taken from the first paragraph with words (a picture
+/// alone gives no headline).
+fn headline_from(text: &Converted) -> String {
+    match text
+        .paragraphs
+        .iter()
+        .map(Paragraph::words)
+        .find(|w| !w.is_empty())
+    {
+        Some(first) => derive_title(&first),
+        None => "(untitled)".to_string(),
     }
 }
 

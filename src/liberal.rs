@@ -29,12 +29,8 @@ pub struct Decoded<'a> {
 /// overruled by detection; UTF-8 with a few stray bytes stays UTF-8 with replacement characters.
 /// Valid UTF-8 that declares nothing else is returned as it is, without a copy.
 pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
-    if let Some(text) = utf32(bytes) {
-        return reencoded(text, "decoded as UTF-32");
-    }
-    if crate::ebcdic::is_ebcdic_xml(bytes) {
-        let text = crate::ebcdic::decode(bytes);
-        return reencoded(Cow::Owned(text), "decoded as EBCDIC");
+    if let Some((text, note)) = not_for_encoding_rs(bytes) {
+        return reencoded(text, note);
     }
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         let (text, errors) = encoding.decode_with_bom_removal(bytes);
@@ -97,6 +93,21 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
     }
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     reencoded(text, &format!("decoded as {}", encoding.name()))
+}
+
+/// Text in an encoding encoding_rs does not decode (the Web never uses them), told by its first
+/// bytes: UTF-32 with a byte-order mark, XML in EBCDIC.
+fn not_for_encoding_rs(bytes: &[u8]) -> Option<(Cow<'static, str>, &'static str)> {
+    if let Some(text) = utf32(bytes) {
+        return Some((text, "decoded as UTF-32"));
+    }
+    let ebcdic = crate::ebcdic::is_ebcdic_xml(bytes);
+    ebcdic.then(|| {
+        (
+            Cow::Owned(crate::ebcdic::decode(bytes)),
+            "decoded as EBCDIC",
+        )
+    })
 }
 
 fn reencoded(text: Cow<'_, str>, note: &str) -> Decoded<'static> {
