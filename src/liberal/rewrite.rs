@@ -33,6 +33,7 @@ pub fn needs_rewrite(bytes: &[u8]) -> bool {
         || find(bytes, USERLAND.as_bytes()).is_some()
         || atom_text::has_odd_types(bytes)
         || shapes::needs_shaping(bytes)
+        || find(bytes, b"<feed").is_some() && find(bytes, b"<item").is_some()
         || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
 }
 
@@ -278,6 +279,11 @@ impl Context<'_> {
             local == "item" || local == "entry"
         })
     }
+
+    /// True directly inside an Atom `feed` (whose entries some feeds call `item`, as RSS does).
+    fn in_feed(&self) -> bool {
+        self.parent.is_some_and(|p| p == "feed")
+    }
 }
 
 /// The new `titled` after `start`: false at the start of an item or entry, true at its `title`.
@@ -304,11 +310,12 @@ fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> 
 /// An element's new name: a `dc:title` directly in an item or entry that has no title before it
 /// as its title (in the default namespace, which is the feed's); any other `dc:title` or
 /// `media:title` there as `itunes:title` (which feed-rs keeps as a media title, the fallback
-/// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); Atom 0.3's dates
-/// as Atom 1.0's.
+/// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); an Atom feed's
+/// `item` as its `entry`; Atom 0.3's dates as Atom 1.0's.
 fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
     match name {
         "dc:title" if at.in_entry() && !at.titled => "title",
+        "item" if at.in_feed() => "entry",
         "dc:title" | "media:title" if at.in_entry() => "itunes:title",
         "issued" | "created" if at.atom03 => "published",
         "modified" if at.atom03 => "updated",
