@@ -34,6 +34,8 @@ pub fn needs_rewrite(bytes: &[u8]) -> bool {
         || atom_text::has_odd_types(bytes)
         || shapes::needs_shaping(bytes)
         || find(bytes, b"<feed").is_some() && find(bytes, b"<item").is_some()
+        || find(bytes, b"dc:description").is_some()
+        || find(bytes, b"itunes:summary").is_some()
         || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
 }
 
@@ -123,6 +125,8 @@ struct State {
     atom03: bool,
     /// Whether the item or entry being read has had a title of its own yet.
     titled: bool,
+    /// Whether the item being read has had a description of its own yet.
+    described: bool,
     /// The open elements' names as written, so each end tag matches its renamed start.
     open: Vec<String>,
     /// The prefixes bound to RSS 2.0's own namespace so far.
@@ -165,7 +169,8 @@ impl State {
     /// A start (or empty) tag as the rewrite reads it: whether its item now has a title noted,
     /// then the tag renamed, and whether its text is base64.
     fn start(&mut self, start: BytesStart<'_>) -> (BytesStart<'static>, TagFix) {
-        self.titled = seen_title(&start, self.open.last(), self.titled);
+        self.titled = seen_own(&start, self.open.last(), self.titled, "title");
+        self.described = seen_own(&start, self.open.last(), self.described, "description");
         let bound = start.attributes().flatten().filter_map(|a| {
             let prefix = a.key.as_ref().strip_prefix("xmlns:")?;
             (a.value.as_ref() == USERLAND).then(|| prefix.to_string())
@@ -175,6 +180,7 @@ impl State {
             parent: self.open.last(),
             atom03: self.atom03,
             titled: self.titled,
+            described: self.described,
             userland: &self.userland,
             cdf: self.shaper.shape == Some(Shape::Cdf),
         };
@@ -266,6 +272,7 @@ struct Context<'a> {
     parent: Option<&'a String>,
     atom03: bool,
     titled: bool,
+    described: bool,
     /// The prefixes bound to RSS 2.0's own namespace.
     userland: &'a [String],
     /// Whether the feed is CDF, whose names are RSS 2.0's in capitals.
@@ -274,10 +281,13 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn in_entry(&self) -> bool {
-        self.parent.is_some_and(|p| {
-            let local = p.rsplit(':').next().unwrap_or(p);
-            local == "item" || local == "entry"
-        })
+        in_entry(self.parent)
+    }
+
+    /// True directly inside an RSS item.
+    fn in_item(&self) -> bool {
+        self.parent
+            .is_some_and(|p| p.rsplit(':').next() == Some("item"))
     }
 
     /// True directly inside an Atom `feed` (whose entries some feeds call `item`, as RSS does).
@@ -286,24 +296,21 @@ impl Context<'_> {
     }
 }
 
-/// The new `titled` after `start`: false at the start of an item or entry, true at its `title`.
-fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> bool {
-    let name = start.name();
-    let local = start.local_name();
-    match local.as_ref() {
+/// True when `parent` is an item or entry.
+fn in_entry(parent: Option<&String>) -> bool {
+    parent.is_some_and(|p| {
+        let local = p.rsplit(':').next().unwrap_or(p);
+        local == "item" || local == "entry"
+    })
+}
+
+/// Whether the item or entry has had its `own` element (`title`, `description`, unprefixed)
+/// after `start`: false at the start of an item or entry, true at that element in one.
+fn seen_own(start: &BytesStart<'_>, parent: Option<&String>, seen: bool, own: &str) -> bool {
+    match start.local_name().as_ref() {
         "item" | "entry" => false,
-        "title" if name.as_ref() == "title" => {
-            titled
-                || Context {
-                    parent,
-                    atom03: false,
-                    titled,
-                    userland: &[],
-                    cdf: false,
-                }
-                .in_entry()
-        }
-        _ => titled,
+        local if local == own && start.name().as_ref() == own => seen || in_entry(parent),
+        _ => seen,
     }
 }
 
@@ -311,11 +318,14 @@ fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> 
 /// as its title (in the default namespace, which is the feed's); any other `dc:title` or
 /// `media:title` there as `itunes:title` (which feed-rs keeps as a media title, the fallback
 /// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); an Atom feed's
-/// `item` as its `entry`; Atom 0.3's dates as Atom 1.0's.
+/// `item` as its `entry`; an RSS item's `dc:description` or `itunes:summary` as its description
+/// when it has none before (feed-rs reads neither; a later `description` still wins); Atom 0.3's
+/// dates as Atom 1.0's.
 fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
     match name {
         "dc:title" if at.in_entry() && !at.titled => "title",
         "item" if at.in_feed() => "entry",
+        "dc:description" | "itunes:summary" if at.in_item() && !at.described => "description",
         "dc:title" | "media:title" if at.in_entry() => "itunes:title",
         "issued" | "created" if at.atom03 => "published",
         "modified" if at.atom03 => "updated",
