@@ -26,7 +26,8 @@ pub enum Format {
 }
 
 /// Recognises a feed by its first meaningful character: `<` (XML: RSS, RDF, Atom) or `{` (JSON
-/// Feed), in UTF-8 or, after a byte-order mark (or as `<` beside a zero byte), UTF-16 or UTF-32.
+/// Feed), in UTF-8 or, after a byte-order mark (or as `<` beside a zero byte), UTF-16 or UTF-32;
+/// or `<?xml` in EBCDIC.
 pub fn sniff(bytes: &[u8]) -> Format {
     const WIDE_BOMS: [&[u8]; 4] = [b"\xff\xfe\0\0", b"\0\0\xfe\xff", b"\xff\xfe", b"\xfe\xff"];
     let wide = WIDE_BOMS.iter().find_map(|bom| bytes.strip_prefix(*bom));
@@ -36,6 +37,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         Some(wide) => wide,
         None => bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes),
     };
+    if crate::ebcdic::is_ebcdic_xml(bytes) {
+        return Format::Feed;
+    }
     let nul_ok = wide.is_some();
     match text
         .iter()
@@ -158,13 +162,13 @@ fn whole_feed(feed: &feed_rs::model::Feed, url: Option<&str>, lazy: bool) -> Par
     let stories = feed
         .entries
         .iter()
-        .map(|entry| entry_story(entry, url, lazy))
+        .map(|entry| entry_story(entry, is_atom(feed), url, lazy))
         .collect();
     ParsedFeed {
         title: feed
             .title
             .as_ref()
-            .map(|t| plain_text(&t.content, is_html(t)))
+            .map(|t| plain_text(&t.content, is_html(t), is_atom(feed)))
             .filter(|t| !t.is_empty()),
         stories,
         problem: None,
@@ -237,6 +241,10 @@ pub(crate) struct EntryParts<'a> {
     pub author: Option<&'a str>,
     /// The entry's id (guid).
     pub id: &'a str,
+    /// True when the feed says how its text is written (Atom's `type`): `text` is plain, and
+    /// markup in it is characters (`History of the <blink> tag`). RSS says nothing, so its text
+    /// is taken as HTML when it looks like HTML.
+    pub typed: bool,
 }
 
 impl<'a> EntryParts<'a> {
@@ -261,17 +269,27 @@ impl<'a> EntryParts<'a> {
             published: entry.published.or(entry.updated).map(|d| d.timestamp()),
             author: entry.authors.iter().find_map(|a| a.name.as_deref()),
             id: &entry.id,
+            typed: false,
         }
     }
 }
 
 /// Turns one entry into a story: title, link, date, author, id and text. With `lazy`, an HTML
 /// body is kept as it is ([`Pending::Html`]), to be converted when the story is opened.
-pub(crate) fn entry_story(entry: &Entry, feed_url: Option<&str>, lazy: bool) -> Story {
+pub(crate) fn entry_story(entry: &Entry, atom: bool, feed_url: Option<&str>, lazy: bool) -> Story {
+    let parts = EntryParts {
+        typed: atom,
+        ..EntryParts::of(entry)
+    };
     Story {
         enclosures: crate::enclosure::of_entry(entry),
-        ..parts_story(EntryParts::of(entry), feed_url, lazy)
+        ..parts_story(parts, feed_url, lazy)
     }
+}
+
+/// True for an Atom feed, whose text constructs say their type (see [`EntryParts::typed`]).
+pub(crate) fn is_atom(feed: &feed_rs::model::Feed) -> bool {
+    feed.feed_type == feed_rs::model::FeedType::Atom
 }
 
 /// A title is cut to this many columns ("…" ends it): no headline is longer, and a hostile
@@ -302,10 +320,14 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
     let base = link.as_deref().or(feed_url);
     let title = parts
         .title
-        .map(|(raw, html)| plain_text(cut_at(raw, MAX_RAW_TITLE_BYTES), html))
+        .map(|(raw, html)| plain_text(cut_at(raw, MAX_RAW_TITLE_BYTES), html, parts.typed))
         .map(|title| crate::text::truncate_words(&title, MAX_TITLE_COLUMNS))
         .filter(|t| !t.is_empty());
-    let (mut text, pending) = match parts.body {
+    // Untyped text (RSS) that looks like HTML is HTML; a typed one is what its type says.
+    let body = parts
+        .body
+        .map(|(body, html)| (body, html || !parts.typed && looks_like_html(body)));
+    let (mut text, pending) = match body {
         // Kept for later only when there is a title to list it by, and when it is long enough to
         // be worth it: a short one is converted now (so one that only repeats the title is seen
         // to be no text, as below).
@@ -323,16 +345,10 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
                 },
             )
         }
-        Some((body, html)) => (convert(body, html, base), Pending::Nothing),
+        Some((body, html)) => (convert(body, html, parts.typed, base), Pending::Nothing),
         None => (Converted::default(), Pending::Nothing),
     };
-    let title = match title {
-        Some(title) => title,
-        None => match text.paragraphs.first() {
-            Some(first) => derive_title(first),
-            None => "(untitled)".to_string(),
-        },
-    };
+    let title = title.unwrap_or_else(|| headline_from(&text));
     // A body that only repeats the title is no text at all.
     if text.paragraphs.len() == 1 && text.paragraphs[0].text == title {
         text = Converted::default();
@@ -354,11 +370,25 @@ pub(crate) fn parts_story(parts: EntryParts<'_>, feed_url: Option<&str>, lazy: b
     }
 }
 
+/// The title of an entry without one, taken from the first paragraph with words (a picture
+/// alone gives no headline).
+fn headline_from(text: &Converted) -> String {
+    match text
+        .paragraphs
+        .iter()
+        .map(Paragraph::words)
+        .find(|w| !w.is_empty())
+    {
+        Some(first) => derive_title(&first),
+        None => "(untitled)".to_string(),
+    }
+}
+
 fn is_html(text: &Text) -> bool {
     text.content_type.to_string().contains("html")
 }
 
-/// The entry's text and whether it is HTML: its content, else its summary, else a media
+/// The entry's text and whether its type says HTML: its content, else its summary, else a media
 /// description (podcasts); the first that has any text.
 fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
     let content = entry.content.as_ref().and_then(|c| {
@@ -381,11 +411,10 @@ fn raw_body(entry: &Entry) -> Option<(&str, bool)> {
         .into_iter()
         .flatten()
         .find(|(body, _)| !body.is_empty())
-        .map(|(body, html)| (body, html || looks_like_html(body)))
 }
 
-fn convert(body: &str, html: bool, base: Option<&str>) -> Converted {
-    if html || looks_like_html(body) {
+fn convert(body: &str, html: bool, typed: bool, base: Option<&str>) -> Converted {
+    if html || !typed && looks_like_html(body) {
         html_to_text(body, base)
     } else {
         let paragraphs = body
@@ -407,14 +436,15 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 /// A title as one clean line: HTML titles (Atom `type="html"`, escaped markup in RSS) lose their tags.
-fn plain_text(raw: &str, html: bool) -> String {
+fn plain_text(raw: &str, html: bool, typed: bool) -> String {
     let raw = raw.trim();
-    let line = if html || looks_like_html(raw) {
+    let line = if html || !typed && looks_like_html(raw) {
         let converted = html_to_text(raw, None);
         converted
             .paragraphs
             .iter()
-            .map(|p| p.text.as_str())
+            .map(Paragraph::words)
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
     } else {

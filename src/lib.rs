@@ -8,6 +8,7 @@ pub mod config_error;
 pub mod config_programs;
 pub mod dates;
 pub mod discover;
+pub mod ebcdic;
 pub mod enclosure;
 pub mod feed;
 pub mod fetch;

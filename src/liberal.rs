@@ -7,15 +7,12 @@
 use std::borrow::Cow;
 
 use encoding_rs::Encoding;
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::QName;
-use quick_xml::{Reader, Writer};
 
-/// The namespace of Atom 0.3, which feed-rs does not know.
-const ATOM_03: &str = "http://purl.org/atom/ns#";
-const ATOM_10: &str = "http://www.w3.org/2005/Atom";
-const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+mod atom_text;
+mod rewrite;
+mod shapes;
+
+pub use rewrite::{needs_rewrite, rewrite, Rewrite};
 
 /// A feed's bytes decoded to UTF-8, with a note when that took more than reading them.
 #[derive(Debug)]
@@ -32,8 +29,8 @@ pub struct Decoded<'a> {
 /// overruled by detection; UTF-8 with a few stray bytes stays UTF-8 with replacement characters.
 /// Valid UTF-8 that declares nothing else is returned as it is, without a copy.
 pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
-    if let Some(text) = utf32(bytes) {
-        return reencoded(text, "decoded as UTF-32");
+    if let Some((text, note)) = not_for_encoding_rs(bytes) {
+        return reencoded(text, note);
     }
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         let (text, errors) = encoding.decode_with_bom_removal(bytes);
@@ -96,6 +93,21 @@ pub fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> Decoded<'a> {
     }
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     reencoded(text, &format!("decoded as {}", encoding.name()))
+}
+
+/// Text in an encoding encoding_rs does not decode (the Web never uses them), told by its first
+/// bytes: UTF-32 with a byte-order mark, XML in EBCDIC.
+fn not_for_encoding_rs(bytes: &[u8]) -> Option<(Cow<'static, str>, &'static str)> {
+    if let Some(text) = utf32(bytes) {
+        return Some((text, "decoded as UTF-32"));
+    }
+    let ebcdic = crate::ebcdic::is_ebcdic_xml(bytes);
+    ebcdic.then(|| {
+        (
+            Cow::Owned(crate::ebcdic::decode(bytes)),
+            "decoded as EBCDIC",
+        )
+    })
 }
 
 fn reencoded(text: Cow<'_, str>, note: &str) -> Decoded<'static> {
@@ -222,256 +234,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle).map(|at| at + needle.len())
 }
 
-/// True when [`rewrite`] would change what feed-rs makes of the document: cheap to ask, so the
-/// rewrite runs only where it is needed.
-pub fn needs_rewrite(bytes: &[u8]) -> bool {
-    find(bytes, ATOM_03.as_bytes()).is_some()
-        || find(bytes, b"dc:title").is_some()
-        || find(bytes, b"media:title").is_some()
-        || find(bytes, b"<rss").is_some_and(|at| !rss_version_known(&bytes[at..]))
-}
-
-/// True when the `<rss` tag at the start of `tag` has a version feed-rs reads.
-fn rss_version_known(tag: &[u8]) -> bool {
-    let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
-    let tag = String::from_utf8_lossy(&tag[..end]);
-    ["\"2.0\"", "'2.0'", "\"0.91\"", "\"0.92\"", "\"\""]
-        .iter()
-        .any(|v| tag.contains(&format!("version={v}")))
-}
-
-/// What the rewrite drops as well as what it renames: with `drop_bad`, an Atom `content` or
-/// `summary` feed-rs would fail the entry over (base64, a type that is no media type, empty).
-#[derive(Debug, Clone, Copy)]
-pub struct Rewrite {
-    /// Drop Atom text constructs feed-rs cannot read.
-    pub drop_bad: bool,
-}
-
-/// Rewrites a document into one feed-rs reads as a liberal parser would read the original:
-/// Atom 0.3 as Atom 1.0 (its namespace, `issued`, `modified`, MIME types for `type`), `<rss>`
-/// with no or an unknown version as RSS 2.0, `dc:title` and `media:title` as `itunes:title` (a title
-/// fallback feed-rs keeps), and, with `drop_bad`, unreadable Atom content dropped. None when the document is not
-/// well-formed enough to rewrite.
-pub fn rewrite(bytes: &[u8], how: Rewrite) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = false;
-    let mut writer = Writer::new(Vec::with_capacity(bytes.len() + 64));
-    let mut atom03 = false;
-    // Whether the item or entry being read has had a title of its own yet.
-    let mut titled = false;
-    // The open elements' names as written, so each end tag matches its renamed start.
-    let mut open: Vec<String> = Vec::new();
-    // Depth inside an element being dropped.
-    let mut dropping = 0usize;
-    loop {
-        let event = reader.read_event().ok()?;
-        if dropping > 0 {
-            match event {
-                Event::Start(_) => dropping += 1,
-                Event::End(_) => dropping -= 1,
-                Event::Eof => return None,
-                _ => {}
-            }
-            continue;
-        }
-        let event = match event {
-            Event::Eof => break,
-            Event::Start(start) => {
-                let (start, drop) =
-                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
-                if drop {
-                    dropping = 1;
-                    continue;
-                }
-                open.push(start.name().as_ref().to_string());
-                Event::Start(start)
-            }
-            Event::Empty(start) => {
-                let (start, drop) =
-                    rewrite_start(start, open.last(), &mut titled, &mut atom03, how);
-                if drop {
-                    continue;
-                }
-                Event::Empty(start)
-            }
-            Event::End(end) => {
-                let name = open
-                    .pop()
-                    .unwrap_or_else(|| end.name().as_ref().to_string());
-                Event::End(quick_xml::events::BytesEnd::new(name))
-            }
-            other => other,
-        };
-        writer.write_event(event).ok()?;
-    }
-    Some(writer.into_inner())
-}
-
-/// Where a start tag is: its parent's name, whether the document is Atom 0.3, whether the item
-/// or entry it is in has a title of its own before it.
-#[derive(Clone, Copy)]
-struct Context<'a> {
-    parent: Option<&'a String>,
-    atom03: bool,
-    titled: bool,
-}
-
-impl Context<'_> {
-    fn in_entry(&self) -> bool {
-        self.parent.is_some_and(|p| {
-            let local = p.rsplit(':').next().unwrap_or(p);
-            local == "item" || local == "entry"
-        })
-    }
-}
-
-/// The new `titled` after `start`: false at the start of an item or entry, true at its `title`.
-fn seen_title(start: &BytesStart<'_>, parent: Option<&String>, titled: bool) -> bool {
-    let name = start.name();
-    let local = start.local_name();
-    match local.as_ref() {
-        "item" | "entry" => false,
-        "title" if name.as_ref() == "title" => {
-            titled
-                || Context {
-                    parent,
-                    atom03: false,
-                    titled,
-                }
-                .in_entry()
-        }
-        _ => titled,
-    }
-}
-
-/// An element's new name: a `dc:title` directly in an item or entry that has no title before it
-/// as its title (in the default namespace, which is the feed's); any other `dc:title` or
-/// `media:title` there as `itunes:title` (which feed-rs keeps as a media title, the fallback
-/// `feed` reads; it drops `dc:title`, and `media:title` outside a media group); Atom 0.3's dates
-/// as Atom 1.0's.
-fn renamed<'a>(name: &'a str, at: Context<'_>) -> &'a str {
-    match name {
-        "dc:title" if at.in_entry() && !at.titled => "title",
-        "dc:title" | "media:title" if at.in_entry() => "itunes:title",
-        "issued" | "created" if at.atom03 => "published",
-        "modified" if at.atom03 => "updated",
-        other => other,
-    }
-}
-
-/// Rewrites one start tag inside `parent`; true when the element is to be dropped.
-/// A start (or empty) tag as the rewrite reads it: whether its item now has a title noted, then
-/// the tag renamed, or to be dropped.
-fn rewrite_start(
-    start: BytesStart<'_>,
-    parent: Option<&String>,
-    titled: &mut bool,
-    atom03: &mut bool,
-    how: Rewrite,
-) -> (BytesStart<'static>, bool) {
-    *titled = seen_title(&start, parent, *titled);
-    let context = Context {
-        parent,
-        atom03: *atom03,
-        titled: *titled,
-    };
-    rewrite_tag(start, context, atom03, how)
-}
-
-fn rewrite_tag(
-    start: BytesStart<'_>,
-    at: Context<'_>,
-    atom03: &mut bool,
-    how: Rewrite,
-) -> (BytesStart<'static>, bool) {
-    let name = start.name().as_ref().to_string();
-    let local = name.rsplit(':').next().unwrap_or(&name).to_string();
-    let mut attributes: Vec<(String, String)> = start
-        .attributes()
-        .flatten()
-        .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
-        .collect();
-    if local == "feed" && attributes.iter().any(|(_, v)| v == ATOM_03) {
-        *atom03 = true;
-    }
-    for (key, value) in &mut attributes {
-        if value == ATOM_03 {
-            *value = ATOM_10.to_string();
-        }
-        if key == "type" && *atom03 {
-            if let Some(short) = atom_type(value) {
-                *value = short.to_string();
-            }
-        }
-    }
-    if name == "rss" && !rss_version_known(AsRef::<str>::as_ref(&start).as_bytes()) {
-        attributes.retain(|(k, _)| k != "version");
-        attributes.insert(0, ("version".into(), "2.0".into()));
-    }
-    let new_name = renamed(&name, at).to_string();
-    if new_name == "itunes:title" && name != new_name {
-        attributes.push(("xmlns:itunes".into(), ITUNES.into()));
-    }
-    let mode = attributes
-        .iter()
-        .find(|(k, _)| k == "mode")
-        .map(|(_, v)| v.clone());
-    attributes.retain(|(k, _)| !(*atom03 && k == "mode"));
-    let kind = attributes
-        .iter()
-        .find(|(k, _)| k == "type")
-        .map(|(_, v)| v.as_str());
-    let readable = match local.as_str() {
-        "content" => {
-            attributes.iter().any(|(k, _)| k == "src") || kind.is_none_or(readable_content)
-        }
-        "summary" => kind.is_none_or(|t| matches!(t, "text" | "html" | "text/html" | "xhtml")),
-        _ => true,
-    };
-    let bad = !readable || mode.as_deref() == Some("base64");
-    // Values go back as they were written (escaped): a tuple would be escaped a second time.
-    let tag =
-        BytesStart::new(new_name).with_attributes(attributes.iter().map(|(k, v)| Attribute {
-            key: QName(k),
-            value: Cow::Borrowed(v.as_str()),
-        }));
-    (tag, how.drop_bad && bad)
-}
-
-/// Atom 0.3 gives text constructs MIME types; Atom 1.0 names them `text`, `html`, `xhtml`.
-fn atom_type(value: &str) -> Option<&'static str> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "text/plain" => Some("text"),
-        "text/html" => Some("html"),
-        "application/xhtml+xml" => Some("xhtml"),
-        _ => None,
-    }
-}
-
-/// A `type` of Atom content that feed-rs reads and that is text for a reader: the three Atom
-/// names, or a plain `text/…`, `…+xml` or `…/xml` media type. Anything else (a picture or a PDF in
-/// base64, a type that is no media type) is no text.
-fn readable_content(value: &str) -> bool {
-    let value = value.trim().to_ascii_lowercase();
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    };
-    let media = value
-        .split_once('/')
-        .is_some_and(|(kind, sub)| token(kind) && token(sub));
-    matches!(value.as_str(), "text" | "html" | "xhtml")
-        || media
-            && (value.starts_with("text/") || value.ends_with("+xml") || value.ends_with("/xml"))
-}
-
 /// An entry's document repaired after feed-rs refused it: bytes that are not UTF-8 replaced,
 /// bare ampersands escaped, unreadable Atom content dropped. None when nothing could be done.
 pub fn repaired(document: &[u8]) -> Option<Vec<u8>> {
-    let text = String::from_utf8_lossy(document);
+    let mut text = String::from_utf8_lossy(document);
+    // `&#X41;`: HTML reads a capital X in a hexadecimal reference, XML does not.
+    if text.contains("&#X") {
+        text = Cow::Owned(text.replace("&#X", "&#x"));
+    }
     let escaped = escape_bare_ampersands(text.as_bytes());
     let bytes = escaped.as_deref().unwrap_or(text.as_bytes());
     rewrite(bytes, Rewrite { drop_bad: true }).filter(|r| r.as_slice() != document)
@@ -605,5 +375,11 @@ mod tests {
         let fixed = escape_bare_ampersands(b"a & b &amp; &#233; &#x1F600; &nbsp; &&").unwrap();
         assert_eq!(fixed, b"a &amp; b &amp; &#233; &#x1F600; &nbsp; &amp;&amp;");
         assert_eq!(escape_bare_ampersands(b"&amp; only"), None);
+    }
+
+    #[test]
+    fn a_capital_x_in_a_hexadecimal_reference_is_repaired() {
+        let fixed = repaired(b"<rss version=\"2.0\"><channel><item><title>&#X41;</title>").unwrap();
+        assert!(String::from_utf8(fixed).unwrap().contains("&#x41;"));
     }
 }

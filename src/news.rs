@@ -94,6 +94,43 @@ impl Paragraph {
     }
 }
 
+impl Paragraph {
+    /// The words a headline shows: the text without image placeholders (`[image: alt]`) and
+    /// without the ` [n]` reference after a link or image. They point at the story's reference
+    /// list, which a headline does not have, and an image is no word of a title.
+    pub fn words(&self) -> String {
+        let mut words = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for span in &self.spans {
+            let kept_to = match span.style {
+                Inline::Image => span.range.start,
+                Inline::Link(_) => span.range.end,
+                _ => continue,
+            };
+            if span.range.start < at {
+                continue;
+            }
+            words.push_str(&self.text[at..kept_to]);
+            at = after_reference(&self.text, span.range.end);
+        }
+        words.push_str(&self.text[at..]);
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Where the text goes on after a ` [n]` reference that starts at `at` (`at` when none does).
+fn after_reference(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    let Some(inner) = rest.strip_prefix(" [") else {
+        return at;
+    };
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    match digits > 0 && inner[digits..].starts_with(']') {
+        true => at + 2 + digits + 1,
+        false => at,
+    }
+}
+
 impl std::ops::Deref for Paragraph {
     type Target = str;
     fn deref(&self) -> &str {
@@ -365,6 +402,19 @@ fn sentence_case(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_has_the_words_without_references_or_pictures() {
+        let text = "Harbour [1] [image: gull] [2] reopens [3x]";
+        let span = |range, style| Span { range, style };
+        let para = Paragraph {
+            text: text.to_string(),
+            kind: ParagraphKind::Text,
+            spans: vec![span(0..7, Inline::Link(1)), span(12..25, Inline::Image)],
+        };
+        assert_eq!(para.words(), "Harbour reopens [3x]");
+        assert_eq!(Paragraph::plain("[image] [1]").words(), "[image] [1]");
+    }
 
     #[test]
     fn first_sentence_skips_abbreviations() {

@@ -23,7 +23,9 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::{Reader, Writer};
 
-use crate::feed::{entry_story, parse_feed, parse_header, sniff, Format, MAX_FEED_BYTES, WEB_PAGE};
+use crate::feed::{
+    entry_story, is_atom, parse_feed, parse_header, sniff, Format, MAX_FEED_BYTES, WEB_PAGE,
+};
 use crate::fetch::open_feed_file;
 use crate::liberal::{self, Rewrite};
 use crate::news::Story;
@@ -241,7 +243,9 @@ impl FeedStream {
                 Event::Start(start) => {
                     let local = start.local_name();
                     let local: &str = local.as_ref();
-                    if !self.open.is_empty() && (local == "item" || local == "entry") {
+                    // CDF's items are `ITEM`s (the rewrite makes them RSS items).
+                    let entry_tag = matches!(local, "item" | "entry" | "ITEM");
+                    if !self.open.is_empty() && entry_tag {
                         let start = start.into_owned();
                         self.read_header()?;
                         let names: Vec<&[u8]> =
@@ -493,7 +497,7 @@ fn parse_entries(documents: &[Unit], url: Option<&str>) -> (Vec<Story>, Counts) 
                 let mut entries: Vec<Story> = feed
                     .entries
                     .iter()
-                    .map(|e| entry_story(e, url, true))
+                    .map(|e| entry_story(e, is_atom(&feed), url, true))
                     .collect();
                 let durations = crate::enclosure::itunes_durations(document);
                 crate::enclosure::fill_durations(&mut entries, &durations);

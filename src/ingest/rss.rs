@@ -209,6 +209,7 @@ impl RssItem {
             published,
             author: None,
             id,
+            typed: false,
         };
         Some(parts_story(parts, feed_url, true))
     }

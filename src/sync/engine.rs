@@ -153,6 +153,7 @@ pub fn entry_story(entry: &RemoteEntry, feed_url: &str) -> Story {
         published: entry.published,
         author: entry.author.as_deref(),
         id: &id,
+        typed: false,
     };
     let base = feed_url.starts_with("http").then_some(feed_url);
     parts_story(parts, base, false)
