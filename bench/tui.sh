@@ -18,6 +18,8 @@
 #   --keep      keep the temporary directory (data dir, config) and print where it is
 #   --article   measure reader mode instead: a page arriving over loopback to its article drawn
 #               (bench/article_latency.py; no FEED needed)
+#   --refresh   measure keys while the reader refreshes 1,000 loopback feeds, 100 of them faulty,
+#               and its memory (bench/refresh_keys.py; no FEED needed)
 #
 # Needs bash, python3 (stdlib only) and tmux (installed with apt-get if missing). Everything runs on
 # a private tmux server (tmux -L gazette-bench-PID), killed on exit; the user's tmux sessions,
@@ -31,6 +33,7 @@ newsboat=0
 build=1
 keep=0
 article=0
+refresh=0
 reps=""
 json=""
 feed=""
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --keep) keep=1 ;;
         --article) article=1 ;;
+        --refresh) refresh=1 ;;
         --reps) reps="$2"; shift ;;
         --reps=*) reps="${1#--reps=}" ;;
         --json) json="$2"; shift ;;
@@ -63,6 +67,11 @@ command -v python3 >/dev/null 2>&1 || { echo "bench/tui.sh: python3 is needed" >
 if [ "$article" = 1 ]; then
     [ "$build" = 1 ] && (cd "$root" && cargo build --release --quiet)
     exec python3 "$root/bench/article_latency.py" --bin "$root/target/release/gazette" ${reps:+--reps "$reps"}
+fi
+
+if [ "$refresh" = 1 ]; then
+    [ "$build" = 1 ] && (cd "$root" && cargo build --release --quiet)
+    exec python3 "$root/bench/refresh_keys.py" --bin "$root/target/release/gazette"
 fi
 
 if [ -z "$feed" ]; then
