@@ -4,7 +4,7 @@
 use crate::feed::FeedUpdate;
 use crate::fetch::FetchRequest;
 use crate::news::{Paragraph, Pending, Story};
-use crate::store::StoredStory;
+use crate::store::StoredList;
 
 /// A request to change the app's state. Produced by the keymap (keys), the mouse handling and the
 /// event loop (resizes, fetch results); consumed by [`crate::app::App::update`].
@@ -140,11 +140,14 @@ pub enum Action {
     Stored,
     /// The store added stories to its full-text index (a text search may find more now).
     Indexed,
-    /// Every stored story, per source (in the order of the editions), with its marks: the reader
-    /// started with the newest of each.
-    Restored(Box<Vec<Vec<StoredStory>>>),
+    /// Every stored story, by source (in the order of the editions), with its marks, as one
+    /// compact list: the reader started with the newest of each.
+    Restored(Box<StoredList>),
     /// The text of story `.0` (an index into the stories), loaded or converted when it was opened.
     BodyLoaded(usize, Box<(Vec<Paragraph>, Vec<String>)>),
+    /// The link and author of story `.0`, read from the store when it was opened (a story restored
+    /// from the store holds neither: see [`crate::story_list`]).
+    DetailsLoaded(usize, Box<(Option<String>, Option<String>)>),
     /// Text pasted into the terminal (bracketed paste): goes into the filter being typed.
     Paste(String),
     /// Clear and redraw the whole screen.
@@ -199,6 +202,7 @@ impl Action {
                 | Action::FeedBatch(_)
                 | Action::Restored(_)
                 | Action::BodyLoaded(..)
+                | Action::DetailsLoaded(..)
                 | Action::Notify(_)
                 | Action::TextResults(..)
                 | Action::TextResultsSoFar(..)
@@ -257,6 +261,9 @@ pub enum Effect {
     RestoreStored(Vec<String>),
     /// Get the text of the open story: answered with [`Action::BodyLoaded`].
     LoadText(TextRequest),
+    /// Read the link and author of story `.0`, stored under key `.1`, from the store: answered
+    /// with [`Action::DetailsLoaded`].
+    LoadDetails(usize, String),
     /// Get the text of the story a Down would open, once the frame is out.
     PrefetchText(TextRequest),
     /// Ask the full-text index which stories hold these words (query number `.0`).
@@ -264,6 +271,9 @@ pub enum Effect {
     /// Tell the full-text index the list positions of these story keys (see
     /// [`crate::store::key_hash`]).
     PlaceKeys(Vec<(u32, u64)>),
+    /// Tell the full-text index that the stories of these rows are listed from position `.0` on
+    /// (stories restored from the store: no key made or hashed for each).
+    PlaceRows(u32, Vec<i64>),
     /// Stories were stored: the index may read them now rather than at the next search.
     CatchUpIndex,
     /// Fetch story `story`'s web page at `url` and extract its article: answered with

@@ -33,6 +33,7 @@ pub mod sanitize;
 pub mod search_keys;
 pub mod source;
 pub mod store;
+pub mod story_list;
 pub mod subscriptions;
 pub mod sync;
 pub mod terminal;

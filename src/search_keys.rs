@@ -11,8 +11,9 @@ use memchr::memmem::Finder;
 pub struct SearchKeys {
     /// Every key, one after the other (a replaced key's old bytes stay: titles rarely change).
     text: String,
-    /// Where each story's key is in `text`: start and length.
-    spans: Vec<(usize, usize)>,
+    /// Where each story's key is in `text`: start and length (u32s: half the memory of a million
+    /// `usize` pairs; a key past 4 GiB of keys is kept empty, a limit no memory reaches first).
+    spans: Vec<(u32, u32)>,
 }
 
 /// Below this many keys a scan stays on one thread: starting a thread costs more.
@@ -30,20 +31,31 @@ impl SearchKeys {
 
     /// Adds the next story's key.
     pub fn push(&mut self, key: &str) {
-        self.spans.push((self.text.len(), key.len()));
-        self.text.push_str(key);
+        let span = self.append(key);
+        self.spans.push(span);
     }
 
     /// Replaces story `i`'s key.
     pub fn set(&mut self, i: usize, key: &str) {
-        self.spans[i] = (self.text.len(), key.len());
-        self.text.push_str(key);
+        self.spans[i] = self.append(key);
+    }
+
+    /// Appends `key` to the buffer, giving its span (empty when it would not fit u32 offsets).
+    fn append(&mut self, key: &str) -> (u32, u32) {
+        match u32::try_from(self.text.len() + key.len()) {
+            Ok(_) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(key);
+                (start, key.len() as u32)
+            }
+            Err(_) => (0, 0),
+        }
     }
 
     /// Story `i`'s key.
     pub fn get(&self, i: usize) -> &str {
         let (start, len) = self.spans[i];
-        &self.text[start..start + len]
+        &self.text[start as usize..(start + len) as usize]
     }
 
     /// How many keys there are.
@@ -86,7 +98,7 @@ impl SearchKeys {
     fn scan(&self, finders: &[Finder<'_>], first: usize, hits: &mut [bool]) {
         let text = self.text.as_bytes();
         for (hit, &(start, len)) in hits.iter_mut().zip(&self.spans[first..]) {
-            let key = &text[start..start + len];
+            let key = &text[start as usize..(start + len) as usize];
             *hit = finders.iter().all(|f| f.find(key).is_some());
         }
     }

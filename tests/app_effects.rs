@@ -76,7 +76,10 @@ fn fetched_urls(effects: &[Effect]) -> Vec<String> {
 fn r_fetches_the_selected_storys_feed_and_only_that() {
     let mut app = two_feeds();
     let effects = drive(&mut app, [Action::Down]);
-    assert_eq!(app.stories[app.selected_story().unwrap()].title, "Bravo");
+    assert_eq!(
+        app.stories.story(app.selected_story().unwrap()).title,
+        "Bravo"
+    );
     assert!(fetched_urls(&effects).is_empty(), "a move fetches nothing");
     let effects = drive(&mut app, [Action::Refresh]);
     assert_eq!(fetched_urls(&effects), ["https://two.example/feed"]);
@@ -101,7 +104,7 @@ fn down_asks_for_the_text_of_the_story_it_opens_once() {
     let loads = text_loads(&effects);
     assert_eq!(loads.len(), 1, "{effects:?}");
     assert_eq!(loads[0].story, next);
-    assert_eq!(loads[0].key, app.keys[next]);
+    assert_eq!(loads[0].key, app.key(next));
     assert_eq!(loads[0].pending, Pending::Stored);
     // The one after it is asked for ahead, for after the frame.
     assert!(effects
@@ -149,11 +152,7 @@ fn a_mark_asks_for_a_save_of_that_story_only() {
             .iter()
             .filter(|e| matches!(e, Effect::SaveMarks(_)))
             .collect::<Vec<_>>(),
-        [&Effect::SaveMarks(vec![(
-            app.keys[open].clone(),
-            true,
-            true
-        )])]
+        [&Effect::SaveMarks(vec![(app.key(open), true, true)])]
     );
     let effects = drive(&mut app, [Action::FocusStory, Action::Down]);
     assert!(
@@ -247,7 +246,7 @@ fn answers_that_change_nothing_on_screen_cost_no_frame() {
 fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit() {
     let mut app = two_feeds();
     let open = app.selected_story().unwrap();
-    let key = app.keys[open].clone();
+    let key = app.key(open);
     drive(&mut app, [Action::ToggleStar]);
     let full = "gazette.db: saving marks: database or disk is full".to_string();
     let effects = drive(

@@ -193,11 +193,7 @@ fn has_enclosure_narrows_the_list_to_stories_with_one() {
     for c in "has:enclosure".chars() {
         app.update(Action::FilterInput(c));
     }
-    let titles: Vec<&str> = app
-        .visible
-        .iter()
-        .map(|&i| app.stories[i].title.as_str())
-        .collect();
+    let titles: Vec<&str> = app.visible.iter().map(|&i| app.stories.title(i)).collect();
     assert_eq!(titles, ["Episode 1: Tides"]);
 }
 

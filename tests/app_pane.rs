@@ -55,7 +55,7 @@ fn counts_leave_hidden_stories_out_and_follow_marks() {
     assert!(!app
         .visible
         .iter()
-        .any(|&i| app.stories[i].title.starts_with("Sponsored")));
+        .any(|&i| app.stories.story(i).title.starts_with("Sponsored")));
     let digest = app
         .stories
         .iter()
@@ -66,7 +66,7 @@ fn counts_leave_hidden_stories_out_and_follow_marks() {
     let storm = app
         .visible
         .iter()
-        .position(|&i| app.stories[i].title == "Storm hits port");
+        .position(|&i| app.stories.story(i).title == "Storm hits port");
     app.select(storm.unwrap());
     app.update(Action::ToggleRead);
     assert_eq!(app.pane_count(&PaneRow::Feed(0, true)), 0);
@@ -92,7 +92,7 @@ fn selecting_a_row_narrows_the_list_and_the_filter_works_inside_it() {
     let titles = |app: &App| -> Vec<String> {
         app.visible
             .iter()
-            .map(|&i| app.stories[i].title.clone())
+            .map(|&i| app.stories.story(i).title.clone())
             .collect()
     };
     assert_eq!(titles(&app), ["Storm warning", "Weekly digest"]);

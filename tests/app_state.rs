@@ -20,10 +20,7 @@ fn type_filter(app: &mut App, text: &str) {
 }
 
 fn visible_titles(app: &App) -> Vec<&str> {
-    app.visible
-        .iter()
-        .map(|&i| app.stories[i].title.as_str())
-        .collect()
+    app.visible.iter().map(|&i| app.stories.title(i)).collect()
 }
 
 #[test]
@@ -181,7 +178,11 @@ fn the_selection_stays_on_the_same_story_while_it_matches() {
         app.update(Action::Down);
     }
     let chosen = app.selected_story().unwrap();
-    assert!(app.stories[chosen].title.starts_with("Ukraine’s NATO"));
+    assert!(app
+        .stories
+        .story(chosen)
+        .title
+        .starts_with("Ukraine’s NATO"));
     type_filter(&mut app, "nato");
     assert_eq!(app.selected_story(), Some(chosen));
     assert_eq!(app.selected, 1);
@@ -191,7 +192,9 @@ fn the_selection_stays_on_the_same_story_while_it_matches() {
     app.update(Action::FilterClear);
     type_filter(&mut app, "belarus");
     assert_eq!(app.selected, 0);
-    assert!(app.stories[app.selected_story().unwrap()]
+    assert!(app
+        .stories
+        .story(app.selected_story().unwrap())
         .title
         .starts_with("Belarus"));
 }

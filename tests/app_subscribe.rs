@@ -118,7 +118,7 @@ fn e_renames_and_t_retags_the_selected_stories_feed() {
     let mut app = app();
     app.update(Action::FocusList);
     let story = app.selected_story().unwrap();
-    let source = app.stories[story].edition;
+    let source = app.stories.story(story).edition;
     let url = app.editions[source].url.clone().unwrap();
     app.update(Action::RenameFeed);
     let prompt = app.prompt.clone().unwrap();

@@ -80,7 +80,7 @@ fn check(app: &App) {
     assert_eq!(app.pane_count(&PaneRow::Unread), all.1);
     assert_eq!(app.pane_count(&PaneRow::Starred), all.2);
     for s in 0..app.editions.len() {
-        let own = recount(app, |i| app.stories[i].edition == s);
+        let own = recount(app, |i| app.stories.story(i).edition == s);
         assert_eq!(app.pane_count(&PaneRow::Feed(s, true)), own.1, "source {s}");
         assert_eq!(app.source_count(s).total, own.0, "source {s}");
         assert_eq!(app.source_count(s).starred, own.2, "source {s}");
@@ -88,15 +88,15 @@ fn check(app: &App) {
     for (k, search) in app.config.searches.iter().enumerate() {
         let query = Query::new(&search.query);
         let found = recount(app, |i| {
-            let source = &app.editions[app.stories[i].edition];
+            let source = &app.editions[app.stories.story(i).edition];
             let facts = Facts {
                 read: app.read()[i],
                 starred: app.starred[i],
                 source: &source.name,
                 tags: &source.tags,
-                enclosure: !app.stories[i].enclosures.is_empty(),
+                enclosure: !app.stories.story(i).enclosures.is_empty(),
             };
-            query.matches(&app.stories[i].title) && query.conditions_hold(&facts)
+            query.matches(&app.stories.story(i).title) && query.conditions_hold(&facts)
         });
         assert_eq!(app.pane_count(&PaneRow::Search(k)), found.0, "{search:?}");
     }

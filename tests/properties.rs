@@ -405,7 +405,7 @@ fn app_of(headlines: &[Headline]) -> App {
     let marks = headlines
         .iter()
         .enumerate()
-        .map(|(i, h)| (app.keys[i].clone(), (h.read, h.starred)))
+        .map(|(i, h)| (app.key(i), (h.read, h.starred)))
         .collect();
     app.restore_marks(&marks);
     app

@@ -86,7 +86,7 @@ fn at_80x24_headlines_show_40_characters_and_the_selected_one_whole() {
     let titles: Vec<String> = app
         .visible
         .iter()
-        .map(|&i| app.stories[i].title.clone())
+        .map(|&i| app.stories.story(i).title.clone())
         .collect();
     assert_eq!(titles.len(), 6);
     app.update(Action::Down);
@@ -112,7 +112,7 @@ fn at_80x24_headlines_show_40_characters_and_the_selected_one_whole() {
 fn at_100x30_the_list_is_as_readable_and_the_story_keeps_its_measure() {
     let app = app_at(three_sources(), 100, 30);
     let buffer = draw(&app, 100, 30);
-    let title = &app.stories[app.selected_story().unwrap()].title;
+    let title = &app.stories.story(app.selected_story().unwrap()).title;
     let first = &headline_rows(&buffer, 46, 1)[0];
     assert!(
         first[first.char_indices().nth(3).unwrap().0..]

@@ -95,7 +95,7 @@ pub fn long_story_app(bytes: usize, n: usize) -> App {
     app.update(Action::FocusStory);
     assert_eq!(app.selected_story(), Some(0), "the long story comes first");
     assert_eq!(
-        app.stories[0].paragraphs.len(),
+        app.stories.story(0).paragraphs.len(),
         paragraphs.len(),
         "one story, a paragraph a line"
     );

@@ -57,10 +57,7 @@ impl App {
             return;
         }
         for story in from..self.stories.len() {
-            let link = self.stories[story]
-                .link
-                .as_deref()
-                .filter(|l| is_http_url(l));
+            let link = self.stories.link(story).filter(|l| is_http_url(l));
             if let Some(url) = link.filter(|_| !self.articles.contains_key(&story)) {
                 let url = url.to_string();
                 self.articles.insert(story, ArticleState::Fetching);
@@ -91,7 +88,7 @@ impl App {
             Some(ArticleState::Shown(article)) => ArticleState::Hidden(article),
             Some(ArticleState::Hidden(article)) => ArticleState::Shown(article),
             None => {
-                let link = self.stories[story].link.clone();
+                let link = self.stories.link(story).map(str::to_string);
                 let Some(url) = link.filter(|l| is_http_url(l)) else {
                     self.message = Some("This story has no web link.".into());
                     return;
@@ -122,7 +119,7 @@ impl App {
                 let words = article.words;
                 let from = host(&article.url);
                 effects.push(Effect::SaveArticle {
-                    key: self.keys[story].clone(),
+                    key: self.key(story),
                     article: article.clone(),
                 });
                 self.articles.insert(story, ArticleState::Shown(article));
@@ -133,7 +130,7 @@ impl App {
             }
             Err(reason) => {
                 self.articles.remove(&story);
-                let title = self.stories[story].title.clone();
+                let title = self.stories.title(story).to_string();
                 // Said for the open story; a background one (a full-text feed's) only in `E`.
                 if self.selected_story() == Some(story) {
                     self.message = Some(format!("No article for this story: {reason}"));
@@ -179,10 +176,10 @@ impl App {
     /// For a story with only a headline or a short summary and a web link: which key gets the
     /// whole article.
     pub(super) fn article_hint(&self, i: usize) -> Option<String> {
-        let story = &self.stories[i];
-        let linked = story.link.as_deref().is_some_and(is_http_url);
-        let loaded = story.pending == crate::news::Pending::Nothing;
-        let text: usize = story.paragraphs.iter().map(|p| p.text.len()).sum();
+        let stories = &self.stories;
+        let linked = stories.link(i).is_some_and(is_http_url);
+        let loaded = !stories.text_pending(i);
+        let text: usize = stories.paragraphs(i).iter().map(|p| p.text.len()).sum();
         if !linked || !loaded || text >= SHORT_SUMMARY || self.articles.contains_key(&i) {
             return None;
         }

@@ -75,7 +75,7 @@ impl App {
     /// which searches it matches, its source's newest date.
     pub(super) fn admit(&mut self, i: usize) {
         let facts = self.facts(i);
-        let (title, key) = (&self.stories[i].title, self.search_keys.get(i));
+        let (title, key) = (self.stories.title(i), self.search_keys.get(i));
         let hidden = self.tally.rules.hides(title, key, &facts);
         let matched: Vec<bool> = (self.tally.queries.iter())
             .map(|q| q.holds_except_marks(title, key, &facts))
@@ -84,28 +84,28 @@ impl App {
             self.tally.matched[k].push(m);
         }
         self.hidden.push(hidden);
-        let source = self.stories[i].edition;
+        let source = self.stories.source(i);
         if self.tally.newest.len() <= source {
             self.tally
                 .newest
                 .resize(self.editions.len().max(source + 1), None);
         }
         let newest = &mut self.tally.newest[source];
-        *newest = (*newest).max(self.stories[i].published);
+        *newest = (*newest).max(self.stories.published(i));
         self.tally_story(i, true);
     }
 
     /// True when a `mark_read` rule takes story `i` (applied to new stories from a refresh).
     pub(super) fn rule_marks_read(&self, i: usize) -> bool {
         let facts = self.facts(i);
-        (self.tally.rules).marks_read(&self.stories[i].title, self.search_keys.get(i), &facts)
+        (self.tally.rules).marks_read(self.stories.title(i), self.search_keys.get(i), &facts)
     }
 
     /// Story `i`'s title changed: which searches it matches is worked out again.
     pub(super) fn rematch(&mut self, i: usize) {
         self.tally_story(i, false);
         let facts = self.facts(i);
-        let (title, key) = (&self.stories[i].title, self.search_keys.get(i));
+        let (title, key) = (self.stories.title(i), self.search_keys.get(i));
         let matched: Vec<bool> = (self.tally.queries.iter())
             .map(|q| q.holds_except_marks(title, key, &facts))
             .collect();
@@ -121,7 +121,7 @@ impl App {
             return;
         }
         let (read, starred) = (self.read[i], self.starred[i]);
-        let source = self.stories[i].edition;
+        let source = self.stories.source(i);
         if self.editions[source].removed {
             // Taken out of every count when it was removed.
             return;
@@ -181,7 +181,7 @@ impl App {
         let matched: Vec<bool> = (0..self.stories.len())
             .map(|i| {
                 query.holds_except_marks(
-                    &self.stories[i].title,
+                    self.stories.title(i),
                     self.search_keys.get(i),
                     &self.facts(i),
                 )

@@ -52,8 +52,9 @@ impl App {
     /// The selected story's first enclosure, or None having said why.
     fn selected_enclosure(&mut self) -> Option<String> {
         let story = self.selected_story()?;
-        let first = self.stories[story]
-            .enclosures
+        let first = self
+            .stories
+            .enclosures(story)
             .first()
             .map(|e| e.url.clone());
         if first.is_none() {
@@ -124,7 +125,7 @@ impl App {
     /// The lines under story `story`'s title for its enclosures: what each is and where, then
     /// the keys that play and download the first.
     pub(super) fn enclosure_lines(&self, story: usize) -> Vec<String> {
-        let enclosures = &self.stories[story].enclosures;
+        let enclosures = self.stories.enclosures(story);
         let mut lines: Vec<String> = enclosures
             .iter()
             .map(|e| format!("Enclosure: {} · {}", describe(e), e.url))

@@ -10,7 +10,8 @@ use crate::fetch::FetchRequest;
 use crate::filter::search_key;
 use crate::news::Story;
 use crate::source::is_http_url;
-use crate::store::StoredStory;
+use crate::store::StoredList;
+use crate::story_list::StoryList;
 
 impl App {
     /// Takes the actions about feeds and stored stories: refreshes, answers, the start, the
@@ -20,7 +21,7 @@ impl App {
         match action {
             Action::Start => self.start(effects),
             Action::Refresh => {
-                let source = self.selected_story().map(|s| self.stories[s].edition);
+                let source = self.selected_story().map(|s| self.stories.source(s));
                 effects.extend(self.refresh(source));
             }
             Action::RefreshAll => effects.extend(self.refresh(None)),
@@ -46,10 +47,12 @@ impl App {
     fn start(&mut self, effects: &mut Effects) {
         for (source, edition) in self.editions.iter().enumerate() {
             if !edition.is_feed() {
-                let stories = self.stories.iter().filter(|s| s.edition == source);
+                let stories = (0..self.stories.len()).filter(|&i| self.stories.source(i) == source);
                 effects.push(Effect::SaveStories {
                     source: edition.source_key(),
-                    stories: stories.cloned().collect(),
+                    stories: stories
+                        .map(|i| self.stories.story(i).into_owned())
+                        .collect(),
                 });
             }
         }
@@ -237,13 +240,13 @@ impl App {
                 ..story
             };
             match self.find_known(&known, &incoming, &story) {
-                Some(i) if self.stories[i] != story => self.replace_story(i, story, &mut known),
+                Some(i) if !self.stories.same(i, &story) => {
+                    self.replace_story(i, story, &mut known)
+                }
                 Some(_) => {}
                 None => {
                     known.add(&story, self.stories.len());
                     self.search_keys.push(&search_key(&story.title));
-                    self.keys.push(self.key_of(&story));
-                    self.sources.push(source as u32);
                     self.stories.push(story);
                     self.push_read(false);
                     self.starred.push(false);
@@ -273,9 +276,8 @@ impl App {
             .filter(|l| incoming.links.get(*l) == Some(&1));
         // A fallback never takes a stored story that an incoming one claims by its guid.
         let unclaimed = |i: &usize| {
-            self.stories[*i]
-                .id
-                .as_ref()
+            self.stories
+                .id(*i)
                 .is_none_or(|id| !incoming.ids.contains(id))
         };
         story
@@ -299,13 +301,14 @@ impl App {
     /// Puts a changed story in place of listed story `i`, keeping its marks.
     fn replace_story(&mut self, i: usize, story: Story, known: &mut Known) {
         self.search_keys.set(i, &search_key(&story.title));
+        // The key follows the story's fields from now on, as a new story's does.
         let key = self.key_of(&story);
-        if self.indexed_search && key != self.keys[i] {
+        if self.indexed_search && key != self.key(i) {
             self.keys_changed.push(i);
         }
-        self.keys[i] = key;
+        self.odd_keys.remove(&i);
         known.add(&story, i);
-        self.stories[i] = story;
+        self.stories.set(i, story);
         self.rematch(i);
         if self.laid_out_for.is_some_and(|(s, _)| s == i) {
             // Re-lay the open story, keeping the reading place as on a resize.
@@ -317,52 +320,48 @@ impl App {
     /// source), with their marks, keeping the selection and reading position. Stories listed
     /// already (read from a file just now) take their stored marks, unless the user has changed
     /// them since.
-    fn restore_stored(&mut self, lists: Vec<Vec<StoredStory>>) {
-        // The few stories listed so far, by key (copied, so the many coming can be moved in).
-        let listed: HashMap<String, usize> = self
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
-            .collect();
-        let incoming: usize = lists.iter().map(Vec::len).sum();
-        self.stories.reserve(incoming);
-        self.search_keys.reserve(incoming);
-        self.keys.reserve(incoming);
-        for (source, list) in lists.into_iter().enumerate() {
+    fn restore_stored(&mut self, mut list: StoredList) {
+        // The few stories listed so far, by key.
+        let listed: HashMap<String, usize> =
+            (0..self.stories.len()).map(|i| (self.key(i), i)).collect();
+        self.reserve(list.len());
+        let first = self.stories.len();
+        // The rows of the stories listed, kept at the front of the list's own (no second buffer).
+        let mut rows = std::mem::take(&mut list.rows);
+        let mut kept = 0;
+        let sources: Vec<String> = self.editions.iter().map(|e| e.source_key()).collect();
+        let mut key = String::new();
+        for j in 0..list.len() {
+            let source = list.stories.source(j);
             if source >= self.editions.len() {
+                continue;
+            }
+            key.clear();
+            let odd = list.odd_keys.get(&j);
+            match odd {
+                Some(odd) => key.push_str(odd),
+                None => {
+                    let parts = crate::store::KeyParts::of(&list.stories, j);
+                    crate::store::push_key(&mut key, &sources[source], parts);
+                }
+            }
+            if let Some(&i) = listed.get(&key) {
+                if !self.marked.contains(&i) {
+                    self.set_read_flag(i, list.read[j]);
+                    self.set_star_flag(i, list.starred[j]);
+                }
                 continue;
             }
             // A plain-text edition is read whole from its file each time; a feed keeps the stories
             // its source no longer lists.
-            let keeps_stories = self.editions[source].is_feed();
-            for stored in list {
-                if let Some(&i) = listed.get(&stored.key) {
-                    if !self.marked.contains(&i) {
-                        self.set_read_flag(i, stored.read);
-                        self.set_star_flag(i, stored.starred);
-                    }
-                    continue;
-                }
-                if !keeps_stories {
-                    continue;
-                }
-                // A feed file being read in parts recognises them in the parts still to come.
-                if let Some(known) = self.merging.get_mut(&source) {
-                    known.add(&stored.story, self.stories.len());
-                }
-                self.search_keys.push(&search_key(&stored.story.title));
-                self.keys.push(stored.key);
-                self.push_read(stored.read);
-                self.starred.push(stored.starred);
-                self.sources.push(source as u32);
-                self.stories.push(Story {
-                    edition: source,
-                    ..stored.story
-                });
-                self.admit(self.stories.len() - 1);
+            if self.editions[source].is_feed() {
+                self.restore_one(&list, j, source, odd.is_some().then(|| key.clone()));
+                rows[kept] = rows[j];
+                kept += 1;
             }
         }
+        rows.truncate(kept);
+        self.restored_rows = (first, rows);
         self.rebuild_order();
         self.text_results = None;
         self.refilter(false);
@@ -371,25 +370,52 @@ impl App {
         }
     }
 
+    /// Makes room for `more` stories in every per-story list at once: grown a story at a time,
+    /// each list left its smaller copies behind in the allocator, held as memory.
+    fn reserve(&mut self, more: usize) {
+        self.stories.reserve(more);
+        self.search_keys.reserve(more);
+        self.read.reserve_exact(more);
+        self.starred.reserve_exact(more);
+        self.hidden.reserve_exact(more);
+    }
+
+    /// Lists story `j` of a restored list, of source `source`, with its marks (and its key when
+    /// it is not the one its fields give).
+    fn restore_one(&mut self, list: &StoredList, j: usize, source: usize, odd_key: Option<String>) {
+        let i = self.stories.len();
+        // A feed file being read in parts recognises them in the parts still to come.
+        if let Some(known) = self.merging.get_mut(&source) {
+            known.add(&list.stories.story(j), i);
+        }
+        self.search_keys.push(&search_key(list.stories.title(j)));
+        if let Some(key) = odd_key {
+            self.odd_keys.insert(i, key);
+        }
+        self.push_read(list.read[j]);
+        self.starred.push(list.starred[j]);
+        self.stories.push_from(&list.stories, j, source);
+        self.admit(i);
+    }
+
     /// Recomputes the display order: newest first across sources (undated stories after dated
     /// ones, in source order), or grouped by source and newest first within each.
     pub(super) fn rebuild_order(&mut self) {
         let stories = &self.stories;
-        let mut order: Vec<usize> = (0..stories.len()).collect();
+        let count = u32::try_from(stories.len()).unwrap_or(u32::MAX);
+        // The old order's buffer is used again rather than left to the allocator.
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        order.extend(0..count);
+        let (sources, date) = (stories.sources(), |i: u32| stories.published(i as usize));
         if self.group_by_source {
             order.sort_by(|&a, &b| {
-                let (a, b) = (&stories[a], &stories[b]);
-                a.edition
-                    .cmp(&b.edition)
-                    .then(b.published.cmp(&a.published))
+                (sources[a as usize].cmp(&sources[b as usize])).then(date(b).cmp(&date(a)))
             });
         } else {
             // Ties (undated stories, equal dates) in source order, as the sources are listed.
             order.sort_by(|&a, &b| {
-                let (a, b) = (&stories[a], &stories[b]);
-                b.published
-                    .cmp(&a.published)
-                    .then(a.edition.cmp(&b.edition))
+                (date(b).cmp(&date(a))).then(sources[a as usize].cmp(&sources[b as usize]))
             });
         }
         self.order = order;
@@ -399,7 +425,7 @@ impl App {
     pub(super) fn selected_link(&mut self) -> Option<String> {
         let link = self
             .selected_story()
-            .and_then(|s| self.stories[s].link.clone());
+            .and_then(|s| self.stories.link(s).map(str::to_string));
         match link {
             Some(link) if is_http_url(&link) => Some(link),
             _ => {
@@ -439,24 +465,36 @@ pub(super) struct Known {
 }
 
 impl Known {
-    fn of(stories: &[Story], source: usize) -> Known {
+    fn of(stories: &StoryList, source: usize) -> Known {
         let mut known = Known::default();
-        for (i, story) in stories.iter().enumerate() {
-            if story.edition == source {
-                known.add(story, i);
+        for i in 0..stories.len() {
+            if stories.source(i) == source {
+                let parts = (stories.id(i), stories.link(i));
+                known.add_parts(parts, (stories.title(i), stories.published(i)), i);
             }
         }
         known
     }
 
     fn add(&mut self, story: &Story, i: usize) {
-        if let Some(id) = &story.id {
-            self.by_id.insert(id.clone(), i);
+        let parts = (story.id.as_deref(), story.link.as_deref());
+        self.add_parts(parts, (&story.title, story.published), i);
+    }
+
+    /// Adds story `i` by its guid and link, and its title and date.
+    fn add_parts(
+        &mut self,
+        (id, link): (Option<&str>, Option<&str>),
+        (title, published): (&str, Option<i64>),
+        i: usize,
+    ) {
+        if let Some(id) = id {
+            self.by_id.insert(id.to_string(), i);
         }
-        if let Some(link) = &story.link {
+        if let Some(link) = link {
             // A link several stories share (a comic's or podcast's home page) names none.
             self.by_link
-                .entry(link.clone())
+                .entry(link.to_string())
                 .and_modify(|e| {
                     if *e != Some(i) {
                         *e = None;
@@ -464,9 +502,8 @@ impl Known {
                 })
                 .or_insert(Some(i));
         }
-        if story.published.is_some() {
-            self.by_title
-                .insert((story.title.clone(), story.published), i);
+        if published.is_some() {
+            self.by_title.insert((title.to_string(), published), i);
         }
     }
 }

@@ -77,11 +77,13 @@ impl App {
             && !self.parsed_query.is_empty()
             && !self.text_mode
             && query.same_conditions(&self.parsed_query);
-        let candidates: Vec<usize> = if superset {
-            std::mem::take(&mut self.visible)
-        } else {
-            self.order.clone()
-        };
+        // The list's own buffer is filled and filtered in place: a new one for each keystroke
+        // left the old one's 8 MB (at a million) to the allocator, which kept it.
+        let mut candidates = std::mem::take(&mut self.visible);
+        if !superset {
+            candidates.clear();
+            candidates.extend(self.order.iter().map(|&i| i as usize));
+        }
         let text_hits = self.text_hits(&query);
         // Many titles to test (all of them, or a narrowing of most): one pass over the keys in
         // storage order, on every core, beats a jump to each in list order.
@@ -98,7 +100,11 @@ impl App {
                     (Some(hits), _) => hits.get(i).copied().unwrap_or(false),
                     (None, Some(hits)) => hits[i],
                     (None, None) => {
-                        query.matches_prepared(&self.stories[i].title, self.search_keys.get(i))
+                        // The title only for a case-sensitive query: a folded query reads the
+                        // key alone, and finding a title is three more cache misses a story.
+                        let sensitive = query.is_case_sensitive();
+                        let title = if sensitive { self.stories.title(i) } else { "" };
+                        query.matches_prepared(title, self.search_keys.get(i))
                     }
                 };
                 words && (!conditions || query.conditions_hold(&self.facts(i))) && self.in_scope(i)
@@ -147,12 +153,11 @@ impl App {
             }
             return Some(shown);
         }
-        let hits = self
-            .stories
-            .iter()
-            .map(|story| {
-                let text = std::iter::once(story.title.as_str())
-                    .chain(story.paragraphs.iter().map(|p| p.text.as_str()))
+        let stories = &self.stories;
+        let hits = (0..stories.len())
+            .map(|i| {
+                let text = std::iter::once(stories.title(i))
+                    .chain(stories.paragraphs(i).iter().map(|p| p.text.as_str()))
                     .collect::<Vec<_>>()
                     .join("\n")
                     .to_lowercase();
@@ -200,7 +205,7 @@ impl App {
         hits
     }
 
-    /// The list positions whose keys (`keys[i]`) the index's searcher must be told of: stories
+    /// The list positions whose keys ([`App::key`]) the index's searcher must be told of: stories
     /// listed or whose key changed since the last call (none without an index).
     pub(super) fn take_listed_keys(&mut self) -> Vec<usize> {
         if !self.indexed_search {
@@ -211,20 +216,20 @@ impl App {
         changed.retain(|&i| i < told);
         changed.sort_unstable();
         changed.dedup();
-        changed.extend(told..self.keys.len());
-        self.keys_told = self.keys.len();
+        changed.extend(told..self.stories.len());
+        self.keys_told = self.stories.len();
         changed
     }
 
     /// Story `i` as the filter's conditions see it.
     pub(super) fn facts(&self, i: usize) -> Facts<'_> {
-        let source = &self.editions[self.stories[i].edition];
+        let source = &self.editions[self.stories.source(i)];
         Facts {
             read: self.read[i],
             starred: self.starred[i],
             source: &source.name,
             tags: &source.tags,
-            enclosure: !self.stories[i].enclosures.is_empty(),
+            enclosure: !self.stories.enclosures(i).is_empty(),
         }
     }
 
@@ -252,13 +257,14 @@ impl App {
     /// cheap: a title shorter in bytes than the goal is narrower in columns too, and the scan
     /// stops at the first wide one.
     pub(super) fn note_listed_sources(&mut self) {
-        let mut editions = self.visible.iter().map(|&i| self.sources[i]);
+        let sources = self.stories.sources();
+        let mut editions = self.visible.iter().map(|&i| sources[i]);
         let first = editions.next();
         self.one_source = editions.all(|e| Some(e) == first);
         let goal = usize::from(crate::layout::TITLE_GOAL);
         let mut widest = 0;
         for &i in &self.visible {
-            let title = &self.stories[i].title;
+            let title = self.stories.title(i);
             if title.len() > widest {
                 widest = widest.max(crate::text::width(title)).min(goal);
                 if widest == goal {

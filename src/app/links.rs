@@ -34,7 +34,7 @@ impl LinkPicker {
 impl App {
     /// `u`: lists the selected story's links, or says it has none.
     pub(super) fn show_links(&mut self) {
-        let Some(story) = self.selected_story().map(|i| &self.stories[i]) else {
+        let Some(story) = self.selected_story().map(|i| self.stories.story(i)) else {
             return;
         };
         let mut links = vec![story.link.clone().unwrap_or_default()];

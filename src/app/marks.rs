@@ -64,9 +64,9 @@ impl App {
             return;
         }
         let unsaved = std::mem::take(&mut self.unsaved_marks);
-        let marks = (0..self.keys.len())
-            .filter(|&i| unsaved.contains(&self.keys[i]))
-            .map(|i| (self.keys[i].clone(), self.read[i], self.starred[i]))
+        let marks = (self.all_keys().into_iter().enumerate())
+            .filter(|(_, key)| unsaved.contains(key))
+            .map(|(i, key)| (key, self.read[i], self.starred[i]))
             .collect();
         effects.push(Effect::SaveMarks(marks));
     }
@@ -158,8 +158,8 @@ impl App {
     /// Sets the marks the store remembers (key → read, starred), as they were last time; these
     /// are not changes to save again.
     pub fn restore_marks(&mut self, marks: &std::collections::HashMap<String, (bool, bool)>) {
-        for i in 0..self.stories.len() {
-            if let Some(&(read, starred)) = marks.get(&self.keys[i]) {
+        for (i, key) in self.all_keys().into_iter().enumerate() {
+            if let Some(&(read, starred)) = marks.get(&key) {
                 self.set_read_flag(i, read);
                 self.set_star_flag(i, starred);
             }
@@ -174,7 +174,7 @@ impl App {
         changed.dedup();
         changed
             .into_iter()
-            .map(|i| (self.keys[i].clone(), self.read[i], self.starred[i]))
+            .map(|i| (self.key(i), self.read[i], self.starred[i]))
             .collect()
     }
 }

@@ -6,6 +6,7 @@ mod counts;
 mod enclosures;
 mod feeds;
 mod filtering;
+mod keys;
 mod links;
 mod marks;
 mod matches;
@@ -25,6 +26,7 @@ use crate::layout::Panes;
 use crate::news::Story;
 use crate::reader::StoryLine;
 use crate::source::{Edition, Library};
+use crate::story_list::StoryList;
 use crate::theme::Theme;
 pub use article::ArticleState;
 pub use counts::Count;
@@ -90,15 +92,14 @@ const WHEEL_LINES: usize = 3;
 pub struct App {
     /// The editions the stories came from.
     pub editions: Vec<Edition>,
-    /// Every story, in source order.
-    pub stories: Vec<Story>,
-    /// Per story: its source (an index into `editions`), kept apart from the story so that a
-    /// filter over a million reads 4 MB in a row rather than a 240-byte story each.
-    sources: Vec<u32>,
+    /// Every story, in source order, compact (see [`StoryList`]); each story's source is kept
+    /// apart there, so a filter over a million reads 4 MB in a row.
+    pub stories: StoryList,
     /// Each story's title folded for case-insensitive matching, prepared once.
     search_keys: crate::search_keys::SearchKeys,
-    /// Display order: indices into `stories`, newest first or grouped by source.
-    order: Vec<usize>,
+    /// Display order: indices into `stories`, newest first or grouped by source (u32: half the
+    /// memory of a million `usize`s).
+    order: Vec<u32>,
     /// Per story: read (opened) or not. Changed only through `set_read_flag` and `push_read`,
     /// which keep `unread_count` (the status bar's figure, drawn every frame) true.
     read: Vec<bool>,
@@ -129,8 +130,13 @@ pub struct App {
     pub feeds_file: Option<std::path::PathBuf>,
     /// The prompt open in the status bar (adding, renaming, retagging, removing a feed).
     pub prompt: Option<Prompt>,
-    /// Per story: its stable key in the store ([`crate::store::story_key`]).
-    pub keys: Vec<String>,
+    /// The stories whose store key is not the one [`crate::store::story_key`] gives them (a
+    /// stored story whose guid changed keeps its first key), by index; every other key is made
+    /// when it is needed rather than held a million times.
+    odd_keys: std::collections::HashMap<usize, String>,
+    /// Stories restored from the store in this update, from the first index: their row ids, for
+    /// telling the full-text index where they are without their keys.
+    restored_rows: (usize, Vec<i64>),
     /// Stories whose marks changed since the last [`Effect::SaveMarks`].
     pending_marks: Vec<usize>,
     /// Stories whose marks the user changed in this run (stored marks arriving late yield).
@@ -235,6 +241,8 @@ pub struct App {
     /// The story whose text was last asked for (open, and ahead), so each is asked for once.
     text_asked: Option<usize>,
     prefetch_asked: Option<usize>,
+    /// The story whose link and author were last asked of the store.
+    details_asked: Option<usize>,
 }
 
 /// One note fits the status bar; several are summed up there and listed by the problems key.
@@ -257,7 +265,6 @@ impl App {
         let search_keys =
             crate::search_keys::SearchKeys::of(library.stories.iter().map(|s| s.title.as_str()));
         let mut app = App {
-            sources: library.stories.iter().map(|s| s.edition as u32).collect(),
             search_keys,
             order: Vec::new(),
             read: vec![false; count],
@@ -276,7 +283,8 @@ impl App {
             config_path: None,
             feeds_file: None,
             prompt: None,
-            keys: Vec::new(),
+            odd_keys: Default::default(),
+            restored_rows: (0, Vec::new()),
             pending_marks: Vec::new(),
             marked: Default::default(),
             by_user: false,
@@ -296,7 +304,7 @@ impl App {
             refresh: None,
             notes: library.notes,
             editions: library.editions,
-            stories: library.stories,
+            stories: library.stories.into_iter().collect(),
             visible: Vec::new(),
             one_source: true,
             title_width: 0,
@@ -331,13 +339,8 @@ impl App {
             retry_wait: marks::FIRST_RETRY_WAIT,
             text_asked: None,
             prefetch_asked: None,
+            details_asked: None,
         };
-        let sources: Vec<String> = app.editions.iter().map(|e| e.source_key()).collect();
-        app.keys = app
-            .stories
-            .iter()
-            .map(|s| crate::store::story_key(&sources[s.edition], s))
-            .collect();
         for i in 0..count {
             app.admit(i);
         }
@@ -431,22 +434,22 @@ impl App {
 
     /// The edition name of a story.
     pub fn edition_name(&self, story: usize) -> &str {
-        &self.editions[self.stories[story].edition].name
+        &self.editions[self.stories.source(story)].name
     }
 
     /// The lines under a story's title: its source, author and date, and its link.
     pub fn story_meta(&self, story: usize) -> Vec<String> {
-        let s = &self.stories[story];
-        let source = &self.editions[s.edition];
+        let s = &self.stories;
+        let source = &self.editions[s.source(story)];
         let mut first = vec![if source.is_feed() {
             format!("Feed: {}", source.name)
         } else {
             format!("Edition: {}", source.name)
         }];
-        first.extend(s.author.as_ref().map(|a| format!("by {a}")));
-        first.extend(s.published.map(crate::dates::long));
+        first.extend(s.author(story).map(|a| format!("by {a}")));
+        first.extend(s.published(story).map(crate::dates::long));
         let mut meta = vec![first.join(" · ")];
-        meta.extend(s.link.as_ref().map(|l| format!("Link: {l}")));
+        meta.extend(s.link(story).map(|l| format!("Link: {l}")));
         meta.extend(self.enclosure_lines(story));
         meta.extend(self.article_hint(story));
         meta
@@ -582,6 +585,7 @@ impl App {
                 }
             }
             Action::BodyLoaded(story, body) => self.set_body(story, *body, effects),
+            Action::DetailsLoaded(story, details) => self.set_details(story, *details, effects),
             // Every other action belongs to a concern above.
             _ => {}
         }

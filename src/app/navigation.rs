@@ -143,10 +143,13 @@ impl App {
                 self.story_lines = match self.shown_article(story) {
                     Some(article) => {
                         let meta = self.article_meta(article);
-                        let edition = self.stories[story].edition;
+                        let edition = self.stories.source(story);
                         layout_story(&article.to_story(edition), &meta, width)
                     }
-                    None => layout_story(&self.stories[story], &self.story_meta(story), width),
+                    None => {
+                        let meta = self.story_meta(story);
+                        layout_story(&self.stories.story(story), &meta, width)
+                    }
                 };
                 self.story_scroll = match place {
                     Some((block, offset)) if same_story => {

@@ -263,7 +263,7 @@ impl App {
     /// True when story `i` is listed under the pane's scope (and not hidden, unless hidden
     /// stories are shown). The sources' part is `scope_members`, worked out by the refilter.
     pub(super) fn in_scope(&self, i: usize) -> bool {
-        let member = self.scope_members.get(self.sources[i] as usize);
+        let member = self.scope_members.get(self.stories.sources()[i] as usize);
         if member != Some(&true) || (self.hidden[i] && !self.show_hidden) {
             return false;
         }

@@ -12,7 +12,7 @@ impl App {
     pub fn wanted_body(&self) -> Option<usize> {
         self.panes()?;
         self.selected_story()
-            .filter(|&story| self.stories[story].text_pending())
+            .filter(|&story| self.stories.text_pending(story))
     }
 
     /// The story after the selected one in the list (the one Down opens), if its text is still in
@@ -22,7 +22,7 @@ impl App {
         self.visible
             .get(self.selected + 1)
             .copied()
-            .filter(|&story| self.stories[story].text_pending())
+            .filter(|&story| self.stories.text_pending(story))
     }
 
     /// Puts a story's loaded text in place, keeping the reading place if it is open. A text loaded
@@ -33,12 +33,27 @@ impl App {
         (paragraphs, references): (Vec<Paragraph>, Vec<String>),
         effects: &mut Effects,
     ) {
-        let Some(s) = self.stories.get_mut(story) else {
+        if story >= self.stories.len() {
             return;
-        };
-        s.paragraphs = paragraphs;
-        s.references = references;
-        s.pending = crate::news::Pending::Nothing;
+        }
+        self.stories.set_body(story, paragraphs, references);
+        if self.laid_out_for.is_some_and(|(s, _)| s == story) {
+            self.laid_out_for = Some((story, 0));
+            self.relayout();
+        } else {
+            effects.mark_unseen();
+        }
+    }
+
+    /// Puts a story's link and author, read from the store, in place (the open story's lines under
+    /// its title show them).
+    pub(super) fn set_details(
+        &mut self,
+        story: usize,
+        (link, author): (Option<String>, Option<String>),
+        effects: &mut Effects,
+    ) {
+        self.stories.set_details(story, link, author);
         if self.laid_out_for.is_some_and(|(s, _)| s == story) {
             self.laid_out_for = Some((story, 0));
             self.relayout();
@@ -75,6 +90,10 @@ impl App {
 
     /// Adds the requests this update's changes call for, each once.
     pub(super) fn ask_for_what_is_needed(&mut self, effects: &mut Effects) {
+        let details = (self.selected_story()).filter(|&i| self.stories.details_in_store(i));
+        if std::mem::replace(&mut self.details_asked, details) != details {
+            effects.extend(details.map(|i| Effect::LoadDetails(i, self.key(i))));
+        }
         let wanted = self.wanted_body();
         let asked = std::mem::replace(&mut self.text_asked, wanted);
         effects.extend(self.text_request_once(wanted, asked).map(Effect::LoadText));
@@ -87,19 +106,7 @@ impl App {
         if !self.pending_marks.is_empty() {
             effects.push(Effect::SaveMarks(self.take_mark_changes()));
         }
-        if self.indexed_search {
-            let listed = self.take_listed_keys();
-            if !listed.is_empty() {
-                let keys = listed
-                    .into_iter()
-                    .filter_map(|i| {
-                        let position = u32::try_from(i).ok()?;
-                        Some((position, crate::store::key_hash(&self.keys[i])))
-                    })
-                    .collect();
-                effects.push(Effect::PlaceKeys(keys));
-            }
-        }
+        self.place_listed(effects);
         if let Some(request) = self.search_request.take() {
             self.pending_words = Some(request.clone());
             effects.push(Effect::Search(request.0, request.1));
@@ -118,11 +125,42 @@ impl App {
     }
 
     fn text_request(&self, story: usize) -> Option<TextRequest> {
-        let pending = self.stories[story].pending.clone();
+        let pending = self.stories.pending(story);
         (pending != crate::news::Pending::Nothing).then(|| TextRequest {
             story,
-            key: self.keys[story].clone(),
+            key: self.key(story),
             pending,
         })
+    }
+
+    /// Tells the index where the stories listed since the last time are: restored stories by
+    /// their rows, any other by its key.
+    fn place_listed(&mut self, effects: &mut Effects) {
+        let (first, rows) = std::mem::take(&mut self.restored_rows);
+        if !self.indexed_search {
+            return;
+        }
+        let listed = self.take_listed_keys();
+        // Row 0 is none: lists made in tests from `StoredStory`s have no rows.
+        let by_row =
+            |i: usize| (i.checked_sub(first).and_then(|r| rows.get(r))).is_some_and(|&row| row > 0);
+        let mut key = String::new();
+        let keys: Vec<(u32, u64)> = (listed.into_iter())
+            .filter(|&i| !by_row(i))
+            .filter_map(|i| {
+                let position = u32::try_from(i).ok()?;
+                key.clear();
+                self.push_key(&mut key, i);
+                Some((position, crate::store::key_hash(&key)))
+            })
+            .collect();
+        if !keys.is_empty() {
+            effects.push(Effect::PlaceKeys(keys));
+        }
+        if rows.iter().any(|&row| row > 0) {
+            if let Ok(first) = u32::try_from(first) {
+                effects.push(Effect::PlaceRows(first, rows));
+            }
+        }
     }
 }

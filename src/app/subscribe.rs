@@ -95,7 +95,7 @@ impl App {
         let source = match self.pane.rows.get(self.pane.selected) {
             Some(super::PaneRow::Feed(s, _)) if self.focus == super::Focus::Feeds => Some(*s),
             _ if self.focus == super::Focus::Feeds => None,
-            _ => self.selected_story().map(|i| self.stories[i].edition),
+            _ => self.selected_story().map(|i| self.stories.source(i)),
         };
         let found = source.filter(|&s| self.editions[s].is_feed() && !self.editions[s].named_file);
         if found.is_none() {
@@ -232,7 +232,7 @@ impl App {
             return;
         };
         for i in 0..self.stories.len() {
-            if self.stories[i].edition == source {
+            if self.stories.source(i) == source {
                 self.tally_story(i, false);
             }
         }

@@ -74,7 +74,8 @@ impl App {
             new += self.merge_stories(source, stories, true);
             self.fetch_new_articles(source, before, effects);
         }
-        let places: HashMap<&str, usize> = (self.keys.iter().enumerate())
+        let keys = self.all_keys();
+        let places: HashMap<&str, usize> = (keys.iter().enumerate())
             .map(|(i, key)| (key.as_str(), i))
             .collect();
         let marks: Vec<(usize, bool, bool)> = (synced.marks.iter())

@@ -123,6 +123,13 @@ impl Runtime {
         }
         match effect {
             Effect::LoadText(request) => self.load_text(request, false),
+            Effect::LoadDetails(story, key) => {
+                let details = self.texts.as_ref().map(|s| s.load_details(&key));
+                if let Some(Ok(Some(details))) = details {
+                    let loaded = Action::DetailsLoaded(story, Box::new(details));
+                    let _ = self.tx.send(Message::App(loaded));
+                }
+            }
             Effect::Later(wait, action) => send_later(self.tx.clone(), wait, *action),
             Effect::FetchArticle { story, url } => {
                 let (options, tx) = (self.config.fetch.options(), self.tx.clone());
@@ -332,9 +339,11 @@ impl Runtime {
             }
             Effect::Search(generation, words) => search(SearchRequest::Find(generation, words)),
             Effect::PlaceKeys(keys) => search(SearchRequest::Place(keys)),
+            Effect::PlaceRows(first, rows) => search(SearchRequest::PlaceRows(first, rows)),
             Effect::CatchUpIndex => search(SearchRequest::CatchUp),
             // Carried out in `perform`, or by the event loop (the terminal's own).
             Effect::LoadText(_)
+            | Effect::LoadDetails(..)
             | Effect::Later(..)
             | Effect::SaveUiState(_)
             | Effect::SaveSearch { .. }
@@ -401,7 +410,7 @@ fn spawn_restorer(dir: &Path, sources: Vec<String>, tx: Sender<Message>) {
         .name("gazette-restore".into())
         .spawn(move || {
             crate::process::run_in_background();
-            let loaded = Store::open(&dir).and_then(|store| store.load_sources(&sources));
+            let loaded = Store::open(&dir).and_then(|store| store.load_lists(&sources));
             let _ = tx.send(Message::App(match loaded {
                 Ok(lists) => Action::Restored(Box::new(lists)),
                 Err(e) => Action::Notify(format!("Store: {e:#}")),

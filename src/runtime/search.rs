@@ -20,6 +20,8 @@ pub enum SearchRequest {
     /// Story keys ([`crate::store::key_hash`]) at their list positions: stories newly listed, or
     /// whose key changed.
     Place(Vec<(u32, u64)>),
+    /// Stories read from the store, by row id, listed from the position given on.
+    PlaceRows(u32, Vec<i64>),
     /// Stories were stored: read their rows now rather than at the next search.
     CatchUp,
 }
@@ -74,6 +76,7 @@ fn take(
         match request {
             SearchRequest::Find(generation, words) => *newest = Some((generation, words)),
             SearchRequest::Place(keys) => searcher.place(keys),
+            SearchRequest::PlaceRows(first, rows) => searcher.place_rows(first, rows),
             SearchRequest::CatchUp => {}
         }
     }

@@ -115,6 +115,8 @@
 
 mod article;
 mod body;
+mod key;
+mod restore;
 mod save;
 mod schema;
 mod search;
@@ -133,6 +135,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::news::{Paragraph, Pending, Story};
 
+use key::non_empty;
+pub use key::{push_key, story_key, KeyParts};
+pub use restore::{lists_of, StoredList};
 pub use save::SourceSave;
 pub use search::{key_hash, Searcher};
 pub use sources::FetchState;
@@ -168,30 +173,6 @@ pub struct Retention {
     pub max_per_source: Option<usize>,
     /// Drop read stories older than this many days (by published date, else by fetch time).
     pub max_age_days: Option<u32>,
-}
-
-/// The stable key of a story within a source (a feed URL, or `edition:<name>` for a plain-text
-/// edition): source + U+001F + (guid if any, else link if any, else title + U+001F +
-/// published-or-empty). An empty guid or link counts as none.
-pub fn story_key(source: &str, story: &Story) -> String {
-    let mut key = String::from(source);
-    key.push(KEY_SEPARATOR);
-    match (non_empty(&story.id), non_empty(&story.link)) {
-        (Some(guid), _) => key.push_str(guid),
-        (None, Some(link)) => key.push_str(link),
-        (None, None) => {
-            key.push_str(&story.title);
-            key.push(KEY_SEPARATOR);
-            if let Some(published) = story.published {
-                key.push_str(&published.to_string());
-            }
-        }
-    }
-    key
-}
-
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|s| !s.is_empty())
 }
 
 /// The data directory: `--data-dir` if given, else $XDG_DATA_HOME/gazette (directories::ProjectDirs

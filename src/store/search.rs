@@ -66,9 +66,24 @@ impl Searcher {
     pub fn place(&mut self, keys: Vec<(u32, u64)>) {
         for (position, key) in keys {
             if let Some(id) = self.unplaced.remove(&key) {
-                self.set(id, position);
+                set(&mut self.table, &mut self.beyond, id, position);
             }
             self.positions.insert(key, position);
+        }
+    }
+
+    /// Takes in the list positions of stories read from the store, by row: `rows[n]` is listed
+    /// at `first + n`. No key is hashed or kept for them (a million keys' hashes were 34 MB).
+    pub fn place_rows(&mut self, first: u32, rows: Vec<i64>) {
+        for (position, id) in (first..).zip(rows) {
+            set(&mut self.table, &mut self.beyond, id, position);
+        }
+        if !self.unplaced.is_empty() {
+            // Rows read before the reader placed them by id wait here under their keys' hashes,
+            // which no one will ask for now (a million of them at a start is 34 MB).
+            let (table, beyond) = (&self.table, &self.beyond);
+            self.unplaced.retain(|_, id| !is_placed(table, beyond, *id));
+            self.unplaced.shrink_to_fit();
         }
     }
 
@@ -83,27 +98,39 @@ impl Searcher {
         if self.version == Some(version) {
             return Ok(());
         }
-        let rows = {
-            let read = || -> rusqlite::Result<Vec<(i64, String)>> {
-                let mut stmt = self
-                    .store
-                    .conn
-                    .prepare_cached("SELECT id, key FROM stories WHERE id > ?1 ORDER BY id")?;
-                let rows = stmt.query_map(params![self.last_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect()
-            };
-            read().map_err(|e| self.fail(e))?
-        };
-        for (id, key) in rows {
-            self.last_id = id;
-            let key = key_hash(&key);
-            match self.positions.get(&key) {
-                Some(&position) => self.set(id, position),
-                None => {
-                    self.unplaced.insert(key, id);
+        // Row by row, hashing each key where it lies: at a million rows, reading them into a list
+        // of strings first cost 80 MB for a moment, and the allocator kept much of it.
+        let Searcher {
+            store,
+            positions,
+            table,
+            beyond,
+            unplaced,
+            last_id,
+            ..
+        } = self;
+        let mut read = || -> rusqlite::Result<()> {
+            let mut stmt = store
+                .conn
+                .prepare_cached("SELECT id, key FROM stories WHERE id > ?1 ORDER BY id")?;
+            let mut rows = stmt.query(params![*last_id])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                *last_id = id;
+                if is_placed(table, beyond, id) {
+                    continue;
+                }
+                let key = key_hash(row.get_ref(1)?.as_str()?);
+                match positions.get(&key) {
+                    Some(&position) => set(table, beyond, id, position),
+                    None => {
+                        unplaced.insert(key, id);
+                    }
                 }
             }
-        }
+            Ok(())
+        };
+        read().map_err(|e| anyhow!("{}: searching: {e}", store.path.display()))?;
         self.version = Some(version);
         Ok(())
     }
@@ -141,20 +168,6 @@ impl Searcher {
         Ok((positions, complete))
     }
 
-    fn set(&mut self, id: i64, position: u32) {
-        match usize::try_from(id) {
-            Ok(i) if i < TABLE_IDS => {
-                if i >= self.table.len() {
-                    self.table.resize(i + 1, UNPLACED);
-                }
-                self.table[i] = position;
-            }
-            _ => {
-                self.beyond.insert(id, position);
-            }
-        }
-    }
-
     fn matching(&self, expression: &str, limit: usize) -> anyhow::Result<Vec<i64>> {
         // SQLite reads a negative LIMIT as none.
         let limit = i64::try_from(limit).unwrap_or(-1);
@@ -171,6 +184,29 @@ impl Searcher {
 
     fn fail(&self, e: rusqlite::Error) -> anyhow::Error {
         anyhow!("{}: searching: {e}", self.store.path.display())
+    }
+}
+
+/// Sets row `id`'s list position.
+fn set(table: &mut Vec<u32>, beyond: &mut FastMap<i64, u32>, id: i64, position: u32) {
+    match usize::try_from(id) {
+        Ok(i) if i < TABLE_IDS => {
+            if i >= table.len() {
+                table.resize(i + 1, UNPLACED);
+            }
+            table[i] = position;
+        }
+        _ => {
+            beyond.insert(id, position);
+        }
+    }
+}
+
+/// True when row `id` has a list position.
+fn is_placed(table: &[u32], beyond: &FastMap<i64, u32>, id: i64) -> bool {
+    match usize::try_from(id) {
+        Ok(i) if i < TABLE_IDS => table.get(i).is_some_and(|&p| p != UNPLACED),
+        _ => beyond.contains_key(&id),
     }
 }
 

@@ -113,7 +113,7 @@ impl Columns {
             0
         };
         // A date column when any row on screen has a date.
-        let mut dated = shown.iter().any(|&i| app.stories[i].published.is_some());
+        let mut dated = shown.iter().any(|&i| app.stories.published(i).is_some());
         let date_width = |dated: bool| if dated { SHORT_WIDTH + 1 } else { 0 };
         let label_room = |label: usize| if label > 0 { label + 1 } else { 0 };
         if title_room.saturating_sub(date_width(dated) + label_room(label_width)) < goal {
@@ -135,7 +135,7 @@ impl Columns {
 /// title (shifted to show the filter's matches), filled to the width.
 fn row_line(app: &App, columns: &Columns, index: usize, selected: bool) -> Line<'static> {
     let theme = &app.theme;
-    let story = &app.stories[index];
+    let stories = &app.stories;
     // On the selected row the selection colours win over every other colour.
     let (plain, dim, mark_style, matched) = if selected {
         let bar = theme.selected;
@@ -152,7 +152,7 @@ fn row_line(app: &App, columns: &Columns, index: usize, selected: bool) -> Line<
     ));
     let (mark, mark_style) = if app.starred[index] {
         (STAR_MARK, if selected { plain } else { theme.matched })
-    } else if story.has_text() {
+    } else if stories.has_text(index) {
         (FULL_TEXT_MARK, mark_style)
     } else {
         (NO_TEXT_MARK, mark_style)
@@ -160,15 +160,14 @@ fn row_line(app: &App, columns: &Columns, index: usize, selected: bool) -> Line<
     spans.push(Span::styled(mark, mark_style));
     let mut used = width(unread) + width(mark);
     if columns.dated {
-        let date = story
-            .published
+        let date = (stories.published(index))
             .map_or_else(|| " ".repeat(SHORT_WIDTH), |t| dates::short(t, columns.now));
         spans.push(Span::styled(format!("{date} "), dim));
         used += SHORT_WIDTH + 1;
     }
     if columns.label_width > 0 {
         let label = truncate(
-            &super::safe(&app.editions[story.edition].name),
+            &super::safe(&app.editions[stories.source(index)].name),
             columns.label_width,
         );
         let pad = columns.label_width.saturating_sub(width(&label)) + 1;
@@ -178,14 +177,14 @@ fn row_line(app: &App, columns: &Columns, index: usize, selected: bool) -> Line<
     let room = columns.row_width.saturating_sub(used);
     // Match positions index the title as stored; a title that had to be cleaned here shows
     // without them.
-    let (title, positions) = match super::safe(&story.title) {
+    let (title, positions) = match super::safe(stories.title(index)) {
         std::borrow::Cow::Borrowed(title) => {
             let positions = app.parsed_query.positions(title).unwrap_or_default();
             window(title, &positions, room)
         }
         std::borrow::Cow::Owned(title) => window(&title, &[], room),
     };
-    let base = if story.has_text() { plain } else { dim };
+    let base = if stories.has_text(index) { plain } else { dim };
     spans.extend(highlight(&title, &positions, base, matched));
     used += width(&title);
     // Fill the row so the selection bar spans the pane.

@@ -123,6 +123,6 @@ pub fn three_feeds_app(width: u16, height: u16) -> App {
 pub fn listed_titles(app: &App) -> Vec<String> {
     app.visible
         .iter()
-        .map(|&i| app.stories[i].title.clone())
+        .map(|&i| app.stories.story(i).title.clone())
         .collect()
 }
