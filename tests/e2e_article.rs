@@ -1,7 +1,8 @@
 //! Reader mode end to end: the real binary in a pseudo-terminal, a summary-only feed served on
 //! 127.0.0.1 with its article pages (one a real-shaped news page, one missing). `f` shows the
 //! whole article in the story pane while keys keep working, `f` again the feed's summary, and a
-//! missing page is one line in the status bar and in the problems list.
+//! missing page is one line in the status bar and in the problems list; a slow page keeps no key
+//! waiting, a PDF is said to be no web page, and a hostile page's escapes never reach the terminal.
 
 mod common;
 
@@ -82,4 +83,94 @@ fn f_shows_the_whole_article_and_back_and_a_missing_page_is_said() {
     g.wait_for("the feed's summary", |s| s.contains("Aesop, briefly."));
     g.send("q");
     g.assert_exit(0);
+}
+
+/// A page of the article's text, long enough to read as one; `body` is its middle.
+fn article_page(body: &str) -> Vec<u8> {
+    let filler = "<p>The harbour board met again on Tuesday to hear the pilots' case for a second \
+                  tug, and the minutes say the vote was close.</p>"
+        .repeat(4);
+    format!("<html><head><title>Page</title></head><body><article>{body}{filler}</article></body></html>")
+        .into_bytes()
+}
+
+fn serve_awkward_pages() -> (Arc<Server>, String) {
+    let html = || Header::from_bytes(&b"Content-Type"[..], &b"text/html"[..]).unwrap();
+    common::serve(move |path, b| match path {
+        "/feed.xml" => Response::from_data(
+            format!(
+                r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Awkward</title>
+<item><title>Slow page</title><link>{b}/slow.html</link><guid>1</guid>
+<pubDate>Mon, 02 Jun 2025 10:00:00 GMT</pubDate><description>Slow summary.</description></item>
+<item><title>A PDF</title><link>{b}/paper.pdf</link><guid>2</guid>
+<pubDate>Sun, 01 Jun 2025 10:00:00 GMT</pubDate><description>PDF summary.</description></item>
+<item><title>Hostile page</title><link>{b}/hostile.html</link><guid>3</guid>
+<pubDate>Sat, 31 May 2025 10:00:00 GMT</pubDate><description>Hostile summary.</description></item>
+</channel></rss>"#
+            )
+            .into_bytes(),
+        ),
+        "/slow.html" => {
+            // Answered late: the reader must not wait for it.
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            Response::from_data(article_page("<p>The slow page's own words at last.</p>"))
+                .with_header(html())
+        }
+        "/paper.pdf" => Response::from_data(b"%PDF-1.4 not a page".to_vec()).with_header(
+            Header::from_bytes(&b"Content-Type"[..], &b"application/pdf"[..]).unwrap(),
+        ),
+        "/hostile.html" => Response::from_data(article_page(
+            "<p>Evil\u{1b}]0;pwned\u{7} words\u{1b}[2J here.</p><script>alert(1)</script>\
+             <iframe src=\"file:///etc/passwd\">frame text</iframe>",
+        ))
+        .with_header(html()),
+        _ => Response::from_data(b"no".to_vec()).with_status_code(404),
+    })
+}
+
+#[test]
+fn a_slow_page_keeps_no_key_waiting_a_pdf_is_said_and_a_hostile_page_is_cleaned() {
+    let (_server, base) = serve_awkward_pages();
+    let feed = format!("{base}/feed.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
+    let mut g = Gazette::start(120, 40, &["--data-dir", &data, &feed], |_| {});
+    g.wait_for("the first summary", |s| s.contains("Slow summary."));
+    g.send("f");
+    g.wait_for("the fetch under way", |s| {
+        s.contains("Fetching the article")
+    });
+    // The page takes 1.5 s; the list moves meanwhile.
+    g.send("j");
+    g.wait_for("the second story while the page loads", |s| {
+        s.contains("PDF summary.") && s.contains("Fetching the article")
+    });
+    g.send("f");
+    g.wait_for("a PDF is no web page", |s| {
+        s.contains("not a web page (application/pdf)")
+    });
+    assert!(g.text().contains("PDF summary."), "the feed's text stays");
+    g.send("k");
+    g.wait_for("the slow page's article, once it came", |s| {
+        s.contains("The slow page's own words at last.")
+    });
+    g.send("jj");
+    g.wait_for("the hostile page's summary", |s| {
+        s.contains("Hostile summary.")
+    });
+    g.send("f");
+    g.wait_for("the hostile page, cleaned", |s| {
+        s.contains("Evil words here.")
+    });
+    let screen = g.text();
+    assert!(!screen.contains("alert(1)") && !screen.contains("frame text"));
+    g.assert_no_title_or_clipboard();
+    let raw = g.raw_bytes();
+    assert!(
+        !raw.windows(7).any(|w| w == b"]0;pwne"),
+        "the page's escape sequence reached the terminal"
+    );
+    g.send("q");
+    g.assert_exit(0);
+    g.assert_restored();
 }
