@@ -302,27 +302,36 @@ fn marks_the_store_could_not_save_are_said_retried_with_backoff_and_sent_at_quit
     assert!(app.feed_errors().is_empty());
 }
 
-#[test]
-fn a_text_search_is_asked_again_when_the_index_grows() {
+/// The bundled edition's app with a full-text index, `words` typed in the filter and text mode
+/// turned on: the app, and the effects of the typing.
+fn text_search(words: &str) -> (App, Vec<Effect>) {
     let mut app = App::new(Library::bundled(), Config::defaults());
     app.indexed_search = true;
     drive(&mut app, [Action::Resize(100, 30), Action::StartFilter]);
     let typed = drive(
         &mut app,
-        "sheinbaum"
+        words
             .chars()
             .map(Action::FilterInput)
             .chain([Action::FilterToggleText]),
     );
-    let searches = |effects: &[Effect]| {
-        effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Search(generation, _) => Some(*generation),
-                _ => None,
-            })
-            .collect::<Vec<u64>>()
-    };
+    (app, typed)
+}
+
+/// The numbers of the searches `effects` ask for.
+fn searches(effects: &[Effect]) -> Vec<u64> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Search(generation, _) => Some(*generation),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_text_search_is_asked_again_when_the_index_grows() {
+    let (mut app, typed) = text_search("sheinbaum");
     let first = *searches(&typed).last().expect("a search");
     // Answered before the edition was indexed: nothing found.
     drive(&mut app, [Action::TextResults(first, Vec::new())]);
@@ -345,26 +354,8 @@ fn a_text_search_is_asked_again_when_the_index_grows() {
 
 #[test]
 fn a_text_searchs_newest_matches_show_before_its_whole_answer() {
-    let mut app = App::new(Library::bundled(), Config::defaults());
-    app.indexed_search = true;
-    drive(&mut app, [Action::Resize(100, 30), Action::StartFilter]);
-    let typed = drive(
-        &mut app,
-        "the"
-            .chars()
-            .map(Action::FilterInput)
-            .chain([Action::FilterToggleText]),
-    );
-    let generation = |effects: &[Effect]| {
-        effects
-            .iter()
-            .rev()
-            .find_map(|e| match e {
-                Effect::Search(generation, _) => Some(*generation),
-                _ => None,
-            })
-            .expect("a search")
-    };
+    let (mut app, typed) = text_search("the");
+    let generation = |effects: &[Effect]| *searches(effects).last().expect("a search");
     let first = generation(&typed);
     let sorted = |app: &App| {
         let mut v = app.visible.clone();

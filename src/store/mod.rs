@@ -133,7 +133,7 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use crate::news::{Paragraph, Pending, Story};
+use crate::news::{Paragraph, Story};
 
 use key::non_empty;
 pub use key::{push_key, story_key, KeyParts};
@@ -246,7 +246,7 @@ impl Store {
 
     /// Every stored story of `source`, newest first (published desc, undated after, then
     /// insertion order): headlines only, each story's text left in the store
-    /// ([`Pending::Stored`], read with [`Store::load_body`] when the story is opened), so 100,000
+    /// ([`crate::news::Pending::Stored`], read with [`Store::load_body`] when the story is opened), so 100,000
     /// stories load in a blink and take little memory.
     pub fn load_source(&self, source: &str) -> anyhow::Result<Vec<StoredStory>> {
         let mut all = self.load_sources(&[source.to_string()])?;
@@ -482,27 +482,8 @@ impl Store {
 /// A row of `SELECT source, key, guid, link, title, published, author, has_text, read, starred,
 /// enclosures`.
 fn stored_story(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredStory> {
-    let has_text: bool = r.get(7)?;
-    let enclosures: Option<String> = r.get(10)?;
     Ok(StoredStory {
-        story: Story {
-            title: r.get(4)?,
-            edition: 0,
-            link: r.get(3)?,
-            published: r.get(5)?,
-            author: r.get(6)?,
-            id: r.get(2)?,
-            pending: if has_text {
-                Pending::Stored
-            } else {
-                Pending::Nothing
-            },
-            // Damaged enclosures are left out rather than failing the whole list.
-            enclosures: enclosures
-                .and_then(|json| serde_json::from_str(&json).ok())
-                .unwrap_or_default(),
-            ..Story::default()
-        },
+        story: restore::story_of(r, 0)?,
         key: r.get(1)?,
         read: r.get(8)?,
         starred: r.get(9)?,

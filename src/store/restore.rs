@@ -174,9 +174,10 @@ impl Store {
     }
 }
 
-/// The story of a row of [`Store::load_lists`]'s query (its text left in the store), of source
-/// `source`.
-fn story_of(r: &rusqlite::Row<'_>, source: usize) -> rusqlite::Result<Story> {
+/// The story of a row of `SELECT source, key, guid, link, title, published, author, has_text,
+/// ...enclosures` (its text left in the store), of source `source`: [`Store::load_lists`]'s rows
+/// and `load_sources`' alike.
+pub(super) fn story_of(r: &rusqlite::Row<'_>, source: usize) -> rusqlite::Result<Story> {
     let has_text: bool = r.get(7)?;
     let enclosures = r.get_ref(10)?.as_str_or_null()?;
     Ok(Story {
