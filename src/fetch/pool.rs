@@ -32,8 +32,10 @@ struct Queue {
 /// A fetch under way this long no longer counts as a worker's: a server that accepts and never
 /// answers holds its worker until the timeout (30 s), and ten such feeds held every worker while
 /// 900 good ones waited. The pool starts another worker for each, up to [`MAX_WORKERS_FACTOR`]
-/// times its size.
-const STALLED: Duration = Duration::from_secs(3);
+/// times its size. At 3 s the 900 good feeds of 1,000 were all stored after 6.9-7.3 s beside 100
+/// faulty ones, against 4.4 s without them; at 1 s, after 4.7-4.8 s (`bench/refresh_keys.py`).
+/// A slow server that does answer costs a thread for a while, never a second request.
+const STALLED: Duration = Duration::from_secs(1);
 /// The pool grows to at most this many times `concurrency` workers while fetches stall.
 const MAX_WORKERS_FACTOR: usize = 4;
 
