@@ -27,7 +27,8 @@ pub enum SearchRequest {
 }
 
 /// A search first answers with this many of its newest matches when it has more, then with all
-/// of them: a screenful and more, found in milliseconds at any size.
+/// of them: a screenful and more, found in a fraction of the whole answer's time (at a million
+/// stories, a common word's first answer takes a sixth of its whole one, or less).
 pub const FIRST_ANSWER: usize = 2_000;
 
 /// Starts the full-text search thread on the store in `dir`; its answers go to `tx` as
