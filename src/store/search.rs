@@ -144,7 +144,8 @@ impl Searcher {
 
     /// As [`Searcher::search`], for the `limit` matches stored last (row ids grow as stories
     /// arrive), and whether they are all there is: the index reads its matches newest first and
-    /// stops there, so a word in every story answers in a few milliseconds.
+    /// stops there (a word in every one of a million stories: 34 ms, against 105 ms for all; most
+    /// of the 34 is FTS5 merging the prefix's whole doclist before it can stop).
     pub fn search_newest(&mut self, query: &str, limit: usize) -> anyhow::Result<(Vec<u32>, bool)> {
         let Some(expression) = fts_query(query) else {
             return Ok((Vec::new(), true));
