@@ -38,13 +38,20 @@ fn serve() -> (Arc<Server>, String) {
     })
 }
 
-#[test]
-fn f_shows_the_whole_article_and_back_and_a_missing_page_is_said() {
-    let (_server, base) = serve();
+/// The reader on `base`'s feed with a data directory of its own: the directory (kept while the
+/// test runs), its path, the feed's URL and the reader.
+fn start_reader(base: &str) -> (tempfile::TempDir, String, String, Gazette) {
     let feed = format!("{base}/feed.xml");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap().to_string();
-    let mut g = Gazette::start(120, 40, &["--data-dir", &data, &feed], |_| {});
+    let g = Gazette::start(120, 40, &["--data-dir", &data, &feed], |_| {});
+    (dir, data, feed, g)
+}
+
+#[test]
+fn f_shows_the_whole_article_and_back_and_a_missing_page_is_said() {
+    let (_server, base) = serve();
+    let (_dir, data, feed, mut g) = start_reader(&base);
     g.wait_for("the summary and the hint", |s| {
         s.contains("Aesop, briefly.") && s.contains("f gets the whole article")
     });
@@ -131,10 +138,7 @@ fn serve_awkward_pages() -> (Arc<Server>, String) {
 #[test]
 fn a_slow_page_keeps_no_key_waiting_a_pdf_is_said_and_a_hostile_page_is_cleaned() {
     let (_server, base) = serve_awkward_pages();
-    let feed = format!("{base}/feed.xml");
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_str().unwrap().to_string();
-    let mut g = Gazette::start(120, 40, &["--data-dir", &data, &feed], |_| {});
+    let (_dir, _, _, mut g) = start_reader(&base);
     g.wait_for("the first summary", |s| s.contains("Slow summary."));
     g.send("f");
     g.wait_for("the fetch under way", |s| {

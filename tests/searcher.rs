@@ -50,6 +50,14 @@ impl List {
     }
 }
 
+/// A new store, a searcher on it and an empty list (the directory kept while the test runs).
+fn fresh() -> (tempfile::TempDir, Store, Searcher, List) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let searcher = Searcher::open(dir.path()).unwrap();
+    (dir, store, searcher, List::default())
+}
+
 /// What the index itself says, through the join with the stories table.
 fn truth(store: &mut Store, query: &str) -> BTreeSet<String> {
     store.index_pending(usize::MAX).unwrap();
@@ -109,10 +117,7 @@ fn the_searcher_finds_what_the_index_finds_as_stories_arrive() {
 
 #[test]
 fn a_story_whose_key_changed_is_found_under_its_new_key_with_its_marks() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let mut searcher = Searcher::open(dir.path()).unwrap();
-    let mut list = List::default();
+    let (_dir, mut store, mut searcher, mut list) = fresh();
     let link = Some("https://example.com/lighthouse");
     let old = story("old-guid", link, "Lighthouse keeper retires", NOW);
     list.add(std::slice::from_ref(&old));
@@ -206,10 +211,7 @@ fn ids_of_deleted_stories_are_never_given_to_new_ones_while_the_searcher_knows_t
 
 #[test]
 fn the_newest_matches_come_first_and_say_whether_there_are_more() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let mut searcher = Searcher::open(dir.path()).unwrap();
-    let mut list = List::default();
+    let (_dir, mut store, mut searcher, mut list) = fresh();
     for batch in 0..3 {
         let stories: Vec<Story> = (0..10)
             .map(|i| {

@@ -37,12 +37,7 @@ impl App {
             return;
         }
         self.stories.set_body(story, paragraphs, references);
-        if self.laid_out_for.is_some_and(|(s, _)| s == story) {
-            self.laid_out_for = Some((story, 0));
-            self.relayout();
-        } else {
-            effects.mark_unseen();
-        }
+        self.story_changed(story, effects);
     }
 
     /// Puts a story's link and author, read from the store, in place (the open story's lines under
@@ -54,6 +49,12 @@ impl App {
         effects: &mut Effects,
     ) {
         self.stories.set_details(story, link, author);
+        self.story_changed(story, effects);
+    }
+
+    /// Story `story`'s text or details changed: laid out again if it is the one open (from its
+    /// top line, as it was), else the next frame only needs drawing.
+    fn story_changed(&mut self, story: usize, effects: &mut Effects) {
         if self.laid_out_for.is_some_and(|(s, _)| s == story) {
             self.laid_out_for = Some((story, 0));
             self.relayout();
