@@ -300,3 +300,62 @@ fn the_search_thread_answers_with_the_newest_matches_then_all_of_them() {
         other => panic!("one whole answer, not {other:?}"),
     }
 }
+
+/// A store of `n` stories ("river story N", all matching "river"), listed in the order stored,
+/// with the searcher told of them.
+fn stored(n: usize) -> (tempfile::TempDir, Searcher, List) {
+    let (dir, mut store, mut searcher, mut list) = fresh();
+    let stories: Vec<Story> = (0..n)
+        .map(|n| {
+            let title = format!("river story {n}");
+            story(&format!("g{n}"), None, &title, NOW + n as i64)
+        })
+        .collect();
+    store
+        .save_source(FEED, &stories, NOW, Retention::default())
+        .unwrap();
+    store.index_pending(usize::MAX).unwrap();
+    list.add(&stories);
+    list.tell(&mut searcher);
+    (dir, searcher, list)
+}
+
+#[test]
+fn a_large_store_is_searched_in_two_halves_and_answers_newest_first() {
+    let (_dir, mut searcher, _list) = stored(6000);
+    for split_above in [i64::MAX, 1000] {
+        searcher.split_above(split_above);
+        let mut told = Vec::new();
+        let whole = searcher
+            .search_streaming("river", 10, |first| told.push(first), || false)
+            .unwrap()
+            .expect("not abandoned");
+        // Stored in list order, so newest stored first is the list backwards.
+        let expected: Vec<u32> = (0..6000).rev().collect();
+        assert_eq!(whole, expected, "split above {split_above}");
+        assert_eq!(told, vec![expected[..10].to_vec()], "the newest ten, once");
+        let story = searcher.search("story 1234").unwrap();
+        assert_eq!(story, vec![1234], "a match in the older half alone");
+    }
+}
+
+#[test]
+fn a_streamed_search_stops_when_a_newer_query_waits() {
+    let (_dir, mut searcher, _list) = stored(9000);
+    for split_above in [i64::MAX, 1000] {
+        searcher.split_above(split_above);
+        let mut asked = 0;
+        let newer = || {
+            asked += 1;
+            true
+        };
+        let whole = searcher
+            .search_streaming("river", usize::MAX, |_| {}, newer)
+            .unwrap();
+        assert_eq!(whole, None, "abandoned (split above {split_above})");
+        assert_eq!(asked, 1, "at the first chance");
+        // Asked and told no, it answers whole.
+        let whole = searcher.search_streaming("river", usize::MAX, |_| {}, || false);
+        assert_eq!(whole.unwrap().map(|w| w.len()), Some(9000));
+    }
+}

@@ -84,8 +84,9 @@ fn take(
 }
 
 /// Answers query `generation`: its newest matches first when there are more than
-/// [`FIRST_ANSWER`], then all of them unless a newer query came meanwhile (left in `newest`).
-/// False once the loop's end of the channel is gone.
+/// [`FIRST_ANSWER`], then all of them unless a newer query comes meanwhile (left in `newest`:
+/// the search is abandoned at once, so typing never waits for a whole answer). False once the
+/// loop's end of the channel is gone.
 fn answer(
     searcher: &mut Searcher,
     generation: u64,
@@ -95,37 +96,33 @@ fn answer(
     tx: &Sender<Message>,
 ) -> bool {
     let query = words.join(" ");
-    let (positions, complete) = searcher
-        .search_newest(&query, FIRST_ANSWER)
-        .unwrap_or_else(|e| {
-            fail(tx, e);
-            (Vec::new(), true)
-        });
-    if complete {
-        return tx
-            .send(Message::App(Action::TextResults(generation, positions)))
-            .is_ok();
-    }
-    if tx
-        .send(Message::App(Action::TextResultsSoFar(
-            generation, positions,
-        )))
-        .is_err()
-    {
-        return false;
-    }
-    if let Ok(request) = incoming.try_recv() {
+    // Requests that come during the search wait here: the searcher is busy.
+    let mut waiting = Vec::new();
+    let mut gone = false;
+    let first_answer = |positions| {
+        let so_far = Action::TextResultsSoFar(generation, positions);
+        gone |= tx.send(Message::App(so_far)).is_err();
+    };
+    let newer = || {
+        waiting.extend(incoming.try_iter());
+        waiting.iter().any(|r| matches!(r, SearchRequest::Find(..)))
+    };
+    let whole = searcher.search_streaming(&query, FIRST_ANSWER, first_answer, newer);
+    for request in waiting {
         take(searcher, request, incoming, newest);
-        if newest.is_some() {
-            return true;
+    }
+    match whole {
+        _ if gone => false,
+        Ok(None) => true,
+        Ok(Some(positions)) => tx
+            .send(Message::App(Action::TextResults(generation, positions)))
+            .is_ok(),
+        Err(e) => {
+            fail(tx, e);
+            tx.send(Message::App(Action::TextResults(generation, Vec::new())))
+                .is_ok()
         }
     }
-    let positions = searcher.search(&query).unwrap_or_else(|e| {
-        fail(tx, e);
-        Vec::new()
-    });
-    tx.send(Message::App(Action::TextResults(generation, positions)))
-        .is_ok()
 }
 
 fn fail(tx: &Sender<Message>, e: anyhow::Error) {
