@@ -321,41 +321,48 @@ fn stored(n: usize) -> (tempfile::TempDir, Searcher, List) {
 }
 
 #[test]
-fn a_large_store_is_searched_in_two_halves_and_answers_newest_first() {
+fn a_streamed_search_answers_newest_first_and_tells_the_newest_once() {
     let (_dir, mut searcher, _list) = stored(6000);
-    for split_above in [i64::MAX, 1000] {
-        searcher.split_above(split_above);
-        let mut told = Vec::new();
-        let whole = searcher
-            .search_streaming("river", 10, |first| told.push(first), || false)
-            .unwrap()
-            .expect("not abandoned");
-        // Stored in list order, so newest stored first is the list backwards.
-        let expected: Vec<u32> = (0..6000).rev().collect();
-        assert_eq!(whole, expected, "split above {split_above}");
-        assert_eq!(told, vec![expected[..10].to_vec()], "the newest ten, once");
-        let story = searcher.search("story 1234").unwrap();
-        assert_eq!(story, vec![1234], "a match in the older half alone");
-    }
+    let mut told = Vec::new();
+    let whole = searcher
+        .search_streaming("river", 10, |first| told.push(first), || false)
+        .unwrap()
+        .expect("not abandoned");
+    // Stored in list order, so newest stored first is the list backwards.
+    let expected: Vec<u32> = (0..6000).rev().collect();
+    assert_eq!(whole, expected);
+    assert_eq!(told, vec![expected[..10].to_vec()], "the newest ten, once");
+    // No more matches than the first answer holds: nothing told ahead of the whole answer.
+    let mut told = 0;
+    let whole = searcher.search_streaming("story 1234", 10, |_| told += 1, || false);
+    assert_eq!(whole.unwrap(), Some(vec![1234]));
+    assert_eq!(told, 0);
 }
 
 #[test]
 fn a_streamed_search_stops_when_a_newer_query_waits() {
     let (_dir, mut searcher, _list) = stored(9000);
-    for split_above in [i64::MAX, 1000] {
-        searcher.split_above(split_above);
-        let mut asked = 0;
-        let newer = || {
+    let mut asked = 0;
+    let newer = || {
+        asked += 1;
+        true
+    };
+    let whole = searcher
+        .search_streaming("river", usize::MAX, |_| {}, newer)
+        .unwrap();
+    assert_eq!(whole, None, "abandoned");
+    assert_eq!(asked, 1, "at the first chance (4,096 matches read)");
+    // Asked and told no, it answers whole.
+    let mut asked = 0;
+    let whole = searcher.search_streaming(
+        "river",
+        usize::MAX,
+        |_| {},
+        || {
             asked += 1;
-            true
-        };
-        let whole = searcher
-            .search_streaming("river", usize::MAX, |_| {}, newer)
-            .unwrap();
-        assert_eq!(whole, None, "abandoned (split above {split_above})");
-        assert_eq!(asked, 1, "at the first chance");
-        // Asked and told no, it answers whole.
-        let whole = searcher.search_streaming("river", usize::MAX, |_| {}, || false);
-        assert_eq!(whole.unwrap().map(|w| w.len()), Some(9000));
-    }
+            false
+        },
+    );
+    assert_eq!(whole.unwrap().map(|w| w.len()), Some(9000));
+    assert_eq!(asked, 2, "every 4,096 matches");
 }

@@ -14,11 +14,8 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::thread;
-use std::time::Duration;
 
 use anyhow::anyhow;
 use rusqlite::params;
@@ -33,10 +30,6 @@ const UNPLACED: u32 = u32::MAX;
 /// Row ids below this are looked up in a table; any above (a store with ids far apart) in a map.
 const TABLE_IDS: usize = 1 << 24;
 
-/// Above this many rows, a whole answer is read on two connections at once, part of the rows
-/// each (see [`Searcher::search_streaming`]).
-const SPLIT_ABOVE: i64 = 100_000;
-
 /// A streamed search asks whether a newer query is waiting once per this many matches read (a
 /// fraction of a millisecond).
 const ASK_EVERY: usize = 4096;
@@ -44,13 +37,6 @@ const ASK_EVERY: usize = 4096;
 /// A connection for searching, with the row id → list position table.
 pub struct Searcher {
     store: Store,
-    /// The second connection, for the older half of a large store's rows; opened when first
-    /// needed.
-    helper: Option<Store>,
-    /// The directory the store is in (for opening the helper).
-    dir: PathBuf,
-    /// See [`SPLIT_ABOVE`].
-    split_above: i64,
     /// The list position of each story key the reader told of, by [`key_hash`].
     positions: FastMap<u64, u32>,
     /// By row id: the list position of the row's story, or [`UNPLACED`].
@@ -70,9 +56,6 @@ impl Searcher {
     pub fn open(dir: &Path) -> anyhow::Result<Searcher> {
         Ok(Searcher {
             store: Store::open(dir)?,
-            helper: None,
-            dir: dir.to_path_buf(),
-            split_above: SPLIT_ABOVE,
             positions: FastMap::default(),
             table: Vec::new(),
             beyond: FastMap::default(),
@@ -80,12 +63,6 @@ impl Searcher {
             last_id: 0,
             version: None,
         })
-    }
-
-    /// Sets the number of rows above which a whole answer is read on two connections (tests
-    /// lower it, to try the split on a small store).
-    pub fn split_above(&mut self, rows: i64) {
-        self.split_above = rows;
     }
 
     /// Takes in the list positions of story keys (as [`key_hash`]es): stories newly listed, or
@@ -169,48 +146,40 @@ impl Searcher {
         Ok(whole.unwrap_or_default())
     }
 
-    /// As [`Searcher::search`], in one pass that says what it has found along the way: when
-    /// there are more than `first` matches, `first_answer` is given the newest `first` of them
-    /// as soon as they are read; `newer` is asked every [`ASK_EVERY`] matches whether a newer
-    /// query waits, and if so the search is abandoned (`None`). The index merges a prefix's
-    /// terms once per query, so this costs one search where a first answer and then a whole one
-    /// cost two.
-    ///
-    /// On a store of more than [`SPLIT_ABOVE`] rows, the oldest three fifths of the rows are read
-    /// on a second connection and thread meanwhile: at a million stories, a word in every story
-    /// is a million row ids out of the index, at 65-80 ns each on one thread. This thread reads
-    /// newest first (for the first answer), which costs a fifth more a row than reading forwards
-    /// as the other does, so it takes the smaller part. Each pays the index's merging of a
-    /// prefix's terms (30-35 ms for a word in every story).
+    /// As [`Searcher::search`], in one pass, newest first, that says what it has found along
+    /// the way: when there are more than `first` matches, `first_answer` is given the newest
+    /// `first` of them as soon as they are read; `newer` is asked every [`ASK_EVERY`] matches
+    /// whether a newer query waits, and if so the search is abandoned (`None`). The index merges
+    /// a prefix's terms once per query (30-45 ms for a word in every one of a million stories),
+    /// so this costs one search where a first answer and then a whole one cost two.
     pub fn search_streaming(
         &mut self,
         query: &str,
         first: usize,
-        first_answer: impl FnMut(Vec<u32>),
-        newer: impl FnMut() -> bool,
+        mut first_answer: impl FnMut(Vec<u32>),
+        mut newer: impl FnMut() -> bool,
     ) -> anyhow::Result<Option<Vec<u32>>> {
         let Some(expression) = fts_query(query) else {
             return Ok(Some(Vec::new()));
         };
         self.catch_up()?;
-        let split = if self.last_id > self.split_above {
-            self.last_id / 5 * 3
-        } else {
-            0
+        let (table, beyond) = (&self.table, &self.beyond);
+        let mut tell_first = |ids: &[i64]| {
+            let positions = ids.iter().filter_map(|&id| position(table, beyond, id));
+            first_answer(positions.collect());
         };
-        if split > 0 && self.helper.is_none() {
-            self.helper = Some(Store::open(&self.dir)?);
+        let ids = newest_first(&self.store, &expression, first, &mut tell_first, &mut newer)
+            .map_err(|e| self.fail(e))?;
+        match ids {
+            Some(ids) => Ok(Some(self.positions_of(&ids)?)),
+            None => Ok(None),
         }
-        let Some(ids) = self.split_search(&expression, split, first, first_answer, newer)? else {
-            return Ok(None);
-        };
-        Ok(Some(self.positions_of(&ids)?))
     }
 
     /// As [`Searcher::search`], for the `limit` matches stored last (row ids grow as stories
     /// arrive), and whether they are all there is: the index reads its matches newest first and
-    /// stops there (a word in every one of a million stories: 34 ms, against 105 ms for all; most
-    /// of the 34 is FTS5 merging the prefix's whole doclist before it can stop).
+    /// stops there (a word in every one of a million stories: 34 ms, against 111-120 ms for all;
+    /// most of the 34 is FTS5 merging the prefix's whole doclist before it can stop).
     pub fn search_newest(&mut self, query: &str, limit: usize) -> anyhow::Result<(Vec<u32>, bool)> {
         let Some(expression) = fts_query(query) else {
             return Ok((Vec::new(), true));
@@ -235,67 +204,6 @@ impl Searcher {
             .collect())
     }
 
-    /// The rows matching `expression`, newest first: those above row `split` on this thread
-    /// (telling `first_answer` of the newest `first`), the rest on the helper's meanwhile.
-    /// `None` when `newer` said to stop.
-    fn split_search(
-        &mut self,
-        expression: &str,
-        split: i64,
-        first: usize,
-        mut first_answer: impl FnMut(Vec<u32>),
-        mut newer: impl FnMut() -> bool,
-    ) -> anyhow::Result<Option<Vec<i64>>> {
-        let Searcher {
-            store,
-            helper,
-            table,
-            beyond,
-            ..
-        } = self;
-        let stop = AtomicBool::new(false);
-        let (newest, older) = thread::scope(|scope| {
-            let older = helper
-                .as_mut()
-                .filter(|_| split > 0)
-                .map(|helper| scope.spawn(|| rows_up_to(helper, expression, split, &stop)));
-            let mut tell_first = |ids: &[i64]| {
-                let positions = ids.iter().filter_map(|&id| position(table, beyond, id));
-                first_answer(positions.collect());
-            };
-            let newest = rows_above(store, expression, split, first, &mut tell_first, &mut newer);
-            if !matches!(newest, Ok(Some(_))) {
-                stop.store(true, Ordering::Relaxed);
-            }
-            let older = older.map(|older| {
-                // Still asked while the older half is read: typing never waits on it.
-                while !older.is_finished() {
-                    if !stop.load(Ordering::Relaxed) && newer() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    thread::sleep(Duration::from_millis(1));
-                }
-                older
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-            (newest, older.transpose())
-        });
-        let fail = |e| anyhow!("{}: searching: {e}", store.path.display());
-        let (newest, older) = (newest.map_err(fail)?, older.map_err(fail)?);
-        if stop.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        Ok(match (newest, older) {
-            (Some(ids), None) => Some(ids),
-            (Some(mut ids), Some(Some(older))) => {
-                ids.extend(older.iter().rev());
-                Some(ids)
-            }
-            _ => None,
-        })
-    }
-
     fn matching(&self, expression: &str, limit: usize) -> anyhow::Result<Vec<i64>> {
         // SQLite reads a negative LIMIT as none.
         let limit = i64::try_from(limit).unwrap_or(-1);
@@ -315,22 +223,20 @@ impl Searcher {
     }
 }
 
-/// The rows above `split` that match `expression`, newest first; the newest `first` are told
-/// to `first_answer` as soon as they are read, when there are more. `None` when `newer` said
-/// to stop.
-fn rows_above(
+/// The rows that match `expression`, newest first; the newest `first` are told to
+/// `first_answer` as soon as they are read, when there are more. `None` when `newer` said to
+/// stop.
+fn newest_first(
     store: &Store,
     expression: &str,
-    split: i64,
     first: usize,
     first_answer: &mut impl FnMut(&[i64]),
     newer: &mut impl FnMut() -> bool,
 ) -> rusqlite::Result<Option<Vec<i64>>> {
     let mut stmt = store.conn.prepare_cached(
-        "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 AND rowid > ?2 \
-         ORDER BY rowid DESC",
+        "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 ORDER BY rowid DESC",
     )?;
-    let mut rows = stmt.query(params![expression, split])?;
+    let mut rows = stmt.query(params![expression])?;
     let mut ids = Vec::new();
     while let Some(row) = rows.next()? {
         if ids.len() == first {
@@ -338,29 +244,6 @@ fn rows_above(
         }
         ids.push(row.get(0)?);
         if ids.len() % ASK_EVERY == 0 && newer() {
-            return Ok(None);
-        }
-    }
-    Ok(Some(ids))
-}
-
-/// The rows up to `split` that match `expression`, oldest first (the index reads forwards
-/// faster than backwards), on the helper's connection. `None` when told to `stop`.
-fn rows_up_to(
-    helper: &mut Store,
-    expression: &str,
-    split: i64,
-    stop: &AtomicBool,
-) -> rusqlite::Result<Option<Vec<i64>>> {
-    let mut stmt = helper.conn.prepare_cached(
-        "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 AND rowid <= ?2 \
-         ORDER BY rowid",
-    )?;
-    let mut rows = stmt.query(params![expression, split])?;
-    let mut ids = Vec::new();
-    while let Some(row) = rows.next()? {
-        ids.push(row.get(0)?);
-        if ids.len() % ASK_EVERY == 0 && stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
     }
