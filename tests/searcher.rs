@@ -254,24 +254,7 @@ fn the_newest_matches_come_first_and_say_whether_there_are_more() {
 fn the_search_thread_answers_with_the_newest_matches_then_all_of_them() {
     use gazette::action::Action;
     use gazette::runtime::{spawn_searcher, Message, SearchRequest, FIRST_ANSWER};
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let mut list = List::default();
-    let stories: Vec<Story> = (0..FIRST_ANSWER + 100)
-        .map(|n| {
-            story(
-                &format!("g{n}"),
-                None,
-                &format!("river {n}"),
-                NOW + n as i64,
-            )
-        })
-        .collect();
-    store
-        .save_source(FEED, &stories, NOW, Retention::default())
-        .unwrap();
-    store.index_pending(usize::MAX).unwrap();
-    list.add(&stories);
+    let (dir, _searcher, list) = stored(FIRST_ANSWER + 100);
     let (tx, rx) = std::sync::mpsc::channel();
     let requests = spawn_searcher(dir.path(), tx).unwrap();
     let keys = (0..list.keys.len()).map(|i| (i as u32, key_hash(&list.keys[i])));
