@@ -135,6 +135,7 @@ pub fn edit(
 /// (`never`), and its last fetch's error (`-` for none); the last three `-` without a store. Each
 /// line is clean: fit for a terminal.
 pub fn feed_lines(feeds: &[Subscription], store: Option<&Store>) -> Vec<String> {
+    let counts = store.and_then(|s| s.story_counts().ok());
     feeds
         .iter()
         .map(|feed| {
@@ -144,11 +145,11 @@ pub fn feed_lines(feeds: &[Subscription], store: Option<&Store>) -> Vec<String> 
             } else {
                 feed.tags.join(",")
             };
-            let counts = store
-                .and_then(|s| s.load_source(&feed.url).ok())
-                .map(|stories| {
-                    let unread = stories.iter().filter(|s| !s.read).count();
-                    format!("{} stories, {unread} unread", stories.len())
+            let counts = counts
+                .as_ref()
+                .map(|counts| {
+                    let (stored, unread) = counts.get(&feed.url).copied().unwrap_or_default();
+                    format!("{stored} stories, {unread} unread")
                 })
                 .unwrap_or_else(|| "-".into());
             let (fetched, error) = match store.map(|s| s.fetch_state(&feed.url)) {

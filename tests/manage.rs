@@ -150,7 +150,9 @@ fn add_finds_the_feed_a_page_names_and_remove_takes_it_away() {
         "a date: {lines:?}"
     );
     assert_eq!(good[5], "-");
+    assert_eq!(good[3], "1 stories, 1 unread", "{lines:?}");
     let gone: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(gone[3], "0 stories, 0 unread", "{lines:?}");
     assert_eq!(gone[4], "never", "{lines:?}");
     assert_eq!(gone[5], "HTTP 404 Not Found", "{lines:?}");
     let removed = gazette(h, &["remove", &feed_url]);

@@ -349,3 +349,83 @@ fn a_streamed_search_stops_when_a_newer_query_waits() {
     assert_eq!(whole.unwrap().map(|w| w.len()), Some(9000));
     assert_eq!(asked, 2, "every 4,096 matches");
 }
+
+#[test]
+fn the_index_is_split_by_row_id_and_read_newest_table_first() {
+    let (dir, mut store, mut searcher, mut list) = fresh();
+    let batch = |from: usize| -> Vec<Story> {
+        (from..from + 3)
+            .map(|n| {
+                story(
+                    &format!("g{n}"),
+                    None,
+                    &format!("river {n}"),
+                    NOW + n as i64,
+                )
+            })
+            .collect()
+    };
+    let older = batch(0);
+    store
+        .save_source(FEED, &older, NOW, Retention::default())
+        .unwrap();
+    // A row far ahead (as years of stories would leave) moves the next ids two tables on.
+    let raw = rusqlite::Connection::open(dir.path().join(gazette::store::DB_FILE)).unwrap();
+    let far = 2 * 131_072 + 7;
+    raw.execute(
+        "INSERT INTO stories (id, source, key, title, fetched_at) VALUES (?1, 'x', 'x', 'x', 0)",
+        [far],
+    )
+    .unwrap();
+    let newer_batch = batch(3);
+    store
+        .save_source(FEED, &newer_batch, NOW, Retention::default())
+        .unwrap();
+    raw.execute("DELETE FROM stories WHERE id = ?1", [far])
+        .unwrap();
+    assert_eq!(store.index_pending(usize::MAX).unwrap(), 6);
+    let tables: Vec<String> = raw
+        .prepare("SELECT name FROM sqlite_schema WHERE name GLOB 'stories_fts_[0-9]' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(tables, ["stories_fts_0", "stories_fts_2"]);
+    list.add(&older);
+    list.add(&newer_batch);
+    list.tell(&mut searcher);
+
+    // Newest first across the tables; asked once whether to go on, between them.
+    let mut asked = 0;
+    let whole = searcher.search_streaming(
+        "river",
+        usize::MAX,
+        |_| {},
+        || {
+            asked += 1;
+            false
+        },
+    );
+    assert_eq!(whole.unwrap(), Some(vec![5, 4, 3, 2, 1, 0]));
+    assert_eq!(asked, 1);
+    // The newest two are told from the newest table; a newer query then stops the search
+    // before the older table is read.
+    let mut told = Vec::new();
+    let whole = searcher.search_streaming("river", 2, |first| told.push(first), || true);
+    assert_eq!(whole.unwrap(), None);
+    assert_eq!(told, vec![vec![5, 4]]);
+    // A story dropped by retention leaves its table.
+    store
+        .save_source(
+            FEED,
+            &newer_batch,
+            NOW,
+            Retention {
+                max_per_source: Some(5),
+                ..Retention::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(searcher.search("river").unwrap(), vec![5, 4, 3, 2, 1]);
+}

@@ -34,8 +34,7 @@ pub(super) fn save(tx: &Connection, key: &str, article: &Article) -> rusqlite::R
         i64::try_from(article.page_bytes).unwrap_or(i64::MAX),
         body::to_sql(&json),
     ])?;
-    tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?
-        .execute([id])?;
+    super::shards::remove(tx, id)?;
     tx.prepare_cached("UPDATE stories SET indexed = 0 WHERE id = ?1")?
         .execute([id])?;
     Ok(true)

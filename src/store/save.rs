@@ -155,7 +155,6 @@ pub(super) fn save_stories(
         "UPDATE stories SET key = ?1, guid = ?2, link = ?3, title = ?4, published = ?5,
          author = ?6, enclosures = ?7, has_text = ?8, indexed = indexed AND ?9 WHERE id = ?10",
     )?;
-    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
 
     let mut claimed: HashSet<i64> = HashSet::new();
     let mut seen: HashSet<&str> = HashSet::new();
@@ -231,7 +230,7 @@ pub(super) fn save_stories(
                 };
                 super::article::copy(tx, id, row.id)?;
                 delete.execute([row.id])?;
-                unindex.execute([row.id])?;
+                super::shards::remove(tx, row.id)?;
                 claimed.insert(id);
             }
             Some(row) => {
@@ -259,7 +258,7 @@ pub(super) fn save_stories(
                     if let Some(body) = &body {
                         update_body.execute(params![row.id, body::to_sql(body)])?;
                     }
-                    unindex.execute([row.id])?;
+                    super::shards::remove(tx, row.id)?;
                 }
             }
             None => {
@@ -288,8 +287,6 @@ pub(super) fn index_pending(tx: &Connection, limit: usize) -> rusqlite::Result<u
     let mut pending = tx.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM {ROWS} WHERE NOT s.indexed ORDER BY s.id LIMIT ?1"
     ))?;
-    let mut index =
-        tx.prepare_cached("INSERT INTO stories_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     let mut done = tx.prepare_cached("UPDATE stories SET indexed = 1 WHERE id = ?1")?;
     let mut rows = pending.query([limit])?;
     let mut count = 0;
@@ -310,7 +307,7 @@ pub(super) fn index_pending(tx: &Connection, limit: usize) -> rusqlite::Result<u
             text.push('\n');
             text.push_str(&article);
         }
-        index.execute(params![id, title, text])?;
+        super::shards::insert(tx, id, &title, &text)?;
         done.execute([id])?;
         count += 1;
     }
@@ -370,10 +367,9 @@ pub(super) fn apply_retention(
         }
     }
     let mut delete = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
-    let mut unindex = tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?;
     for id in doomed {
         if !kept.contains(&id) && delete.execute([id])? > 0 {
-            unindex.execute([id])?;
+            super::shards::remove(tx, id)?;
         }
     }
     Ok(())

@@ -124,6 +124,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // feeds, a query a source (the newest 500 of each) read half a million rows before the
     // reader could show forty.
     "CREATE INDEX stories_published ON stories (published DESC, id);",
+    // 9 → 10: the full-text index split by row id into tables of 131,072 rows (`shards.rs`),
+    // made as their first rows are indexed: a prefix's newest matches come after merging one
+    // table's doclists rather than a million stories'. The old index goes, and every row is
+    // indexed again, behind the reader, as saved rows are.
+    "DROP TABLE IF EXISTS stories_fts;
+     UPDATE stories SET indexed = 0 WHERE indexed;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use anyhow::anyhow;
 use rusqlite::params;
 
-use super::{fts_query, Store};
+use super::{fts_query, shards, Store};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -49,19 +49,25 @@ pub struct Searcher {
     last_id: i64,
     /// `PRAGMA data_version` when the rows were last read.
     version: Option<i64>,
+    /// The index's tables, newest first, as of the last look.
+    shards: Vec<i64>,
 }
 
 impl Searcher {
     /// Opens the store in `dir` for searching.
     pub fn open(dir: &Path) -> anyhow::Result<Searcher> {
+        let store = Store::open(dir)?;
+        // A statement per table of the index, and a million stories make eight tables.
+        store.conn.set_prepared_statement_cache_capacity(256);
         Ok(Searcher {
-            store: Store::open(dir)?,
+            store,
             positions: FastMap::default(),
             table: Vec::new(),
             beyond: FastMap::default(),
             unplaced: FastMap::default(),
             last_id: 0,
             version: None,
+            shards: Vec::new(),
         })
     }
 
@@ -135,6 +141,7 @@ impl Searcher {
             Ok(())
         };
         read().map_err(|e| anyhow!("{}: searching: {e}", store.path.display()))?;
+        self.shards = shards::existing(&self.store.conn).map_err(|e| self.fail(e))?;
         self.version = Some(version);
         Ok(())
     }
@@ -168,8 +175,15 @@ impl Searcher {
             let positions = ids.iter().filter_map(|&id| position(table, beyond, id));
             first_answer(positions.collect());
         };
-        let ids = newest_first(&self.store, &expression, first, &mut tell_first, &mut newer)
-            .map_err(|e| self.fail(e))?;
+        let ids = newest_first(
+            &self.store,
+            &self.shards,
+            &expression,
+            first,
+            &mut tell_first,
+            &mut newer,
+        )
+        .map_err(|e| self.fail(e))?;
         match ids {
             Some(ids) => Ok(Some(self.positions_of(&ids)?)),
             None => Ok(None),
@@ -205,15 +219,23 @@ impl Searcher {
     }
 
     fn matching(&self, expression: &str, limit: usize) -> anyhow::Result<Vec<i64>> {
-        // SQLite reads a negative LIMIT as none.
-        let limit = i64::try_from(limit).unwrap_or(-1);
         let search = || -> rusqlite::Result<Vec<i64>> {
-            let mut stmt = self.store.conn.prepare_cached(
-                "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 \
-                 ORDER BY rowid DESC LIMIT ?2",
-            )?;
-            let ids = stmt.query_map(params![expression, limit], |r| r.get(0))?;
-            ids.collect()
+            let mut ids = Vec::new();
+            for &shard in &self.shards {
+                if ids.len() >= limit {
+                    break;
+                }
+                // SQLite reads a negative LIMIT as none.
+                let left = i64::try_from(limit - ids.len()).unwrap_or(-1);
+                let mut stmt = self
+                    .store
+                    .conn
+                    .prepare_cached(&newest_in(shard, " LIMIT ?2"))?;
+                for id in stmt.query_map(params![expression, left], |r| r.get(0))? {
+                    ids.push(id?);
+                }
+            }
+            Ok(ids)
         };
         search().map_err(|e| self.fail(e))
     }
@@ -223,31 +245,42 @@ impl Searcher {
     }
 }
 
-/// The rows that match `expression`, newest first; the newest `first` are told to
-/// `first_answer` as soon as they are read, when there are more. `None` when `newer` said to
-/// stop.
+/// The rows that match `expression`, newest first, read from the index's tables `shards` (newest
+/// first) in turn; the newest `first` are told to `first_answer` as soon as they are read, when
+/// there are more. `None` when `newer` said to stop: it is asked before each table and every
+/// [`ASK_EVERY`] matches.
 fn newest_first(
     store: &Store,
+    shards: &[i64],
     expression: &str,
     first: usize,
     first_answer: &mut impl FnMut(&[i64]),
     newer: &mut impl FnMut() -> bool,
 ) -> rusqlite::Result<Option<Vec<i64>>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1 ORDER BY rowid DESC",
-    )?;
-    let mut rows = stmt.query(params![expression])?;
     let mut ids = Vec::new();
-    while let Some(row) = rows.next()? {
-        if ids.len() == first {
-            first_answer(&ids);
-        }
-        ids.push(row.get(0)?);
-        if ids.len() % ASK_EVERY == 0 && newer() {
+    for (n, &shard) in shards.iter().enumerate() {
+        if n > 0 && newer() {
             return Ok(None);
+        }
+        let mut stmt = store.conn.prepare_cached(&newest_in(shard, ""))?;
+        let mut rows = stmt.query(params![expression])?;
+        while let Some(row) = rows.next()? {
+            if ids.len() == first {
+                first_answer(&ids);
+            }
+            ids.push(row.get(0)?);
+            if ids.len() % ASK_EVERY == 0 && newer() {
+                return Ok(None);
+            }
         }
     }
     Ok(Some(ids))
+}
+
+/// The query for table `shard`'s matches of `?1`, newest first, then `tail`.
+fn newest_in(shard: i64, tail: &str) -> String {
+    let name = shards::table(shard);
+    format!("SELECT rowid FROM {name} WHERE {name} MATCH ?1 ORDER BY rowid DESC{tail}")
 }
 
 /// Row `id`'s list position, if it has one.

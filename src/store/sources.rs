@@ -1,6 +1,8 @@
 //! What is known of each source between runs: its title and its last answer's validators (so
 //! offline reading names it and the next refresh is conditional), and how its last fetch went.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{SourceInfo, Store};
@@ -58,6 +60,25 @@ impl Store {
             tx.commit()
         };
         note(&mut self.conn).map_err(|e| anyhow!("{}: {e}", self.path.display()))
+    }
+
+    /// Every source's stories stored and how many of them are unread, in one pass over the
+    /// stories (reading each source's stories in turn was a pass each: 277 s for 1,000 sources
+    /// of 1,000 stories).
+    pub fn story_counts(&self) -> anyhow::Result<HashMap<String, (usize, usize)>> {
+        let count = || -> rusqlite::Result<HashMap<String, (usize, usize)>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT source, count(*), count(*) FILTER (WHERE NOT read) FROM stories
+                 GROUP BY source",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let stored: i64 = r.get(1)?;
+                let unread: i64 = r.get(2)?;
+                Ok((r.get(0)?, (stored as usize, unread as usize)))
+            })?;
+            rows.collect()
+        };
+        count().map_err(|e| anyhow!("{}: counting stories: {e}", self.path.display()))
     }
 
     /// What [`Store::note_fetches`] last noted of `source`.
