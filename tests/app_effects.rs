@@ -378,6 +378,12 @@ fn a_text_searchs_newest_matches_show_before_its_whole_answer() {
     // Another word typed: the older search's answers no longer count.
     let second = generation(&drive(&mut app, [Action::FilterInput('y')]));
     assert!(second > first);
+    assert_eq!(
+        sorted(&app),
+        [1, 3, 5],
+        "the list as it was until the new answer"
+    );
+    assert!(app.text_search_pending());
     drive(&mut app, [Action::TextResultsSoFar(first, vec![9])]);
     assert!(!app.visible.contains(&9));
     drive(&mut app, [Action::TextResultsSoFar(second, vec![2])]);

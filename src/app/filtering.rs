@@ -77,6 +77,9 @@ impl App {
             && !self.parsed_query.is_empty()
             && !self.text_mode
             && query.same_conditions(&self.parsed_query);
+        // Before the list is taken apart below: while the index's answer is awaited, the hits
+        // are what the list shows now.
+        let text_hits = self.text_hits(&query);
         // The list's own buffer is filled and filtered in place: a new one for each keystroke
         // left the old one's 8 MB (at a million) to the allocator, which kept it.
         let mut candidates = std::mem::take(&mut self.visible);
@@ -84,7 +87,6 @@ impl App {
             candidates.clear();
             candidates.extend(self.order.iter().map(|&i| i as usize));
         }
-        let text_hits = self.text_hits(&query);
         // Many titles to test (all of them, or a narrowing of most): one pass over the keys in
         // storage order, on every core, beats a jump to each in list order.
         let many = !superset || candidates.len() * 8 > self.stories.len();
