@@ -336,17 +336,8 @@ fn a_streamed_search_stops_when_a_newer_query_waits() {
     assert_eq!(whole, None, "abandoned");
     assert_eq!(asked, 1, "at the first chance (4,096 matches read)");
     // Asked and told no, it answers whole.
-    let mut asked = 0;
-    let whole = searcher.search_streaming(
-        "river",
-        usize::MAX,
-        |_| {},
-        || {
-            asked += 1;
-            false
-        },
-    );
-    assert_eq!(whole.unwrap().map(|w| w.len()), Some(9000));
+    let (whole, asked) = whole_answer(&mut searcher, "river");
+    assert_eq!(whole.map(|w| w.len()), Some(9000));
     assert_eq!(asked, 2, "every 4,096 matches");
 }
 
@@ -397,17 +388,8 @@ fn the_index_is_split_by_row_id_and_read_newest_table_first() {
     list.tell(&mut searcher);
 
     // Newest first across the tables; asked once whether to go on, between them.
-    let mut asked = 0;
-    let whole = searcher.search_streaming(
-        "river",
-        usize::MAX,
-        |_| {},
-        || {
-            asked += 1;
-            false
-        },
-    );
-    assert_eq!(whole.unwrap(), Some(vec![5, 4, 3, 2, 1, 0]));
+    let (whole, asked) = whole_answer(&mut searcher, "river");
+    assert_eq!(whole, Some(vec![5, 4, 3, 2, 1, 0]));
     assert_eq!(asked, 1);
     // The newest two are told from the newest table; a newer query then stops the search
     // before the older table is read.
@@ -428,4 +410,20 @@ fn the_index_is_split_by_row_id_and_read_newest_table_first() {
         )
         .unwrap();
     assert_eq!(searcher.search("river").unwrap(), vec![5, 4, 3, 2, 1]);
+}
+
+/// A streamed search of `query` with no first answer, told each time it asks that no newer query
+/// waits: its answer, and how many times it asked.
+fn whole_answer(searcher: &mut Searcher, query: &str) -> (Option<Vec<u32>>, usize) {
+    let mut asked = 0;
+    let whole = searcher.search_streaming(
+        query,
+        usize::MAX,
+        |_| {},
+        || {
+            asked += 1;
+            false
+        },
+    );
+    (whole.unwrap(), asked)
 }
